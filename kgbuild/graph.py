@@ -1,0 +1,154 @@
+"""Turn extracted papers into the rows the stores write: nodes and relationships, with provenance."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from pydantic import BaseModel, Field
+
+from kgbuild.models import ENTITY_TYPES, Evidence, Extraction
+
+
+class PaperRow(BaseModel):
+    id: str
+    hash: str
+    title: str
+    abstract: str
+    source_file: str
+    source_line: int
+    arxiv_id: str | None
+    doi: str | None
+    url: str | None
+    date: str | None
+    authors: list[str]
+    categories: list[str]
+    extractor_version: str
+
+
+class EntityRow(BaseModel):
+    key: str
+    name: str
+    aliases: list[str]
+    url: str | None = None
+
+
+class MentionRow(BaseModel):
+    paper: str
+    key: str
+    field: str
+    start: int
+    end: int
+    sentence: int
+    text: str
+    texts: list[str]
+    count: int
+    roles: list[str]
+    proposed: bool
+
+
+def _evidence_row(evidence: Evidence, **extra: object) -> dict[str, object]:
+    """Provenance carried by every fact relationship."""
+    return {"paper": evidence.paper, "field": evidence.field, "sentence": evidence.sentence,
+            "start": evidence.start, "end": evidence.end, "evidence": evidence.text, **extra}
+
+
+class ResultRow(BaseModel):
+    id: str
+    paper: str
+    method: str | None
+    dataset: str | None
+    metric: str
+    method_name: str | None
+    dataset_name: str | None
+    metric_name: str
+    split: str | None
+    value: float
+    unit: str | None
+    field: str
+    sentence: int
+    start: int
+    end: int
+    evidence: str
+
+
+class GraphBatch(BaseModel):
+    """Everything needed to write a set of papers; rows are plain dicts ready for UNWIND."""
+
+    papers: list[dict] = Field(default_factory=list)
+    entities: dict[str, list[dict]] = Field(default_factory=dict)
+    mentions: dict[str, list[dict]] = Field(default_factory=dict)
+    paper_links: dict[str, list[dict]] = Field(default_factory=dict)
+    evaluations: list[dict] = Field(default_factory=list)
+    results: list[dict] = Field(default_factory=list)
+
+    @property
+    def paper_ids(self) -> list[str]:
+        return [row["id"] for row in self.papers]
+
+
+def _result_id(paper_id: str, parts: Iterable[object]) -> str:
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
+    return f"{paper_id}#{digest}"
+
+
+def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> GraphBatch:
+    batch = GraphBatch(
+        entities={label: [] for label in ENTITY_TYPES},
+        mentions={label: [] for label in ENTITY_TYPES},
+        paper_links={"PROPOSES": [], "USES_BACKBONE": [], "HAS_CODE": []},
+    )
+    seen_entities: dict[str, set[str]] = {label: set() for label in ENTITY_TYPES}
+    for extraction in extractions:
+        paper = extraction.paper
+        batch.papers.append(PaperRow(
+            id=paper.id, hash=paper.content_hash(extractor_version), title=paper.title,
+            abstract=paper.abstract, source_file=paper.source.file, source_line=paper.source.line,
+            arxiv_id=paper.arxiv_id, doi=paper.doi, url=paper.url, date=paper.date,
+            authors=paper.authors, categories=paper.categories, extractor_version=extractor_version,
+        ).model_dump())
+        for entity in extraction.entities:
+            if entity.key not in seen_entities[entity.type]:
+                seen_entities[entity.type].add(entity.key)
+                aliases = sorted({entity.name, *(m.text for m in entity.mentions)})
+                batch.entities[entity.type].append(
+                    EntityRow(key=entity.key, name=entity.name, aliases=aliases, url=entity.url).model_dump())
+            first = min(entity.mentions, key=lambda m: (m.field != "title", m.start), default=None)
+            batch.mentions[entity.type].append(MentionRow(
+                paper=paper.id, key=entity.key,
+                field=first.field if first else "abstract", start=first.start if first else -1,
+                end=first.end if first else -1, sentence=first.sentence if first else -1,
+                text=first.text if first else entity.name,
+                texts=sorted({m.text for m in entity.mentions}), count=len(entity.mentions),
+                roles=sorted(entity.roles), proposed=entity.proposed,
+            ).model_dump())
+            link_evidence = {"paper": paper.id, "key": entity.key,
+                             "field": first.field if first else "abstract",
+                             "sentence": first.sentence if first else -1,
+                             "start": first.start if first else -1, "end": first.end if first else -1,
+                             "evidence": first.text if first else entity.name}
+            if entity.type == "Method" and entity.proposed:
+                batch.paper_links["PROPOSES"].append(link_evidence)
+            if entity.type == "Method" and "backbone" in entity.roles:
+                batch.paper_links["USES_BACKBONE"].append(link_evidence)
+            if entity.type == "Repo":
+                batch.paper_links["HAS_CODE"].append(link_evidence)
+        for relation in extraction.relations:
+            batch.evaluations.append(_evidence_row(
+                relation.evidence, method=relation.source.key, dataset=relation.target.key))
+        for result in extraction.results:
+            ev = result.evidence
+            parts = (result.method and result.method.key, result.dataset and result.dataset.key,
+                     result.split, result.metric.key, result.value, result.unit, ev.field, ev.start)
+            batch.results.append(ResultRow(
+                id=_result_id(paper.id, parts), paper=paper.id,
+                method=result.method.key if result.method else None,
+                dataset=result.dataset.key if result.dataset else None,
+                metric=result.metric.key,
+                method_name=result.method.name if result.method else None,
+                dataset_name=result.dataset.name if result.dataset else None,
+                metric_name=result.metric.name, split=result.split, value=result.value,
+                unit=result.unit, field=ev.field, sentence=ev.sentence, start=ev.start, end=ev.end,
+                evidence=ev.text,
+            ).model_dump())
+    return batch

@@ -1,0 +1,126 @@
+"""Finding input files and reading them as numbered byte lines.
+
+Readers get raw byte lines, not text: decoding happens per record so that one bad
+byte costs one record, not the whole file.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from kgbuild.models import Rejected
+
+GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
+READABLE_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".json", ".csv")
+RAW_EXCERPT_CHARS = 500
+UNDECODABLE = "undecodable bytes (not UTF-8)"
+
+# Everything that can go wrong while pulling bytes out of an opened file, including
+# a truncated or corrupt gzip stream, which surfaces only when that part is read.
+READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+def format_suffix(path: Path) -> str:
+    """The suffix that names the format: ``papers.jsonl.gz`` -> ``.jsonl``."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[: -len(".gz")]
+    return os.path.splitext(name)[1]
+
+
+def has_readable_name(path: Path) -> bool:
+    return format_suffix(path) in READABLE_SUFFIXES
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Rejected]:
+    """Files as given, and the readable files under each directory, walked in sorted order.
+
+    Paths that do not exist are passed through so that opening them reports why.
+    """
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            yield from _walk_directory(path)
+        else:
+            yield path
+
+
+def _walk_directory(directory: Path) -> Iterator[Path | Rejected]:
+    walk_errors: list[OSError] = []
+    for folder, subfolders, filenames in os.walk(directory, onerror=walk_errors.append):
+        subfolders.sort()  # os.walk descends in the order left in this list
+        for filename in sorted(filenames):
+            candidate = Path(folder, filename)
+            if has_readable_name(candidate):
+                yield candidate
+        while walk_errors:
+            error = walk_errors.pop(0)
+            yield Rejected(
+                file=str(error.filename or directory), line=0, reason=cannot_read(error)
+            )
+    for error in walk_errors:  # e.g. the top directory itself was unreadable
+        yield Rejected(file=str(error.filename or directory), line=0, reason=cannot_read(error))
+
+
+def cannot_read(error: BaseException) -> str:
+    why = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    return f"cannot read file: {why}"
+
+
+class NumberedLines:
+    """Iterates ``(line_number, bytes)`` over a binary stream, 1-based.
+
+    ``line_number`` stays readable after an error so the caller can say where
+    reading stopped. A UTF-8 byte-order mark on the first line is dropped.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.line_number = 0
+
+    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        for raw in self._stream:
+            self.line_number += 1
+            if self.line_number == 1 and raw.startswith(UTF8_BOM):
+                raw = raw[len(UTF8_BOM) :]
+            yield self.line_number, raw
+
+
+@contextmanager
+def open_lines(path: Path) -> Iterator[NumberedLines]:
+    """Open a file for line reading, through gzip when named ``.gz`` or gzip-compressed."""
+    with open(path, "rb") as plain:
+        stream: BinaryIO = plain
+        if path.name.lower().endswith(".gz") or plain.peek(len(GZIP_MAGIC)).startswith(GZIP_MAGIC):
+            stream = io.BufferedReader(gzip.GzipFile(fileobj=plain, mode="rb"))
+        try:
+            yield NumberedLines(stream)
+        finally:
+            if stream is not plain:
+                stream.close()
+
+
+def decode_line(raw: bytes) -> str:
+    """Strict UTF-8; raises ``UnicodeDecodeError`` so the caller can reject the record."""
+    return raw.decode("utf-8")
+
+
+def excerpt(raw: bytes | str) -> str:
+    """A bounded, printable copy of offending input for a ``Rejected``."""
+    if isinstance(raw, bytes):
+        text = raw[: RAW_EXCERPT_CHARS * 4].decode("utf-8", errors="replace")
+    else:
+        # Text decoded with surrogateescape may hold lone surrogates; pydantic and JSON
+        # writers cannot carry those, so show them as replacement characters.
+        text = raw[:RAW_EXCERPT_CHARS].encode("utf-8", errors="surrogateescape").decode(
+            "utf-8", errors="replace"
+        )
+    return text[:RAW_EXCERPT_CHARS].strip()

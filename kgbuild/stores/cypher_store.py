@@ -1,0 +1,142 @@
+"""Load logic shared by the Cypher backends: what to send, in which order, in which batches.
+
+A backend supplies three primitives: ``_write`` (a statement that changes data),
+``_read`` (a read-only statement) and ``ensure_schema``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kgbuild.graph import GraphBatch
+from kgbuild.models import ENTITY_TYPES, GraphCounts, QueryResult, SourceRef, WriteReport
+from kgbuild.stores import statements as st
+from kgbuild.stores.base import chunked
+
+DEFAULT_BATCH_SIZE = 1000
+
+
+class CypherStore:
+    name = "cypher"
+    batch_size = DEFAULT_BATCH_SIZE
+
+    # -- primitives a backend provides ------------------------------------------------------
+
+    def _write(self, cypher: str, params: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        raise NotImplementedError
+
+    # -- the contract -------------------------------------------------------------------------
+
+    def _write_rows(self, cypher: str, rows: list[dict[str, Any]], name: str = "rows") -> None:
+        for chunk in chunked(rows, self.batch_size):
+            self._write(cypher, {name: chunk})
+
+    def stored_hashes(self, paper_ids: list[str]) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        for chunk in chunked(paper_ids, self.batch_size):
+            for paper_id, paper_hash in self._read(st.PAPER_HASHES, {"ids": chunk}).rows:
+                found[str(paper_id)] = paper_hash
+        return found
+
+    def write(self, batch: GraphBatch) -> WriteReport:
+        ids = batch.paper_ids
+        already = self.stored_hashes(ids)
+        hashes = {row["id"]: row["hash"] for row in batch.papers}
+        unchanged = {pid for pid, stored in already.items() if stored is not None and stored == hashes[pid]}
+        replaced = [pid for pid in already if pid not in unchanged]
+        if unchanged:
+            batch = _without(batch, unchanged)
+        previous_entities = self._entity_keys_of(replaced)
+        self._delete_facts(replaced)
+        self._write_rows(st.MERGE_PAPERS, batch.papers)
+        for label in ENTITY_TYPES:
+            self._write_rows(st.merge_entities(label), batch.entities.get(label, []))
+            self._write_rows(st.merge_mentions(label), batch.mentions.get(label, []))
+        for rel_type, label in st.PAPER_LINK_TARGETS.items():
+            self._write_rows(st.merge_paper_links(rel_type, label), batch.paper_links.get(rel_type, []))
+        self._write_rows(st.MERGE_EVALUATIONS, batch.evaluations)
+        self._write_rows(st.MERGE_RESULTS, batch.results)
+        self._write_rows(st.LINK_RESULT_METHODS, [r for r in batch.results if r["method"]])
+        self._write_rows(st.LINK_RESULT_DATASETS, [r for r in batch.results if r["dataset"]])
+        self._delete_orphans(previous_entities)
+        self._write_rows(st.MARK_PAPERS_COMPLETE, [{"id": r["id"], "hash": r["hash"]} for r in batch.papers])
+        return WriteReport(written=len(batch.papers) - len(replaced), unchanged=len(unchanged),
+                           replaced=len(replaced))
+
+    def delete_papers(self, paper_ids: list[str], keep_papers: bool = False) -> None:
+        previous_entities = self._entity_keys_of(paper_ids)
+        self._delete_facts(paper_ids)
+        if not keep_papers:
+            self._write_rows(st.DELETE_PAPERS, paper_ids, "ids")
+        self._delete_orphans(previous_entities)
+
+    def record_sightings(self, sightings: Mapping[str, list[SourceRef]]) -> None:
+        rows = [{"id": pid, "also_seen_in": sorted({f"{s.file}:{s.line}" for s in refs})}
+                for pid, refs in sorted(sightings.items())]
+        self._write_rows(st.ADD_SIGHTINGS, rows)
+
+    def paper_ids(self) -> list[str]:
+        return [str(row[0]) for row in self._read(st.ALL_PAPER_IDS).rows]
+
+    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        return self._read(cypher, params or {})
+
+    def counts(self) -> GraphCounts:
+        def single(cypher: str) -> int:
+            rows = self._read(cypher).rows
+            return int(rows[0][0]) if rows else 0
+
+        return GraphCounts(
+            papers=single(st.COUNT_PAPERS),
+            entities={label: single(st.count_label(label)) for label in ENTITY_TYPES},
+            relationships={t: single(st.count_relationship(t)) for t in st.RELATIONSHIP_TYPES},
+            results=single(st.count_label("Result")),
+        )
+
+    def export(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        nodes = [{"id": f"{label}:{key}", "label": label, "props": dict(props)}
+                 for label, key, props in self._read(st.EXPORT_NODES).rows]
+        relationships = [
+            {"source": f"{sl}:{sk}", "target": f"{tl}:{tk}", "type": rel_type, "props": dict(props)}
+            for sl, sk, rel_type, tl, tk, props in self._read(st.EXPORT_RELATIONSHIPS).rows
+        ]
+        return nodes, relationships
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _entity_keys_of(self, paper_ids: list[str]) -> dict[str, set[str]]:
+        keys: dict[str, set[str]] = {label: set() for label in ENTITY_TYPES}
+        for chunk in chunked(paper_ids, self.batch_size):
+            for label, key in self._read(st.PAPER_ENTITY_KEYS, {"ids": chunk}).rows:
+                if label in keys:
+                    keys[label].add(str(key))
+        return keys
+
+    def _delete_facts(self, paper_ids: list[str]) -> None:
+        if not paper_ids:
+            return
+        for statement in (st.DELETE_PAPER_RESULTS, st.DELETE_PAPER_EVALUATIONS, st.DELETE_PAPER_LINKS):
+            self._write_rows(statement, paper_ids, "ids")
+
+    def _delete_orphans(self, keys_by_label: dict[str, set[str]]) -> None:
+        for label, keys in keys_by_label.items():
+            self._write_rows(st.delete_orphans(label), sorted(keys), "keys")
+
+
+def _without(batch: GraphBatch, paper_ids: set[str]) -> GraphBatch:
+    """The batch minus some papers. Entity rows stay: merging them again changes nothing."""
+    def keep(rows: list[dict[str, Any]], field: str = "paper") -> list[dict[str, Any]]:
+        return [row for row in rows if row[field] not in paper_ids]
+
+    return GraphBatch(
+        papers=keep(batch.papers, "id"),
+        entities=batch.entities,
+        mentions={label: keep(rows) for label, rows in batch.mentions.items()},
+        paper_links={rel: keep(rows) for rel, rows in batch.paper_links.items()},
+        evaluations=keep(batch.evaluations),
+        results=keep(batch.results),
+    )

