@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterable
 
 from pydantic import BaseModel, Field
@@ -30,7 +31,13 @@ class EntityRow(BaseModel):
     key: str
     name: str
     aliases: list[str]
+    lookup: list[str]
     url: str | None = None
+
+
+def lookup_key(text: str) -> str:
+    """How names are compared when looked up: case, spaces and punctuation do not count."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
 
 
 class MentionRow(BaseModel):
@@ -111,8 +118,10 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
             if entity.key not in seen_entities[entity.type]:
                 seen_entities[entity.type].add(entity.key)
                 aliases = sorted({entity.name, *(m.text for m in entity.mentions)})
-                batch.entities[entity.type].append(
-                    EntityRow(key=entity.key, name=entity.name, aliases=aliases, url=entity.url).model_dump())
+                lookup = sorted({entity.key, *(lookup_key(a) for a in aliases)})
+                batch.entities[entity.type].append(EntityRow(
+                    key=entity.key, name=entity.name, aliases=aliases, lookup=lookup, url=entity.url,
+                ).model_dump())
             first = min(entity.mentions, key=lambda m: (m.field != "title", m.start), default=None)
             batch.mentions[entity.type].append(MentionRow(
                 paper=paper.id, key=entity.key,

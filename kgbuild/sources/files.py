@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ UTF8_BOM = b"\xef\xbb\xbf"
 READABLE_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".json", ".csv")
 RAW_EXCERPT_CHARS = 500
 UNDECODABLE = "undecodable bytes (not UTF-8)"
+# How bytes that are not UTF-8 look after decoding with errors="surrogateescape".
+ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 
 # Everything that can go wrong while pulling bytes out of an opened file, including
 # a truncated or corrupt gzip stream, which surfaces only when that part is read.

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from kgbuild.models import Paper, Rejected, SourceRef
+from kgbuild.sources.files import excerpt
 from kgbuild.sources.identity import (
     arxiv_id_from_doi,
     arxiv_id_from_url,
@@ -39,17 +40,22 @@ def normalise_key(name: str) -> str:
 
 
 def paper_from_fields(
-    fields: Mapping[str, object], source: SourceRef, raw: str, *, trust_id_as_arxiv: bool = False
+    fields: Mapping[str, object],
+    source: SourceRef,
+    raw: bytes | str,
+    *,
+    trust_id_as_arxiv: bool = False,
 ) -> Paper | Rejected:
     """Map one record to a ``Paper``, or say why it cannot be one.
 
-    ``trust_id_as_arxiv`` is set for arXiv metadata, whose ``id`` is always an arXiv id.
+    ``raw`` is the record as read, quoted in a rejection. ``trust_id_as_arxiv`` is set
+    for arXiv metadata, whose ``id`` is always an arXiv id.
     """
     by_key = {normalise_key(str(name)): value for name, value in fields.items()}
     try:
         return _build_paper(by_key, source, trust_id_as_arxiv)
     except UnusableRecord as error:
-        return Rejected(file=source.file, line=source.line, reason=str(error), raw=raw)
+        return Rejected(file=source.file, line=source.line, reason=str(error), raw=excerpt(raw))
 
 
 def _build_paper(fields: dict[str, object], source: SourceRef, trust_id_as_arxiv: bool) -> Paper:
@@ -168,5 +174,7 @@ def _categories(value: object) -> list[str]:
 
 
 def _type_name(value: object) -> str:
-    json_names = {dict: "object", list: "array", str: "text", bool: "boolean", float: "number", int: "number"}
+    json_names = {dict: "object", list: "array", str: "text", bool: "boolean"}
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "number"
     return json_names.get(type(value), type(value).__name__)

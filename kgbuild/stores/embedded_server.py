@@ -236,9 +236,9 @@ class EmbeddedServer:
                              hint=f"check free disk space and {self.directory / LOG_FILE}")
         pid_file = self.directory / PID_FILE
         deadline = time.monotonic() + 120
-        while pid_file.exists() and _pid_alive(pid) and time.monotonic() < deadline:
+        while pid_file.exists() and self._running(pid) and time.monotonic() < deadline:
             time.sleep(0.02)
-        if _pid_alive(pid):
+        if self._running(pid):
             os.kill(pid, signal.SIGKILL)
         if self._process is not None:
             self._process.wait()
@@ -246,3 +246,9 @@ class EmbeddedServer:
         else:
             while _pid_alive(pid) and time.monotonic() < deadline:
                 time.sleep(0.02)
+
+    def _running(self, pid: int) -> bool:
+        # Our own child lingers as a zombie until reaped, so ask the Popen object about it.
+        if self._process is not None:
+            return self._process.poll() is None
+        return _pid_alive(pid)

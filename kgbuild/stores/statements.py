@@ -99,10 +99,14 @@ ORDER BY source_label, source_key, type, target_label, target_key
 
 
 def merge_entities(label: str) -> str:
+    # Aliases accumulate over the papers that wrote them; `lookup` holds their normalised
+    # forms so queries can match whatever spelling a user types.
     return f"""
 UNWIND $rows AS row
 MERGE (e:{label} {{key: row.key}})
-ON CREATE SET e.name = row.name, e.aliases = row.aliases, e.url = row.url
+ON CREATE SET e.name = row.name, e.url = row.url, e.aliases = [], e.lookup = []
+SET e.aliases = e.aliases + [a IN row.aliases WHERE NOT a IN e.aliases],
+    e.lookup = e.lookup + [k IN row.lookup WHERE NOT k IN e.lookup]
 """
 
 

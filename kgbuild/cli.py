@@ -1,0 +1,293 @@
+"""The command line: parse, call the library, print. Errors become one line and a hint."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from kgbuild import __version__, render
+from kgbuild.errors import InputError, KgbuildError
+
+STORE_HELP = "Store directory of the embedded graph [env KGBUILD_STORE; default ./kgbuild-data]."
+
+
+def _fail(message: str, hint: str = "", code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    if hint:
+        click.echo(f"  next: {hint}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _progress(quiet: bool, desc: str) -> Iterator[Callable[[int], None] | None]:
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    bar = tqdm(desc=desc, unit=" papers", file=sys.stderr, dynamic_ncols=True)
+    try:
+        yield bar.update
+    finally:
+        bar.close()
+
+
+def _store_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
+                        help="How long to wait for another kgbuild process using the same store.")(func)
+    func = click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+                        envvar="KGBUILD_STORE", default="kgbuild-data", show_default=True, help=STORE_HELP)(func)
+    return func
+
+
+def _open(store_dir: Path, wait: float, batch_size: int | None = None):
+    from kgbuild.stores import DEFAULT_BATCH_SIZE, open_store
+
+    return open_store(store_dir, wait=wait, batch_size=batch_size or DEFAULT_BATCH_SIZE)
+
+
+def _check_inputs(inputs: tuple[str, ...]) -> list[str]:
+    if not inputs:
+        raise InputError("no input files given", hint="pass files or directories, e.g. kgbuild build examples/")
+    return list(inputs)
+
+
+class KgbuildGroup(click.Group):
+    """Turns kgbuild's own errors into one line plus a next step, and hides tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KgbuildError as exc:
+            _fail(str(exc), exc.hint, exc.exit_code)
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            _fail(f"{exc.strerror or exc}{where}", "check the path and its permissions")
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for the user
+            if os.environ.get("KGBUILD_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc}",
+                  "this is a kgbuild bug; rerun with KGBUILD_DEBUG=1 for a traceback and report it")
+
+
+@click.group(cls=KgbuildGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kgbuild")
+def cli() -> None:
+    """Turn ML paper abstracts into a knowledge graph you can query.
+
+    \b
+    Quick start:
+      kgbuild build examples/sample            # ingest, extract, load into ./kgbuild-data
+      kgbuild query backbones-evaluated-on --param dataset=COCO
+      kgbuild stats
+    """
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
+@_store_options
+@click.option("--format", "fmt", type=click.Choice(["listing", "jsonl", "json", "csv", "arxiv"]),
+              help="Input format (default: from each file's extension).")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Extraction processes.")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=None,
+              help="Rows per write statement (default 1000).")
+@click.option("--full", is_flag=True, help="Re-extract and rewrite every paper, changed or not.")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where malformed records go [default: STORE/rejects.jsonl].")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def build(inputs: tuple[str, ...], store_dir: Path, wait: float, fmt: str | None, workers: int,
+          batch_size: int | None, full: bool, rejects: Path | None, as_json: bool, quiet: bool) -> None:
+    """Ingest INPUTS, extract entities and facts, and load them into the graph.
+
+    INPUTS are files or directories: listing pages (.txt), JSON Lines / JSON arrays,
+    CSV with a header, or arXiv metadata snapshots; any of them may be gzip-compressed.
+    Re-running on the same input changes nothing; a changed abstract replaces its own facts.
+
+    \b
+    Example:
+      kgbuild build ../shared/corpus --store ./kgbuild-data
+    """
+    from kgbuild.build import build as run_build
+
+    paths = _check_inputs(inputs)
+    with _open(store_dir, wait, batch_size) as store, _progress(quiet, "papers") as progress:
+        summary = run_build(paths, store, workers=workers, fmt=fmt, force=full, progress=progress,
+                            rejects_path=rejects or store_dir / "rejects.jsonl")
+    if as_json:
+        click.echo(summary.model_dump_json(indent=1))
+        return
+    counts = summary.counts
+    click.echo(f"papers         {counts.papers} distinct ({counts.entries} entries read, "
+               f"{counts.duplicates} duplicates)")
+    click.echo(f"rejected       {counts.rejected}" + (f" (see {summary.rejects_file})" if summary.rejects_file else ""))
+    click.echo(f"loaded         {summary.written} new, {summary.replaced} changed, {summary.unchanged} unchanged")
+    click.echo(render.counts_text(summary.graph).replace("papers        ", "graph papers  ", 1))
+    click.echo(f"seconds        {summary.seconds}")
+    click.echo(f"store          {summary.store}")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON Lines file to write, one object per distinct paper.")
+@click.option("--format", "fmt", type=click.Choice(["listing", "jsonl", "json", "csv", "arxiv"]),
+              help="Input format (default: from each file's extension).")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Extraction processes.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def extract(inputs: tuple[str, ...], out: Path, fmt: str | None, workers: int, quiet: bool) -> None:
+    """Extract entities, relations and results from INPUTS into a JSON Lines file (no graph).
+
+    Malformed records go to OUT's name with .rejects.jsonl.
+
+    \b
+    Example:
+      kgbuild extract ../shared/corpus --out extracted.jsonl
+    """
+    from kgbuild.build import extract_to_jsonl
+
+    paths = _check_inputs(inputs)
+    rejects = out.with_name(out.stem + ".rejects.jsonl")
+    with _progress(quiet, "papers") as progress:
+        summary = extract_to_jsonl(paths, out, workers=workers, rejects_path=rejects, fmt=fmt, progress=progress)
+    counts = summary.counts
+    click.echo(f"papers    {counts.papers} distinct ({counts.entries} entries read, {counts.duplicates} duplicates)")
+    click.echo(f"rejected  {counts.rejected}" + (f" (see {summary.rejects_file})" if summary.rejects_file else ""))
+    click.echo(f"written   {summary.out}")
+    click.echo(f"seconds   {summary.seconds}")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--param needs key=value, got {pair!r}",
+                             hint="for example: --param dataset=COCO")
+        params[key.strip()] = value
+    return params
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter; repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@_store_options
+def query(name: str, params: tuple[str, ...], fmt: str, store_dir: Path, wait: float) -> None:
+    """Run the named query NAME from the query packs (list them with: kgbuild packs).
+
+    \b
+    Example:
+      kgbuild query backbones-evaluated-on --param dataset=DOTA
+      kgbuild query leaderboard -p dataset=COCO -p metric="box AP" --format csv
+    """
+    from kgbuild.queries import find_query
+
+    named = find_query(name)
+    bound = named.bind(_parse_params(params))
+    _require_store(store_dir)
+    with _open(store_dir, wait) as store:
+        result = store.query(named.cypher, bound)
+    click.echo(render.query_result(result, fmt))
+
+
+def _require_store(store_dir: Path) -> None:
+    if not store_dir.is_dir():
+        raise InputError(f"no graph store at {store_dir}",
+                         hint="build one first (kgbuild build INPUT...) or point --store/KGBUILD_STORE at it")
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def packs(ctx: click.Context) -> None:
+    """List the named queries of the query packs (cypher/packs/*.cypher).
+
+    \b
+    Example:
+      kgbuild packs
+      kgbuild packs show leaderboard
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from kgbuild.queries import load_packs
+
+    rows = []
+    for named in load_packs().values():
+        params = ", ".join(p.name if p.required else f"{p.name}={p.default}" for p in named.params)
+        rows.append([named.pack, named.name, params, named.description])
+    click.echo(render.table(["pack", "query", "params", "description"], rows))
+
+
+@packs.command("show")
+@click.argument("name")
+def packs_show(name: str) -> None:
+    """Print the Cypher of query NAME, ready to paste into Neo4j Browser.
+
+    \b
+    Example:
+      kgbuild packs show backbones-evaluated-on
+    """
+    from kgbuild.queries import find_query
+
+    named = find_query(name)
+    click.echo(f"// {named.name}: {named.description}")
+    for param in named.params:
+        default = "required" if param.required else f"default {param.default!r}"
+        click.echo(f"// ${param.name}: {param.type}, {default}")
+    click.echo(named.cypher + ";")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_store_options
+def stats(fmt: str, store_dir: Path, wait: float) -> None:
+    """Count papers, entities by type and relationships by type in the graph.
+
+    \b
+    Example:
+      kgbuild stats --format json
+    """
+    _require_store(store_dir)
+    with _open(store_dir, wait) as store:
+        counts = store.counts()
+    click.echo(render.counts_json(counts) if fmt == "json" else render.counts_text(counts))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["graphml", "json"]), required=True)
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@_store_options
+def export(fmt: str, out: Path, store_dir: Path, wait: float) -> None:
+    """Write the whole graph to a GraphML or node-link JSON file (through networkx).
+
+    \b
+    Example:
+      kgbuild export --format graphml --out graph.graphml
+    """
+    from kgbuild.netgraph import to_networkx, write_graph
+
+    _require_store(store_dir)
+    with _open(store_dir, wait) as store:
+        nodes, relationships = store.export()
+    graph = to_networkx(nodes, relationships)
+    write_graph(graph, out, fmt)
+    click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships to {out}")
+
+
+def main() -> None:
+    cli(prog_name="kgbuild")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""Extraction stage: paper title + abstract -> entities, relations and results.
+
+``extract`` streams :class:`~kgbuild.models.Extraction` records in input order; with
+``workers > 1`` chunks of papers go to a process pool where each worker builds the
+spaCy pipeline once.  Only pydantic records cross the process boundary.
+"""
+
+from __future__ import annotations
+
+from kgbuild.extract.parallel import extract
+from kgbuild.extract.resources import data_fingerprint
+
+CODE_VERSION = "1"
+# Changes when the code's rule version or any lexicon/pattern file changes, so stored
+# extractions are redone exactly when their output could differ.
+EXTRACTOR_VERSION = f"{CODE_VERSION}+{data_fingerprint()}"
+
+__all__ = ["EXTRACTOR_VERSION", "extract"]

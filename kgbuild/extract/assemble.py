@@ -1,0 +1,59 @@
+"""Turn the extractor's drafts into the pydantic records that leave the package."""
+
+from __future__ import annotations
+
+from kgbuild.extract.entities import EntityDraft
+from kgbuild.extract.facts import FactResult
+from kgbuild.extract.sentences import SentenceIndex
+from kgbuild.models import Entity, EntityRef, Evidence, Extraction, Mention, Paper, Relation, Result
+
+ROLE_ORDER = ("backbone",)
+
+
+def _evidence(paper: Paper, texts, sentences: dict[str, SentenceIndex], field: str, sentence: int) -> Evidence:
+    start, end = sentences[field].spans[sentence]
+    return Evidence.model_construct(paper=paper.id, field=field, sentence=sentence, start=start, end=end,
+                                    text=texts[field][start:end])
+
+
+def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], results: list[FactResult],
+                     evaluated, repos) -> Extraction:
+    entities: list[Entity] = []
+    refs: list[EntityRef] = []
+    for draft in drafts:
+        mentions = [
+            Mention.model_construct(field=m.field, start=m.start, end=m.end, text=m.text,
+                                    sentence=sentences[m.field].of(m.start))
+            for m in draft.mentions
+        ]
+        entity = Entity.model_construct(type=draft.etype, key=draft.key, name=draft.name, mentions=mentions,
+                                        proposed=draft.proposed and draft.etype in ("Method", "Dataset"),
+                                        roles=sorted(draft.roles), url=None)
+        entities.append(entity)
+        refs.append(EntityRef.model_construct(type=entity.type, key=entity.key, name=entity.name))
+
+    repo_entities: dict[str, Entity] = {}
+    for field, start, end, url in repos:
+        entity = repo_entities.get(url.lower())
+        if entity is None:
+            entity = repo_entities[url.lower()] = Entity.model_construct(
+                type="Repo", key=url.lower().removeprefix("https://"), name=url, mentions=[], proposed=False,
+                roles=[], url=url)
+        entity.mentions.append(Mention.model_construct(field=field, start=start, end=end,
+                                                       text=texts[field][start:end],
+                                                       sentence=sentences[field].of(start)))
+    entities.extend(repo_entities.values())
+
+    relations = [
+        Relation.model_construct(type="EVALUATED_ON", source=refs[m], target=refs[d],
+                                 evidence=_evidence(paper, texts, sentences, field, sentence))
+        for m, d, field, sentence in evaluated
+    ]
+    result_records = [
+        Result.model_construct(method=refs[r.method] if r.method is not None else None,
+                               dataset=refs[r.dataset] if r.dataset is not None else None,
+                               split=r.split, metric=refs[r.metric], value=r.value, unit=r.unit,
+                               evidence=_evidence(paper, texts, sentences, r.field, r.sentence))
+        for r in results
+    ]
+    return Extraction.model_construct(paper=paper, entities=entities, relations=relations, results=result_records)

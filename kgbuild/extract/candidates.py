@@ -1,0 +1,194 @@
+"""Candidate mentions of one text field, and the choice of which ones survive.
+
+Sources, strongest first: lexicon phrases, acronym definitions, cue rules ("dubbed X",
+title "X: ..."), phrase rules (task head nouns, "X dataset", Title Case method names),
+and finally name-shaped tokens.  Overlaps are settled longest-first, then by strength.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kgbuild.extract import rules
+from kgbuild.extract.acronyms import Definition, find_definitions
+from kgbuild.extract.names import is_all_caps_acronym, is_name_shaped
+from kgbuild.extract.resources import lowered_term_list
+
+# Strength of the evidence behind a candidate's type: lower wins.
+LEXICON, DEFINED, CUE, PHRASE, SHAPE = 0, 1, 2, 3, 4
+
+METHOD_NOUNS_AFTER_PAREN = frozenset(
+    {"module", "modules", "block", "blocks", "layer", "layers", "network", "networks", "architecture", "framework",
+     "model", "models", "mechanism", "loss", "algorithm", "strategy", "scheme", "operator", "unit", "head",
+     "backbone", "encoder", "decoder", "method", "approach", "technique", "transformer", "net", "attention",
+     "optimizer", "pipeline", "system", "paradigm", "procedure", "component", "branch", "pooling"}
+)
+METHOD_LF_HEADS = frozenset(w.lower() for w in rules.METHOD_HEAD_WORDS) | {
+    "convolution", "convolutions", "mechanism", "module", "layer", "layers", "unit", "units", "operator",
+    "scheme", "strategy", "technique", "architecture", "framework", "method", "approach", "system", "head",
+    "tuning", "training", "pretraining", "pre-training", "sampling", "estimator", "classifier", "detector",
+    "generator", "discriminator", "policy", "distillation", "quantizer", "tokenizer", "adapter", "prompting",
+}
+DATASET_LF_HEADS = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus", "database", "challenge"})
+METRIC_LF_HEADS = frozenset({"error", "accuracy", "score", "rate", "ratio", "distance", "precision", "recall",
+                             "similarity", "divergence", "likelihood", "perplexity", "index", "measure"})
+SIZE_WORD_RE = re.compile(r"^[A-Z0-9][\w]*$")
+GLUE_SUFFIX_RE = re.compile(r"-(?:based|like|style|level|wise|aware|free|guided|specific|driven|inspired|"
+                            r"enhanced|powered|type|only|centric|oriented|friendly|agnostic|dependent)$")
+
+
+@dataclass(slots=True)
+class Found:
+    """One accepted mention in one field."""
+
+    field: str
+    start: int
+    end: int
+    etype: str
+    key: str | None
+    rank: int
+    text: str
+    entity: int = -1
+
+
+def field_candidates(text: str, field: str, lexicon_hits, is_title: bool) -> tuple[list[Found], list[Definition]]:
+    cands: list[tuple[int, int, str, str | None, int]] = []
+    lex_spans = []
+    for start, end, etype, key in lexicon_hits:
+        if etype == "Split":
+            continue
+        cands.append((start, end, etype, key, LEXICON))
+        lex_spans.append((start, end, etype, key))
+
+    if is_title:
+        prefix = rules.title_prefix(text)
+        if prefix:
+            cands.append((prefix[0], prefix[1], prefix[2], None, CUE))
+    for start, end in rules.named_cues(text):
+        cands.append((start, end, "Method", None, CUE))
+    for start, end in rules.task_phrases(text, is_title):
+        cands.append((start, end, "Task", None, PHRASE))
+    for start, end in rules.dataset_phrases(text, is_title):
+        cands.append((start, end, "Dataset", None, PHRASE))
+    if not is_title:
+        for start, end in rules.title_case_methods(text):
+            cands.append((start, end, "Method", None, PHRASE))
+    for start, end in rules.shaped_names(text):
+        glued = GLUE_SUFFIX_RE.search(text, start, end)
+        if glued:
+            end = glued.start()
+        cands.append((start, end, "Method", None, SHAPE))
+
+    cands = [_inherit_lexicon_type(c, lex_spans) for c in cands]
+    chosen = _select(cands)
+    found = [Found(field, s, e, t, k, r, text[s:e]) for s, e, t, k, r in chosen]
+    definitions = find_definitions(text)
+    found = _apply_definitions(text, field, found, definitions)
+    found.sort(key=lambda f: f.start)
+    return found, definitions
+
+
+def _inherit_lexicon_type(cand, lex_spans):
+    """A rule candidate that starts with a lexicon phrase is a variant of it
+    ("ImageNet-1K" of ImageNet, "ResNet-101" of ResNet): it takes the lexicon's type."""
+    start, end, etype, key, rank = cand
+    if rank == LEXICON or etype in ("Task",):
+        return cand
+    for l_start, l_end, l_type, _ in lex_spans:
+        if l_start == start and l_end < end and text_boundary_ok(l_end, end):
+            return (start, end, l_type, None, rank)
+    return cand
+
+
+def text_boundary_ok(inner_end: int, outer_end: int) -> bool:
+    return outer_end > inner_end
+
+
+def _select(cands):
+    """Longest first; among equal spans the strongest source; no overlaps."""
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[4], c[0]))
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for cand in cands:
+        start, end = cand[0], cand[1]
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            continue
+        taken.append((start, end))
+        chosen.append(cand)
+    return chosen
+
+
+def _apply_definitions(text: str, field: str, found: list[Found], definitions: list[Definition]) -> list[Found]:
+    """Type short forms by their long forms and add the long form as a linked mention."""
+    by_start = {f.start: f for f in found}
+    drop: set[int] = set()
+    added: list[Found] = []
+    for d in definitions:
+        short = by_start.get(d.short_start)
+        if short is not None and short.end != d.short_end:
+            short = None
+        long_cover = [f for f in found if d.long_start <= f.start and f.end == d.long_end]
+        long_exact = next((f for f in long_cover if f.start == d.long_start), None)
+        long_text = text[d.long_start:d.long_end]
+        short_text = text[d.short_start:d.short_end]
+        etype, key = _definition_type(text, d, short, long_cover, long_text, short_text)
+        if etype is None:
+            if short is not None and short.rank == SHAPE:
+                drop.add(id(short))
+            continue
+        if short is None:
+            if any(f.start < d.short_end and d.short_start < f.end for f in found):
+                continue
+            short = Found(field, d.short_start, d.short_end, etype, None, DEFINED, short_text)
+            added.append(short)
+        elif short.rank > DEFINED or short.etype != etype:
+            if short.rank > LEXICON or etype != short.etype and short.rank >= DEFINED:
+                short.etype, short.rank = etype, DEFINED
+                short.key = short.key if short.rank == LEXICON else key
+        if long_exact is None:
+            overlapping = [f for f in found if f.start < d.long_end and d.long_start < f.end]
+            if all(f.rank >= SHAPE or (f.etype == etype) for f in overlapping):
+                for f in overlapping:
+                    drop.add(id(f))
+                long_exact = Found(field, d.long_start, d.long_end, etype, key, DEFINED, long_text)
+                added.append(long_exact)
+        elif long_exact.etype != etype and long_exact.rank > LEXICON:
+            long_exact.etype = etype
+    result = [f for f in found if id(f) not in drop] + added
+    return result
+
+
+def _definition_type(text, d: Definition, short, long_cover, long_text: str, short_text: str):
+    """What a defined acronym names, judged from both forms and the word after "(SF)"."""
+    for f in long_cover:
+        if f.rank == LEXICON and f.start <= d.long_start + 2:
+            return f.etype, f.key
+    if short is not None and short.rank == LEXICON:
+        return short.etype, short.key
+    words = long_text.replace("-", " ").split()
+    last = words[-1].lower() if words else ""
+    after = re.match(r"\)?\s*[-\s]?([A-Za-z]+)", text[d.short_end:d.short_end + 20])
+    after_word = after.group(1).lower() if after else ""
+    if last in DATASET_LF_HEADS or after_word in DATASET_LF_HEADS:
+        return "Dataset", None
+    if last in lowered_term_list("task_heads") and last not in ("learning",) or (
+        last == "learning" and not any(w[0].isupper() for w in words)
+    ):
+        return "Task", None
+    for f in long_cover:
+        if f.etype in ("Task", "Metric", "Dataset") and f.start <= d.long_start + 2:
+            return f.etype, f.key
+    if last in METRIC_LF_HEADS and not any(w[0].isupper() for w in words[:-1]):
+        return "Metric", None
+    capitalised = sum(w[0].isupper() for w in words) >= max(1, len(words) - 1)
+    plural_acronym = short_text.endswith("s") and is_all_caps_acronym(short_text)
+    if last in METHOD_LF_HEADS or after_word in METHOD_NOUNS_AFTER_PAREN:
+        if capitalised or not plural_acronym:
+            return "Method", None
+        return None, None  # "graph neural networks (GNNs)": a family, not a named method
+    if is_name_shaped(short_text) and not is_all_caps_acronym(short_text):
+        return "Method", None  # "ContMix", "ViL": mixed-case coinages
+    if capitalised and short is not None and short.etype == "Method" and last in METHOD_LF_HEADS:
+        return "Method", None
+    return None, None

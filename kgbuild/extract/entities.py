@@ -1,0 +1,130 @@
+"""Group the mentions of one paper into entities.
+
+Mentions join one entity when they share a lexicon key or a normalised written form,
+when one is the acronym of the other, or when one is a size/config variant ("X-T") of
+a name the paper also writes bare ("X").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from kgbuild.extract.acronyms import Definition
+from kgbuild.extract.candidates import Found
+from kgbuild.extract.names import split_size_suffix
+
+NON_ALNUM_RE = re.compile(r"[\W_]+")
+TYPE_ORDER = {"Method": 0, "Dataset": 1, "Metric": 2, "Task": 3, "Repo": 4}
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, only letters and digits: the fallback identity of a name."""
+    return NON_ALNUM_RE.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def singular(norm: str) -> str:
+    """"resnets" -> "resnet"; leaves short or non-plural forms alone."""
+    if len(norm) > 4 and norm.endswith("s") and not norm.endswith("ss"):
+        return norm[:-1]
+    return norm
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[tuple, tuple] = {}
+
+    def find(self, x):
+        parent = self.parent.setdefault(x, x)
+        if parent != x:
+            parent = self.parent[x] = self.find(parent)
+        return parent
+
+    def union(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+class EntityDraft:
+    __slots__ = ("etype", "key", "mentions", "proposed", "roles", "url", "forms")
+
+    def __init__(self, etype: str, key: str) -> None:
+        self.etype = etype
+        self.key = key
+        self.mentions: list[Found] = []
+        self.proposed = False
+        self.roles: set[str] = set()
+        self.url: str | None = None
+        self.forms: Counter = Counter()
+
+    @property
+    def name(self) -> str:
+        if not self.forms:
+            return self.key
+        # most frequent form; ties go to the first written
+        best = max(self.forms.items(), key=lambda kv: (kv[1], -self._first(kv[0])))
+        return best[0]
+
+    def _first(self, form: str) -> int:
+        for i, m in enumerate(self.mentions):
+            if m.text == form:
+                return i
+        return 0
+
+
+def group_mentions(found: list[Found], definitions: list[tuple[str, Definition]]) -> list[EntityDraft]:
+    union = _UnionFind()
+
+    def ident(f: Found) -> tuple:
+        return (f.etype, f.key or singular(normalise(f.text)))
+
+    # a written form keeps one type per paper: the one with the strongest evidence
+    best_type: dict[str, tuple[int, str, str | None]] = {}
+    for f in found:
+        norm = normalise(f.text)
+        if norm not in best_type or f.rank < best_type[norm][0]:
+            best_type[norm] = (f.rank, f.etype, f.key)
+    for f in found:
+        rank, etype, key = best_type[normalise(f.text)]
+        if etype != f.etype:
+            f.etype, f.key = etype, key if key is not None else f.key
+    for f in found:
+        union.find(ident(f))
+
+    by_span = {(f.field, f.start, f.end): f for f in found}
+    for field, d in definitions:
+        short = by_span.get((field, d.short_start, d.short_end))
+        long = next((f for f in found if f.field == field and f.end == d.long_end and f.start >= d.long_start
+                     and f.etype == (short.etype if short else None)), None)
+        if short is not None and long is not None:
+            union.union(ident(long), ident(short))
+
+    bare = {singular(normalise(f.text)): f for f in found if f.etype == "Method"}
+    for f in found:
+        if f.etype != "Method":
+            continue
+        variant = split_size_suffix(f.text)
+        if variant:
+            base = bare.get(singular(normalise(variant[0])))
+            if base is not None:
+                union.union(ident(base), ident(f))
+
+    drafts: dict[tuple, EntityDraft] = {}
+    order: list[EntityDraft] = []
+    for f in found:
+        root = union.find(ident(f))
+        draft = drafts.get(root)
+        if draft is None:
+            draft = drafts[root] = EntityDraft(root[0], root[1])
+            order.append(draft)
+        draft.mentions.append(f)
+        draft.forms[f.text] += 1
+    for index, draft in enumerate(order):
+        lexicon_key = next((m.key for m in draft.mentions if m.key), None)
+        if lexicon_key:
+            draft.key = lexicon_key  # a lexicon identity beats a normalised spelling
+        for m in draft.mentions:
+            m.entity = index
+    return order

@@ -1,0 +1,272 @@
+"""What the text says about the entities: proposed, backbone role, results, EVALUATED_ON.
+
+All rules read the sentence around a mention through compiled regexes anchored at the
+mention's edges; nothing here walks tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kgbuild.extract.candidates import Found
+from kgbuild.extract.entities import EntityDraft
+from kgbuild.extract.sentences import SentenceIndex
+
+PROPOSE_CUE_RE = re.compile(
+    r"\b(?:we|paper|work|article|study|letter|report|here)\s+(?:\w+\s+){0,2}?"
+    r"(?:propose[sd]?|present(?:s|ed)?|introduce[sd]?|develop(?:s|ed)?|design(?:s|ed)?|devise[sd]?|"
+    r"put forward|build|construct|contribute|offer|unveil|release|describe)\b",
+    re.IGNORECASE,
+)
+# Words between the cue and the name that make the name something else than the novelty:
+# "a combination of X", "based on X", "from X to ...".
+PROPOSE_BLOCK_RE = re.compile(
+    r"\b(?:of|on|from|for|with|to|using|via|over|than|by|into|upon|which|that|where|while|unlike|"
+    r"between|among|inspired|beyond)\b|[,;:(]",
+    re.IGNORECASE,
+)
+OUR_BEFORE_RE = re.compile(r"\bour\s+(?:(?:proposed|novel|new|final)\s+)?$", re.IGNORECASE)
+NOVEL_APPOSITION_RE = re.compile(r"^\s*(?:\([^)]{1,20}\)\s*)?,\s*(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b", re.I)
+NAMED_BEFORE_RE = re.compile(
+    r"\b(?:named|called|dubbed|termed|coined|referred to as|denoted as|nicknamed)\s+(?:as\s+)?[\"'“]?$", re.I
+)
+
+BACKBONE_AFTER_RE = re.compile(
+    r"^(?:\s*\([^)]{1,20}\))?(?:-based|-style)?\s*(?:(?:as|is|was|serves as|serving as|can be|could be|"
+    r"to be|being)\s+)?(?:,\s*)?(?:(?:the|a|an|our|their|its|both)\s+)?(?:[\w-]+\s+){0,5}?"
+    r"backbones?\b",
+    re.IGNORECASE,
+)
+BACKBONE_LIST_RE = re.compile(
+    r"\bbackbones?\s*(?:networks?|architectures?|models?)?\s*(?:,\s*)?(?:such as|like|including|e\.g\.,?|"
+    r"i\.e\.,?|\(|:|of|namely)\s*",
+    re.IGNORECASE,
+)
+BACKBONE_BEFORE_RE = re.compile(r"\bbackbones?\s+(?:networks?\s+)?$", re.IGNORECASE)
+CLAUSE_END_RE = re.compile(r"[;)]|\.\s|\bwhile\b|\bwhereas\b|\bbut\b")
+
+NUMBER_RE = re.compile(r"(?<![\w.+\-±/^])(\d{1,3}(?:\.\d+)?)(\s?%|\s?percent\b)?(?![\w.]*\d)(?![-\w])")
+DELTA_BEFORE_RE = re.compile(
+    r"(?:[+±↑↓]|\bby|\bby (?:up to|about|around|over|nearly|almost|roughly|approximately|at least|more than|"
+    r"a margin of|an average of|average|averagely)|\bgains? of|\bimprovements? of|\bincreases? of|"
+    r"\bboosts? of|\bmargin of|\bup to|\bdrops? of|\breductions? of|\bdecreases? of|\bspeedups? of|"
+    r"\bfrom|\baverage of|\bx|\bwithin)\s*$",
+    re.IGNORECASE,
+)
+DELTA_AFTER_RE = re.compile(
+    r"^\s*(?:%|percent)?\s*(?:\w+\s+)?(?:higher|lower|better|worse|more|less|fewer|improvements?|gains?|"
+    r"increases?|decreases?|reductions?|boosts?|faster|slower|smaller|larger|times|x\b|×|fold|-fold|"
+    r"points?\b|pp\b|absolute|relative|of the|drop|margin|speed-?up|over\b|above\b|below\b|"
+    r"compared|improvement)",
+    re.IGNORECASE,
+)
+METRIC_BEFORE_GLUE_RE = re.compile(
+    r"^\s*(?:\(|=|:|of|is|was|at|to|reaches|reaching|achieves|achieving|attains|obtains|scores?|"
+    r"score of|rate of|around|about|approximately|nearly|over|only|just|with|and|in|,)*\s*(?:of\s+)?$",
+    re.IGNORECASE,
+)
+METRIC_AFTER_GLUE_RE = re.compile(r"^\s*(?:%|percent)?\s*(?:in|on|of|mean|average|the)?\s*$", re.IGNORECASE)
+EVAL_CUE_RE = re.compile(
+    r"evaluat|experiment|benchmark|achiev|outperform|surpass|result|state-of-the-art|sota|accura|\btest|"
+    r"validat|demonstrat|\bshow|perform|obtain|report|attain|reach|competitive|superior|improv|score|"
+    r"\bgains?\b|effective|verif|tested|\bon\b",
+    re.IGNORECASE,
+)
+TRAIN_ONLY_BEFORE_RE = re.compile(
+    r"\b(?:pre-?train(?:ed|ing)?|train(?:ed|ing)?|learned|learnt|distilled)\s+(?:\w+\s+){0,3}?"
+    r"(?:on|from|with|using)\s+(?:the\s+)?(?:large-scale\s+)?$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class FactResult:
+    method: int | None
+    dataset: int | None
+    split: str | None
+    metric: int
+    value: float
+    unit: str | None
+    field: str
+    sentence: int
+
+
+def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
+                  title_prefix_span: tuple[int, int] | None) -> None:
+    for f in found:
+        if f.etype not in ("Method", "Dataset"):
+            continue
+        text = texts[f.field]
+        if f.field == "title" and title_prefix_span and f.start == title_prefix_span[0]:
+            drafts[f.entity].proposed = True
+            continue
+        window = text[max(0, f.start - 120):f.start]
+        if NAMED_BEFORE_RE.search(window) or OUR_BEFORE_RE.search(window):
+            drafts[f.entity].proposed = True
+            continue
+        if NOVEL_APPOSITION_RE.match(text, f.end):
+            drafts[f.entity].proposed = True
+            continue
+        cue = None
+        for cue in PROPOSE_CUE_RE.finditer(window):
+            pass
+        if cue is not None:
+            between = window[cue.end():]
+            if "." in between.replace("e.g.", "").replace("i.e.", ""):
+                continue
+            if not PROPOSE_BLOCK_RE.search(between) and not _mention_between(found, f, cue, len(window)):
+                drafts[f.entity].proposed = True
+
+
+def _mention_between(found: list[Found], f: Found, cue, window_len: int) -> bool:
+    """Another entity sits between the cue and this mention (only the first one is the novelty)."""
+    cue_start = f.start - window_len + cue.end()
+    for other in found:
+        if other.field == f.field and cue_start <= other.start < f.start and other.entity != f.entity:
+            if other.etype in ("Method", "Dataset"):
+                return True
+    return False
+
+
+def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
+                   title_prefix_span: tuple[int, int] | None) -> None:
+    for f in found:
+        if f.etype != "Method":
+            continue
+        text = texts[f.field]
+        if BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70)):
+            between = text[f.end:f.end + 70]
+            if not _other_method_in(found, f, f.end, f.end + between.lower().find("backbone")):
+                drafts[f.entity].roles.add("backbone")
+                continue
+        if BACKBONE_BEFORE_RE.search(text, max(0, f.start - 30), f.start):
+            drafts[f.entity].roles.add("backbone")
+            continue
+        if f.field == "title" and title_prefix_span and f.start == title_prefix_span[0]:
+            if "backbone" in text[f.end:].lower():
+                drafts[f.entity].roles.add("backbone")
+    for field, text in texts.items():
+        for cue in BACKBONE_LIST_RE.finditer(text):
+            stop = CLAUSE_END_RE.search(text, cue.end(), cue.end() + 120)
+            limit = stop.start() if stop else min(len(text), cue.end() + 120)
+            for f in found:
+                if f.field == field and f.etype == "Method" and cue.end() <= f.start < limit:
+                    drafts[f.entity].roles.add("backbone")
+
+
+def _other_method_in(found: list[Found], f: Found, start: int, end: int) -> bool:
+    return any(o.field == f.field and o.etype == "Method" and start <= o.start < end and o.entity != f.entity
+               for o in found)
+
+
+def find_results(texts: dict[str, str], sentences: dict[str, SentenceIndex], found: list[Found],
+                 drafts: list[EntityDraft], splits: list[tuple[str, int, int, str]],
+                 main_method: int | None) -> list[FactResult]:
+    results = []
+    for field, text in texts.items():
+        in_field = [f for f in found if f.field == field]
+        if not any(f.etype == "Metric" for f in in_field):
+            continue
+        covered = [(f.start, f.end) for f in in_field]
+        for number in NUMBER_RE.finditer(text):
+            start, end = number.span()
+            if any(s <= start < e for s, e in covered):
+                continue  # part of a name: ResNet-101, AP50
+            value = float(number.group(1))
+            unit = "%" if number.group(2) else None
+            if unit == "%" and value > 100:
+                continue
+            if DELTA_BEFORE_RE.search(text, max(0, start - 40), start):
+                continue
+            if DELTA_AFTER_RE.match(text, end, min(len(text), end + 30)):
+                continue
+            sentence = sentences[field].of(start)
+            s_start, s_end = sentences[field].spans[sentence]
+            metric = _metric_for(text, in_field, start, end, s_start, s_end)
+            if metric is None:
+                continue
+            method = _nearest_before(in_field, "Method", start, s_start, metric.start)
+            dataset = _dataset_for(in_field, start, s_start, s_end)
+            split = _split_for(splits, field, dataset, s_start, s_end) if dataset else None
+            method_entity = method.entity if method else main_method
+            results.append(FactResult(method_entity, dataset.entity if dataset else None, split,
+                                      metric.entity, value, unit, field, sentence))
+    return results
+
+
+def _metric_for(text, mentions, start, end, s_start, s_end) -> Found | None:
+    best, best_distance = None, 10**9
+    for f in mentions:
+        if f.etype != "Metric" or not s_start <= f.start < s_end:
+            continue
+        if f.end <= start:
+            gap = text[f.end:start]
+            if len(gap) <= 30 and METRIC_BEFORE_GLUE_RE.match(gap):
+                distance = len(gap)
+            else:
+                continue
+        elif f.start >= end:
+            gap = text[end:f.start]
+            if len(gap) <= 12 and METRIC_AFTER_GLUE_RE.match(gap):
+                distance = len(gap) - 1  # "59.4% box AP": the metric after the number is the usual order
+            else:
+                continue
+        else:
+            continue
+        if distance < best_distance:
+            best, best_distance = f, distance
+    return best
+
+
+def _nearest_before(mentions, etype, pos, s_start, metric_start) -> Found | None:
+    best = None
+    for f in mentions:
+        if f.etype == etype and s_start <= f.start < min(pos, metric_start):
+            best = f
+    return best
+
+
+def _dataset_for(mentions, pos, s_start, s_end) -> Found | None:
+    best, best_distance = None, 10**9
+    for f in mentions:
+        if f.etype == "Dataset" and s_start <= f.start < s_end:
+            distance = abs(f.start - pos)
+            if distance < best_distance:
+                best, best_distance = f, distance
+    return best
+
+
+def _split_for(splits, field, dataset: Found, s_start, s_end) -> str | None:
+    best, best_distance = None, 10**9
+    for s_field, start, end, split in splits:
+        if s_field != field or not s_start <= start < s_end:
+            continue
+        distance = start - dataset.end if start >= dataset.end else dataset.start - end + 20
+        if 0 <= distance < best_distance and distance <= 40:
+            best, best_distance = split, distance
+    return best
+
+
+def find_evaluated_on(texts: dict[str, str], sentences: dict[str, SentenceIndex], found: list[Found],
+                      drafts: list[EntityDraft], results: list[FactResult], main_methods: list[int]):
+    """``[(method_entity, dataset_entity, field, sentence)]``, first evidence kept."""
+    pairs: dict[tuple[int, int], tuple[str, int]] = {}
+    for r in results:
+        if r.method is not None and r.dataset is not None:
+            pairs.setdefault((r.method, r.dataset), (r.field, r.sentence))
+    for f in found:
+        if f.etype != "Dataset" or f.field == "title":
+            continue
+        text = texts[f.field]
+        if TRAIN_ONLY_BEFORE_RE.search(text, max(0, f.start - 60), f.start):
+            continue
+        sentence = sentences[f.field].of(f.start)
+        s_start, s_end = sentences[f.field].spans[sentence]
+        if not EVAL_CUE_RE.search(text, s_start, s_end):
+            continue
+        in_sentence = {o.entity for o in found if o.field == f.field and o.etype == "Method"
+                       and s_start <= o.start < s_end and drafts[o.entity].proposed}
+        for method in in_sentence or main_methods:
+            pairs.setdefault((method, f.entity), (f.field, sentence))
+    return [(m, d, field, sentence) for (m, d), (field, sentence) in pairs.items()]

@@ -1,0 +1,68 @@
+"""Lexicon lookup with spaCy's PhraseMatcher (hash-based, one pass per text).
+
+Patterns come from the lexicons (``data/lexicons``) plus our own additions in
+``data/patterns/extra_terms.jsonl``; ``data/patterns/lexicon_stop.jsonl`` removes
+lexicon entries that hurt precision without editing the lexicons themselves.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+
+from kgbuild.extract.resources import PATTERN_DIR, lexicon_patterns, read_jsonl, split_patterns
+
+LABEL_TO_TYPE = {"DATASET": "Dataset", "METRIC": "Metric", "TASK": "Task", "METHOD": "Method", "SPLIT": "Split"}
+
+
+def _stopped() -> tuple[set[str], set[tuple[str, str]]]:
+    """Patterns to ignore: everywhere (``{"pattern"}``) or for one label (``{"pattern", "label"}``)."""
+    anywhere, per_label = set(), set()
+    for row in read_jsonl(PATTERN_DIR / "lexicon_stop.jsonl"):
+        if row.get("label"):
+            per_label.add((row["label"], row["pattern"].lower()))
+        else:
+            anywhere.add(row["pattern"].lower())
+    return anywhere, per_label
+
+
+class LexiconMatcher:
+    """Finds lexicon phrases in a Doc; returns plain ``(start_char, end_char, type, key)``."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._labels: dict[int, tuple[str, str]] = {}
+        anywhere, per_label = _stopped()
+        rows = list(lexicon_patterns()) + list(read_jsonl(PATTERN_DIR / "extra_terms.jsonl"))
+        # split names ("test-dev", "val set") are matched case-insensitively; their key is the split
+        for row in list(split_patterns()) + list(read_jsonl(PATTERN_DIR / "extra_splits.jsonl")):
+            rows.append({"label": "SPLIT", "pattern": row.get("pattern"), "id": row.get("split"), "case": "lower"})
+        by_matcher: dict[tuple[str, int], list] = {}
+        for row in rows:
+            label, text = row.get("label"), row.get("pattern")
+            if label not in LABEL_TO_TYPE or not isinstance(text, str) or not text.strip():
+                continue
+            if text.lower() in anywhere or (label, text.lower()) in per_label:
+                continue
+            key = row.get("id") or text
+            match_id = nlp.vocab.strings.add(f"{label}\t{key}")
+            self._labels[match_id] = (LABEL_TO_TYPE[label], key)
+            case = "lower" if row.get("case") == "lower" else "exact"
+            by_matcher.setdefault((case, match_id), []).append(text)
+        for (case, match_id), texts in by_matcher.items():
+            matcher = self.lower if case == "lower" else self.exact
+            # make_doc is the tokenizer alone: patterns tokenise exactly like the texts
+            docs = [nlp.make_doc(t.lower() if case == "lower" else t) for t in texts]
+            matcher.add(nlp.vocab.strings[match_id], docs)
+        self.size = len(rows)
+
+    def __call__(self, doc) -> list[tuple[int, int, str, str]]:
+        found = []
+        for matcher in (self.exact, self.lower):
+            for match_id, start, end in matcher(doc):
+                etype, key = self._labels[match_id]
+                span_start = doc[start].idx
+                last = doc[end - 1]
+                found.append((span_start, last.idx + len(last.text), etype, key))
+        return found

@@ -1,0 +1,62 @@
+"""Which written tokens look like the proper name of a model or algorithm.
+
+Named methods are written the way product names are: internal capitals (ResNet, HuBERT,
+ViT), letters mixed with digits (YOLOv3, T5, GPT-4), or hyphenated size/config suffixes
+(Swin-L, OverLoCK-T).  Plain capitalised English words are not taken on shape alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kgbuild.extract.resources import lowered_term_list, term_list
+
+# A word-like chunk that may carry internal hyphens, dots between digits and a "++"
+# suffix; never swallows sentence-final punctuation.
+NAME_TOKEN_RE = re.compile(r"(?<![\w])[A-Za-z0-9][A-Za-z0-9]*(?:(?:[-.]|\.(?=\d))[A-Za-z0-9]+)*(?:\+\+|\+(?!\w))?")
+INTERNAL_CAPITAL_RE = re.compile(r"[A-Za-z0-9][a-z0-9]*[A-Z]")
+LETTER_DIGIT_RE = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
+ORDINAL_OR_UNIT_RE = re.compile(
+    r"^(?:\d+(?:\.\d+)?(?:[a-zA-Z]{1,3}|D|d|K|M|B|G|T|x|X|th|st|nd|rd|fps|ms|px)?|[IVX]+|\d+D|\d+-D)$"
+)
+YEAR_RE = re.compile(r"^(?:19|20)\d\d[a-z]?$")
+SIZE_SUFFIXES = frozenset(
+    {"t", "s", "b", "l", "h", "g", "xl", "xxl", "m", "n", "x", "tiny", "small", "base", "large", "huge",
+     "giant", "mini", "nano", "micro", "lite", "medium", "xs", "xxs"}
+)
+
+
+def is_name_shaped(word: str) -> bool:
+    """True for tokens written like a model name: LWGANet, CBNetV2, ViT, GPT-4, Swin-L."""
+    if len(word) < 2 or YEAR_RE.match(word) or ORDINAL_OR_UNIT_RE.match(word):
+        return False
+    if not word[0].isalpha() and not any(c.isupper() for c in word):
+        return False
+    parts = re.split(r"[-.]", word)
+    if INTERNAL_CAPITAL_RE.match(parts[0]) or any(INTERNAL_CAPITAL_RE.match(p) for p in parts):
+        return True
+    if any(c.isupper() for c in word) and LETTER_DIGIT_RE.search(word):
+        return True  # T5, YOLOv3, GPT-4, ResNet50
+    if len(parts) > 1 and parts[0][:1].isupper() and any(p.isupper() for p in parts[1:]):
+        return True  # Swin-L, Mask-RCNN
+    if len(parts) > 1 and parts[0][:1].isupper() and parts[-1].isdigit() and len(parts[0]) > 1:
+        return True  # Inception-3, Llama-2
+    return False
+
+
+def is_all_caps_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters[:-1]) and (letters[-1].isupper() or word.endswith("s"))
+
+
+def is_generic_term(word: str) -> bool:
+    """Acronyms and words that look like names but denote families, units or fields."""
+    return word in term_list("not_methods") or word.lower() in lowered_term_list("not_methods_lower")
+
+
+def split_size_suffix(name: str) -> tuple[str, str] | None:
+    """``("OverLoCK", "T")`` for "OverLoCK-T"; None when the name has no size suffix."""
+    base, sep, suffix = name.rpartition("-")
+    if sep and base and suffix.lower() in SIZE_SUFFIXES:
+        return base, suffix
+    return None

@@ -1,0 +1,47 @@
+"""Streaming, order-keeping extraction, optionally over a process pool."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+
+from kgbuild.models import Extraction, Paper
+
+CHUNK_SIZE = 256
+_worker_extractor = None
+
+
+def _get_extractor():
+    global _worker_extractor
+    if _worker_extractor is None:
+        from kgbuild.extract.pipeline import Extractor
+
+        _worker_extractor = Extractor()
+    return _worker_extractor
+
+
+def _extract_chunk(papers: list[Paper]) -> list[Extraction]:
+    return list(_get_extractor().run(papers))
+
+
+def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    iterator = iter(papers)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def extract(papers: Iterable[Paper], workers: int = 1) -> Iterator[Extraction]:
+    """Extraction records for ``papers``, in the same order, streamed."""
+    if workers <= 1:
+        yield from _get_extractor().run(papers)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = []
+        for chunk in _chunks(papers, CHUNK_SIZE):
+            pending.append(pool.submit(_extract_chunk, chunk))
+            # bounded look-ahead keeps memory flat on huge inputs while workers stay busy
+            while len(pending) > 2 * workers:
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()

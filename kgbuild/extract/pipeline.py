@@ -1,0 +1,101 @@
+"""The extractor: a blank spaCy pipeline plus our lexicon component, and the rules.
+
+spaCy does the tokenising and the hash-based phrase matching; the rules run on the raw
+strings.  Only plain records (``kgbuild.models``) leave this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+
+from kgbuild.extract import rules
+from kgbuild.extract.assemble import build_extraction
+from kgbuild.extract.candidates import field_candidates
+from kgbuild.extract.entities import group_mentions
+from kgbuild.extract.facts import find_evaluated_on, find_results, mark_backbones, mark_proposed
+from kgbuild.extract.lexicon import LexiconMatcher
+from kgbuild.extract.repos import find_repos
+from kgbuild.extract.sentences import SentenceIndex
+from kgbuild.models import Extraction, Paper
+
+BATCH_SIZE = 256
+LEXICON_COMPONENT = "kgbuild_lexicon"
+
+
+@Language.factory(LEXICON_COMPONENT)
+def _make_lexicon_component(nlp: Language, name: str):
+    matcher = LexiconMatcher(nlp)
+
+    def lexicon_component(doc):
+        # plain tuples in user_data: cheaper than Span objects and never leave the module
+        doc.user_data["lexicon"] = matcher(doc)
+        return doc
+
+    return lexicon_component
+
+
+def build_nlp() -> Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe(LEXICON_COMPONENT)
+    return nlp
+
+
+class Extractor:
+    def __init__(self) -> None:
+        self.nlp = build_nlp()
+
+    def run(self, papers: Iterable[Paper]) -> Iterator[Extraction]:
+        batch: list[Paper] = []
+        for paper in papers:
+            batch.append(paper)
+            if len(batch) >= BATCH_SIZE:
+                yield from self._run_batch(batch)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch)
+
+    def _run_batch(self, papers: list[Paper]) -> Iterator[Extraction]:
+        texts = []
+        for paper in papers:
+            texts.append(paper.title or "")
+            texts.append(paper.abstract or "")
+        hits = [doc.user_data["lexicon"] for doc in self.nlp.pipe(texts, batch_size=BATCH_SIZE)]
+        for i, paper in enumerate(papers):
+            yield extract_one(paper, hits[2 * i], hits[2 * i + 1])
+
+    def extract_paper(self, paper: Paper) -> Extraction:
+        return next(self._run_batch([paper]))
+
+
+def extract_one(paper: Paper, title_hits, abstract_hits) -> Extraction:
+    texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
+    sentences = {field: SentenceIndex(text) for field, text in texts.items()}
+    found, definitions, splits = [], [], []
+    for field, hits in (("title", title_hits), ("abstract", abstract_hits)):
+        text = texts[field]
+        field_found, field_defs = field_candidates(text, field, hits, field == "title")
+        found.extend(field_found)
+        definitions.extend((field, d) for d in field_defs)
+        splits.extend((field, s, e, key) for s, e, etype, key in hits if etype == "Split")
+    drafts = group_mentions(found, definitions)
+    prefix = rules.title_prefix(texts["title"])
+    prefix_span = (prefix[0], prefix[1]) if prefix else None
+    mark_proposed(texts, found, drafts, prefix_span)
+    mark_backbones(texts, found, drafts, prefix_span)
+    main_methods = _main_methods(found, drafts)
+    results = find_results(texts, sentences, found, drafts, splits, main_methods[0] if main_methods else None)
+    evaluated = find_evaluated_on(texts, sentences, found, drafts, results, main_methods)
+    repos = [(field, start, end, url) for field, text in texts.items() for start, end, url in find_repos(text)]
+    return build_extraction(paper, texts, sentences, drafts, results, evaluated, repos)
+
+
+def _main_methods(found, drafts) -> list[int]:
+    """The proposed methods, in the order they are first written (title first)."""
+    seen: list[int] = []
+    for f in found:
+        if f.etype == "Method" and drafts[f.entity].proposed and f.entity not in seen:
+            seen.append(f.entity)
+    return seen[:1]

@@ -1,0 +1,74 @@
+"""Code-repository URLs: find them in text and write them in one canonical form.
+
+Canonical form is ``https://HOST/OWNER/REPO`` (Hugging Face keeps its optional
+``datasets/`` or ``spaces/`` prefix because that is part of the identity there).
+Everything after the repository segment (``/tree/main/x``, ``#readme``, ``.git``)
+and the punctuation a sentence or LaTeX source leaves glued to a URL is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
+
+# A URL candidate: stops at whitespace and at brackets/quotes that never belong to a
+# repository path.  Trailing punctuation is trimmed afterwards, not here, because "."
+# is legal inside a repository name ("mmdetection.v2").
+URL_RE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?P<host>github\.com|gitlab\.com|bitbucket\.org|huggingface\.co)"
+    r"(?P<path>/[^\s<>\"'(){}\[\]|\\^`]*)?",
+    re.IGNORECASE,
+)
+# Path segments that name a GitHub page rather than an owner.
+NOT_OWNERS = frozenset({"features", "about", "pricing", "login", "join", "topics", "orgs", "settings",
+                        "marketplace", "explore", "sponsors", "collections", "site", "docs", "blog"})
+HF_NAMESPACES = frozenset({"datasets", "spaces", "models"})
+TRAILING_JUNK = ".,;:!?)]}>'\"*"
+SEGMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+
+
+def canonical_repo_url(host: str, path: str) -> str | None:
+    """``https://host/owner/repo`` or None when the path names no repository."""
+    host = host.lower()
+    segments = [s for s in path.split("/") if s]
+    if host == "huggingface.co" and segments and segments[0].lower() in HF_NAMESPACES:
+        prefix, segments = segments[0].lower(), segments[1:]
+        prefix = "" if prefix == "models" else prefix + "/"
+    else:
+        prefix = ""
+    if len(segments) < 2:
+        return None
+    owner, repo = segments[0], segments[1]
+    repo = repo.rstrip(TRAILING_JUNK)
+    if repo.lower().endswith(".git"):
+        repo = repo[:-4]
+    repo = repo.rstrip(TRAILING_JUNK)
+    owner = owner.rstrip(TRAILING_JUNK)
+    if not owner or not repo or not SEGMENT_RE.match(owner) or not SEGMENT_RE.match(repo):
+        return None
+    if host == "github.com" and owner.lower() in NOT_OWNERS:
+        return None
+    return f"https://{host}/{prefix}{owner}/{repo}"
+
+
+def find_repos(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, canonical_url)`` for each repository URL written in ``text``.
+
+    The span covers the URL as written minus trailing punctuation, so that
+    ``text[start:end]`` is a clean mention.
+    """
+    for match in URL_RE.finditer(text):
+        start = match.start()
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "./@-"):
+            # "user.github.io" style project pages, or an e-mail address: not a repo host
+            continue
+        path = match.group("path") or ""
+        url = canonical_repo_url(match.group("host"), path)
+        if url is None:
+            continue
+        end = match.end()
+        while end > start and text[end - 1] in TRAILING_JUNK:
+            end -= 1
+        yield start, end, url

@@ -1,0 +1,65 @@
+"""The data files the extractor reads: lexicons (built elsewhere) and our rule lists.
+
+Every file is JSON Lines.  A missing lexicon is tolerated (the extractor then relies on
+its shape rules alone) so that the package works while lexicons are being rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import orjson
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+LEXICON_DIR = DATA_DIR / "lexicons"
+PATTERN_DIR = DATA_DIR / "patterns"
+LEXICON_FILES = ("datasets.jsonl", "metrics.jsonl", "tasks.jsonl", "methods.jsonl")
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    if not path.exists():
+        return
+    with path.open("rb") as handle:
+        for raw in handle:
+            raw = raw.strip()
+            if raw and not raw.startswith(b"//"):
+                yield orjson.loads(raw)
+
+
+def lexicon_patterns() -> Iterator[dict]:
+    for name in LEXICON_FILES:
+        yield from read_jsonl(LEXICON_DIR / name)
+
+
+def canonical_entries() -> Iterator[dict]:
+    return read_jsonl(LEXICON_DIR / "canonical.jsonl")
+
+
+def split_patterns() -> Iterator[dict]:
+    return read_jsonl(LEXICON_DIR / "splits.jsonl")
+
+
+@lru_cache(maxsize=None)
+def term_list(name: str) -> frozenset[str]:
+    """A pattern file of ``{"term": ...}`` lines as a set of exact strings."""
+    return frozenset(row["term"] for row in read_jsonl(PATTERN_DIR / f"{name}.jsonl"))
+
+
+@lru_cache(maxsize=None)
+def lowered_term_list(name: str) -> frozenset[str]:
+    return frozenset(term.lower() for term in term_list(name))
+
+
+def data_fingerprint() -> str:
+    """A short hash of every data file, so that editing a list changes the version."""
+    digest = hashlib.sha256()
+    for folder in (LEXICON_DIR, PATTERN_DIR):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.jsonl")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

@@ -1,0 +1,223 @@
+"""Rule detectors that work on raw text with compiled regexes (no per-token Python loop).
+
+Each returns plain tuples ``(start, end, type, origin)``; the pipeline decides which
+candidates survive.  Word lists live in ``data/patterns``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from kgbuild.extract.names import NAME_TOKEN_RE, is_generic_term, is_name_shaped
+from kgbuild.extract.resources import lowered_term_list
+
+STOP = frozenset(STOP_WORDS) | {"via", "vs", "versus", "e.g.", "i.e."}
+WORD_BACK_RE = re.compile(r"([A-Za-z0-9][\w\-^]*)(\s+)$")
+TASK_HEAD_RE = re.compile(
+    r"\b(?:" + "|".join(sorted((re.escape(h) for h in lowered_term_list("task_heads")), key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+# Modifiers in "-ing" are usually verbs ("improving detection") except these nouns.
+ING_NOUNS = frozenset({"talking", "reading", "driving", "learning", "matching", "clustering", "tracking",
+                       "parsing", "answering", "sensing", "ranking", "captioning", "labeling", "modeling",
+                       "modelling", "painting", "drawing", "spotting", "grounding", "reasoning", "computing",
+                       "programming", "processing", "understanding", "forecasting", "planning", "editing"})
+# Heads that name a task only with a modifier that is itself a known term (too generic
+# otherwise: "fast inference", "model compression" stays, "joint learning" does not).
+WEAK_HEADS = frozenset({"learning", "inference", "prediction", "search", "modeling", "modelling", "transfer",
+                        "extraction", "understanding", "reasoning", "control", "planning", "fusion", "coding",
+                        "decoding", "mapping", "compression", "matching", "assessment", "alignment", "generation"})
+DATASET_HEAD_RE = re.compile(r"\b(?:data ?sets?|benchmarks?|corpus|corpora|databases?|challenges?|suites?)\b", re.I)
+METHOD_HEAD_WORDS = frozenset({"Transformer", "Transformers", "Network", "Networks", "Net", "Nets", "Machine",
+                               "Machines", "Autoencoder", "Autoencoders", "Encoder", "Decoder", "Former",
+                               "Module", "Block", "Mixer", "Attention", "Algorithm", "Optimizer", "Optimization",
+                               "Perceptron", "Field", "Fields", "Process", "Processes", "Search", "Descent",
+                               "Regression", "Model", "Models", "Machine", "Tree", "Trees", "Forest", "Forests",
+                               "Pooling", "Convolution", "Convolutions", "Embedding", "Embeddings", "Loss",
+                               "Distillation", "Augmentation", "Normalization", "Dropout", "Learning"})
+TITLE_CASE_RUN_RE = re.compile(
+    r"(?<![\w-])(?:[A-Z][\w]*(?:-[A-Za-z0-9][\w]*)*\s+){1,4}[A-Z][\w]*(?:-[A-Za-z0-9][\w]*)*(?![\w-])"
+)
+NAMED_CUE_RE = re.compile(
+    r"\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|referred to as|nicknamed)\s+(?:as\s+)?[\"'“]?"
+    r"(?P<name>[A-Z][\w]*(?:[-.+][\w]+)*(?:\+\+)?(?:\s+[A-Z][\w]*(?:-[\w]+)*){0,2})"
+)
+TITLE_PREFIX_RE = re.compile(r"^\s*(?P<name>[^:]{1,40}?)\s*:\s+\S")
+DATASET_TITLE_RE = re.compile(r"\b(?:datasets?|benchmarks?|corpus|challenge)\b", re.I)
+
+
+def task_phrases(text: str, in_title: bool) -> list[tuple[int, int]]:
+    """"oriented object detection", "Monocular Video Depth Estimation" (head noun + modifiers)."""
+    found = []
+    modifier_stop = lowered_term_list("task_modifier_stop")
+    for head in TASK_HEAD_RE.finditer(text):
+        head_word = head.group(0)
+        head_capital = head_word[0].isupper()
+        if head_capital and not in_title and head.start() > 0 and not _preceded_by_capital_word(text, head.start()):
+            continue  # sentence-initial "Detection of ..."
+        start = head.start()
+        n_modifiers = 0
+        cursor = start
+        while n_modifiers < 4:
+            back = WORD_BACK_RE.search(text, max(0, cursor - 40), cursor)
+            if not back:
+                break
+            word = back.group(1)
+            lower = word.lower()
+            if lower in STOP or lower in modifier_stop or (lower.endswith("ing") and lower not in ING_NOUNS):
+                break
+            if lower.endswith("ly") or not _task_word_case_ok(word, head_capital):
+                break
+            cursor = back.start(1)
+            n_modifiers += 1
+        if n_modifiers == 0:
+            continue
+        end = head.end()
+        if text[end:end + 1] == "-" or (end < len(text) and text[end].isalnum()):
+            continue  # "detection-based", part of a longer word
+        found.append((cursor, end))
+    return found
+
+
+def _task_word_case_ok(word: str, head_capital: bool) -> bool:
+    if word[0].isdigit():
+        return True  # "3D object detection", "6-DoF pose estimation"
+    if head_capital:
+        return word[0].isupper() and not (len(word) > 1 and word.isupper())
+    return word[0].islower()
+
+
+def _preceded_by_capital_word(text: str, pos: int) -> bool:
+    back = WORD_BACK_RE.search(text, max(0, pos - 40), pos)
+    return bool(back and back.group(1)[0].isupper())
+
+
+def dataset_phrases(text: str, in_title: bool) -> list[tuple[int, int]]:
+    """Named items right before "dataset(s)/benchmark(s)/corpus", including lists of them."""
+    found = []
+    for head in DATASET_HEAD_RE.finditer(text):
+        cursor = head.start()
+        while True:
+            name = _name_before(text, cursor, in_title)
+            if name is None:
+                break
+            found.append(name)
+            # continue over a coordinated list: "A, B, and C datasets"
+            sep = re.search(r"(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)$", text[max(0, name[0] - 8):name[0]])
+            if not sep:
+                break
+            cursor = name[0] - len(sep.group(0))
+    return found
+
+
+def _name_before(text: str, cursor: int, in_title: bool) -> tuple[int, int] | None:
+    """The 1-3 name-like words that end right before ``cursor`` (only spaces between)."""
+    end = None
+    start = cursor
+    words = 0
+    has_name = False
+    while words < 3:
+        back = re.search(r"([A-Za-z0-9][\w\-.+]*?)(\s*)$", text[max(0, start - 40):start])
+        if not back or not back.group(1):
+            break
+        word = back.group(1)
+        word_start = start - len(back.group(0))
+        if words == 0 and back.group(2) == "" and start != cursor:
+            break
+        shaped = is_name_shaped(word)
+        capital = word[0].isupper() and word.lower() not in STOP
+        numeric = bool(re.fullmatch(r"\d+[KkMm]?|v\d+(?:\.\d+)?", word))
+        if not (shaped or (capital and not in_title) or (numeric and words == 0)):
+            break
+        if capital and not shaped and _is_sentence_start(text, word_start):
+            break
+        has_name = has_name or shaped or capital
+        if end is None:
+            end = word_start + len(word)
+        start = word_start
+        words += 1
+    if end is None or not has_name:
+        return None
+    return start, end
+
+
+def _is_sentence_start(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip()
+    return not before or before[-1] in ".!?:"
+
+
+def shaped_names(text: str) -> list[tuple[int, int]]:
+    """Tokens shaped like model names, extended left over capitalised words ("Mask R-CNN")."""
+    found = []
+    for match in NAME_TOKEN_RE.finditer(text):
+        word = match.group(0)
+        if not is_name_shaped(word) or is_generic_term(word):
+            continue
+        start = match.start()
+        # "Mask R-CNN", "Cascade Mask R-CNN": capitalised words glued by one space
+        for _ in range(2):
+            back = re.search(r"([A-Z][a-z]+)( )$", text[max(0, start - 20):start])
+            if not back or back.group(1).lower() in STOP:
+                break
+            word_start = start - len(back.group(0))
+            if _is_sentence_start(text, word_start):
+                break
+            start = word_start
+        found.append((start, match.end()))
+    return found
+
+
+def title_case_methods(text: str) -> list[tuple[int, int]]:
+    """"Vision Transformer", "Prior-Data Fitted Networks": Title Case runs ending in a method noun."""
+    found = []
+    for match in TITLE_CASE_RUN_RE.finditer(text):
+        words = match.group(0).split()
+        while words and words[0].lower() in STOP:
+            words = words[1:]
+        if len(words) < 2 or words[-1].split("-")[-1] not in METHOD_HEAD_WORDS:
+            continue
+        start = match.end() - len(" ".join(words))
+        if text[start:match.end()] != " ".join(words):
+            continue  # irregular spacing; skip rather than guess offsets
+        if _is_sentence_start(text, start) and not any(is_name_shaped(w) for w in words):
+            continue
+        found.append((start, match.end()))
+    return found
+
+
+def named_cues(text: str) -> list[tuple[int, int]]:
+    """"... dubbed DiffusionNAG", "named X": the name that follows the cue."""
+    found = []
+    for match in NAMED_CUE_RE.finditer(text):
+        name = match.group("name").rstrip(".,;")
+        start = match.start("name")
+        first = name.split()[0]
+        if first.lower() in STOP:
+            continue
+        if len(name.split()) > 1 and not all(w[0].isupper() for w in name.split()):
+            name = first
+        found.append((start, start + len(name)))
+    return found
+
+
+def title_prefix(title: str) -> tuple[int, int, str] | None:
+    """"LWGANet: A Lightweight ..." -> the span of "LWGANet" and whether it is a Method or Dataset."""
+    match = TITLE_PREFIX_RE.match(title)
+    if not match:
+        return None
+    name = match.group("name")
+    words = name.split()
+    if len(words) > 3:
+        return None
+    if not (any(is_name_shaped(w) for w in words) or (len(words) == 1 and words[0][:1].isupper())):
+        return None
+    if len(words) > 1 and not all(w[:1].isupper() or w[:1].isdigit() for w in words):
+        return None
+    if any(w.lower() in STOP for w in words):
+        return None
+    rest = title[match.end("name"):]
+    etype = "Dataset" if DATASET_TITLE_RE.search(rest) else "Method"
+    return match.start("name"), match.end("name"), etype

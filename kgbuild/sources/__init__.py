@@ -1,0 +1,109 @@
+"""Ingest: read paper records from listing pages, JSON, JSON Lines, arXiv metadata and CSV.
+
+``read_papers`` streams one ``Paper`` per readable record and one ``Rejected`` per
+record (or file) that cannot be used; bad data never raises. ``Deduplicator``
+then keeps the first sighting of each paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from kgbuild.errors import InputError
+from kgbuild.models import Paper, Rejected
+from kgbuild.sources.files import (
+    READ_ERRORS,
+    READABLE_SUFFIXES,
+    NumberedLines,
+    cannot_read,
+    expand_paths,
+    format_suffix,
+    open_lines,
+)
+from kgbuild.sources.identity import (
+    Deduplicator,
+    normalise_arxiv_id,
+    normalise_doi,
+    normalise_title,
+    paper_id,
+)
+from kgbuild.sources.jsonish import read_arxiv, read_json, read_json_lines
+from kgbuild.sources.listing import read_listing
+from kgbuild.sources.tabular import read_csv
+
+__all__ = [
+    "FORMATS",
+    "Deduplicator",
+    "normalise_arxiv_id",
+    "normalise_doi",
+    "normalise_title",
+    "paper_id",
+    "read_papers",
+]
+
+Reader = Callable[[NumberedLines, str], Iterator[Paper | Rejected]]
+
+_READERS: dict[str, Reader] = {
+    "listing": read_listing,
+    "jsonl": read_json_lines,
+    "json": read_json,
+    "csv": read_csv,
+    "arxiv": read_arxiv,
+}
+FORMATS = tuple(_READERS)
+
+_FORMAT_BY_SUFFIX = {
+    ".txt": "listing",
+    # Auto-detected: a JSON array when the file starts with "[", else JSON Lines.
+    ".jsonl": "json",
+    ".ndjson": "json",
+    ".json": "json",
+    ".csv": "csv",
+}
+
+
+def read_papers(paths: Iterable[str | Path], fmt: str | None = None) -> Iterator[Paper | Rejected]:
+    """Stream the papers in ``paths`` (files or directories), in order, duplicates included.
+
+    ``fmt`` forces one format for every file instead of choosing by extension. Only
+    an unknown ``fmt`` raises (``InputError``), and it does so at the call, before
+    any file is opened.
+    """
+    if fmt is not None and fmt not in _READERS:
+        raise InputError(
+            f"unknown input format {fmt!r}",
+            hint=f"use one of: {', '.join(FORMATS)}; or leave it out to choose by file extension",
+        )
+    if isinstance(paths, (str, Path)):  # one path given where a list was meant
+        paths = [paths]
+    return _read_all(paths, fmt)
+
+
+def _read_all(paths: Iterable[str | Path], fmt: str | None) -> Iterator[Paper | Rejected]:
+    for entry in expand_paths(paths):
+        if isinstance(entry, Rejected):
+            yield entry
+        else:
+            yield from _read_file(entry, fmt)
+
+
+def _read_file(path: Path, fmt: str | None) -> Iterator[Paper | Rejected]:
+    name = str(path)
+    file_format = fmt or _FORMAT_BY_SUFFIX.get(format_suffix(path))
+    if file_format is None:
+        yield Rejected(
+            file=name,
+            line=0,
+            reason=f"cannot read file: unknown file type (expected a name ending in "
+            f"{', '.join(READABLE_SUFFIXES)}, optionally .gz; or choose a format)",
+        )
+        return
+    try:
+        with open_lines(path) as lines:
+            try:
+                yield from _READERS[file_format](lines, name)
+            except READ_ERRORS as error:  # e.g. a truncated gzip stream, found mid-file
+                yield Rejected(file=name, line=lines.line_number + 1, reason=cannot_read(error))
+    except OSError as error:
+        yield Rejected(file=name, line=0, reason=cannot_read(error))

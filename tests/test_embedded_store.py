@@ -1,0 +1,113 @@
+"""Behaviour specific to the embedded store: one directory, one owner, survives a killed kgbuild."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from factories import paper_extraction
+
+from kgbuild.errors import StoreBusyError, StoreError
+from kgbuild.graph import to_graph
+from kgbuild.stores.embedded_server import PID_FILE
+from kgbuild.stores.falkordb_store import FalkorDBStore
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); it is dead for our purposes.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def test_store_lives_in_its_directory_and_stops_its_server(store_dir: Path):
+    with FalkorDBStore(store_dir) as store:
+        store.write(to_graph([paper_extraction("p1", "LWGANet", ["DOTA"])], "v"))
+        pid = int((store_dir / PID_FILE).read_text())
+        assert _alive(pid)
+    assert not _alive(pid)
+    assert (store_dir / "appendonlydir").is_dir() or (store_dir / "graph.rdb").exists()
+
+
+def test_second_process_on_same_store_fails_clearly(store_dir: Path):
+    with FalkorDBStore(store_dir):
+        with pytest.raises(StoreBusyError) as caught:
+            FalkorDBStore(store_dir).__enter__()
+    assert "in use by another kgbuild process" in str(caught.value)
+    assert caught.value.hint
+
+
+def test_second_process_can_wait_for_the_first(store_dir: Path):
+    first = FalkorDBStore(store_dir).__enter__()
+    first.write(to_graph([paper_extraction("p1", "LWGANet", ["DOTA"])], "v"))
+    releaser = threading.Timer(1.0, first.close)
+    releaser.start()
+    try:
+        with FalkorDBStore(store_dir, wait=30) as second:
+            assert second.counts().papers == 1
+    finally:
+        releaser.join()
+
+
+def test_server_left_by_a_killed_kgbuild_is_adopted_and_data_kept(store_dir: Path, tmp_path: Path):
+    script = tmp_path / "writer.py"
+    tests_dir = Path(__file__).parent
+    script.write_text(textwrap.dedent(f"""
+        import os, signal, sys
+        sys.path.insert(0, {str(tests_dir)!r})
+        from factories import paper_extraction
+        from kgbuild.graph import to_graph
+        from kgbuild.stores.falkordb_store import FalkorDBStore
+        store = FalkorDBStore({str(store_dir)!r}).__enter__()
+        store.write(to_graph([paper_extraction("p1", "LWGANet", ["DOTA"])], "v"))
+        print("written", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    """))
+    completed = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == -signal.SIGKILL
+    assert "written" in completed.stdout
+    orphan = int((store_dir / PID_FILE).read_text())
+    assert _alive(orphan), "the killed process leaves its server running"
+    with FalkorDBStore(store_dir) as store:
+        assert store.counts().papers == 1
+    assert not _alive(orphan)
+
+
+def test_data_survives_a_killed_server(store_dir: Path):
+    with FalkorDBStore(store_dir) as store:
+        store.write(to_graph([paper_extraction("p1", "LWGANet", ["DOTA"])], "v"))
+        pid = int((store_dir / PID_FILE).read_text())
+        time.sleep(1.5)  # appendfsync everysec: let the write reach the disk
+        os.kill(pid, signal.SIGKILL)
+        with pytest.raises(StoreError) as caught:
+            store.counts()
+        assert "lost the embedded FalkorDB server" in str(caught.value)
+    with FalkorDBStore(store_dir) as store:
+        assert store.counts().papers == 1
+
+
+def test_unusable_store_directory_is_a_clear_error(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(StoreError) as caught:
+        FalkorDBStore(blocker / "store").__enter__()
+    assert "cannot create store directory" in str(caught.value)
+
+
+def test_deep_store_path_still_gets_a_socket(tmp_path: Path):
+    deep = tmp_path.joinpath(*["a-rather-long-directory-name"] * 5)
+    with FalkorDBStore(deep) as store:
+        assert store.counts().papers == 0

@@ -1,0 +1,153 @@
+"""The store contract: every backend must pass these (embedded always; Neo4j when NEO4J_URI is set)."""
+
+from __future__ import annotations
+
+import pytest
+from factories import paper_extraction
+
+from kgbuild.errors import StoreError
+from kgbuild.graph import to_graph
+from kgbuild.models import SourceRef
+
+VERSION = "test-1"
+
+
+def _load(store, *extractions):
+    return store.write(to_graph(list(extractions), VERSION))
+
+
+def _snapshot(store):
+    nodes, relationships = store.export()
+    return nodes, relationships
+
+
+def test_ensure_schema_is_idempotent(open_store):
+    with open_store() as store:
+        store.ensure_schema()
+        store.ensure_schema()
+        assert store.counts().papers == 0
+
+
+def test_write_creates_papers_entities_and_facts(open_store):
+    with open_store() as store:
+        report = _load(store, paper_extraction("p1", "LWGANet", ["DOTA", "DIOR"], backbone="ResNet-50",
+                                               repo="https://github.com/acme/lwganet"))
+        counts = store.counts()
+    assert report.written == 1
+    assert counts.papers == 1
+    assert counts.entities == {"Method": 2, "Dataset": 2, "Metric": 1, "Task": 0, "Repo": 1}
+    assert counts.relationships["EVALUATED_ON"] == 2
+    assert counts.relationships["PROPOSES"] == 1
+    assert counts.relationships["USES_BACKBONE"] == 1
+    assert counts.relationships["HAS_CODE"] == 1
+    assert counts.relationships["MENTIONS"] == 6
+    assert counts.results == 1
+
+
+def test_same_input_twice_changes_nothing(open_store):
+    extractions = [paper_extraction("p1", "LWGANet", ["DOTA"]), paper_extraction("p2", "CBNet", ["COCO", "DOTA"])]
+    with open_store() as store:
+        _load(store, *extractions)
+        before = (store.counts(), _snapshot(store))
+        second = _load(store, *extractions)
+        after = (store.counts(), _snapshot(store))
+    assert second.unchanged == 2 and second.written == 0 and second.replaced == 0
+    assert before == after
+
+
+def test_changed_paper_replaces_exactly_its_own_facts(open_store):
+    first = paper_extraction("p1", "LWGANet", ["DOTA", "DIOR"], value=40.0)
+    other = paper_extraction("p2", "CBNet", ["DOTA"], value=60.0)
+    changed = paper_extraction("p1", "LWGANet", ["NWPU"], value=41.0,
+                               abstract="We propose LWGANet. LWGANet reaches 41.0% mAP on NWPU.")
+    with open_store() as store:
+        _load(store, first, other)
+        report = _load(store, changed)
+        counts = store.counts()
+        evaluated = store.query(
+            "MATCH (m:Method)-[e:EVALUATED_ON]->(d:Dataset) RETURN m.key, d.key, e.paper ORDER BY m.key, d.key")
+        datasets = store.query("MATCH (d:Dataset) RETURN d.key ORDER BY d.key")
+        values = store.query("MATCH (r:Result) RETURN r.paper, r.value ORDER BY r.paper")
+    assert report.replaced == 1
+    assert evaluated.rows == [["cbnet", "dota", "p2"], ["lwganet", "nwpu", "p1"]]
+    # DOTA stays (p2 still mentions it); DIOR, only p1 mentioned it, is gone.
+    assert [r[0] for r in datasets.rows] == ["dota", "nwpu"]
+    assert values.rows == [["p1", 41.0], ["p2", 60.0]]
+    assert counts.papers == 2
+
+
+def test_delete_papers_removes_them_and_entities_no_one_mentions(open_store):
+    with open_store() as store:
+        _load(store, paper_extraction("p1", "LWGANet", ["DOTA"]), paper_extraction("p2", "CBNet", ["DOTA"]))
+        store.delete_papers(["p1"])
+        counts = store.counts()
+        methods = store.query("MATCH (m:Method) RETURN m.key ORDER BY m.key").rows
+        ids = store.paper_ids()
+    assert ids == ["p2"]
+    assert counts.papers == 1
+    assert methods == [["cbnet"]]
+    assert counts.entities["Dataset"] == 1
+    assert counts.relationships["EVALUATED_ON"] == 1
+
+
+def test_stored_hashes_tell_unchanged_papers(open_store):
+    extraction = paper_extraction("p1", "LWGANet", ["DOTA"])
+    with open_store() as store:
+        _load(store, extraction)
+        hashes = store.stored_hashes(["p1", "missing"])
+    assert hashes == {"p1": extraction.paper.content_hash(VERSION)}
+
+
+def test_sightings_are_recorded_on_the_paper(open_store):
+    with open_store() as store:
+        _load(store, paper_extraction("p1", "LWGANet", ["DOTA"]))
+        store.record_sightings({"p1": [SourceRef(file="b.txt", line=7), SourceRef(file="c.txt", line=3)]})
+        rows = store.query("MATCH (p:Paper {id: 'p1'}) RETURN p.also_seen_in").rows
+    assert rows == [[["b.txt:7", "c.txt:3"]]]
+
+
+def test_data_survives_closing_and_reopening(open_store):
+    with open_store() as store:
+        _load(store, paper_extraction("p1", "LWGANet", ["DOTA"]))
+        before = store.counts()
+    with open_store() as store:
+        assert store.counts() == before
+
+
+def test_query_is_read_only(open_store):
+    with open_store() as store:
+        _load(store, paper_extraction("p1", "LWGANet", ["DOTA"]))
+        with pytest.raises(StoreError):
+            store.query("MATCH (p:Paper) DETACH DELETE p")
+        assert store.counts().papers == 1
+
+
+def test_hostile_parameter_is_data_not_cypher(open_store):
+    with open_store() as store:
+        _load(store, paper_extraction("p1", "LWGANet", ["DOTA"]))
+        hostile = "DOTA'}) MATCH (n) DETACH DELETE n RETURN 1 //"
+        rows = store.query("MATCH (d:Dataset) WHERE d.name = $name RETURN d.key", {"name": hostile}).rows
+        assert rows == []
+        assert store.counts().papers == 1
+
+
+def test_results_link_method_dataset_and_metric(open_store):
+    with open_store() as store:
+        _load(store, paper_extraction("p1", "LWGANet", ["DOTA"], metric="mAP", value=78.5))
+        rows = store.query(
+            "MATCH (p:Paper)-[:REPORTS]->(r:Result)-[:OF_METHOD]->(m:Method) "
+            "MATCH (r)-[:ON_DATASET]->(d:Dataset) MATCH (r)-[:MEASURED_BY]->(x:Metric) "
+            "RETURN p.id, m.name, d.name, x.name, r.value, r.unit").rows
+    assert rows == [["p1", "LWGANet", "DOTA", "mAP", 78.5, "%"]]
+
+
+def test_every_fact_keeps_its_provenance(open_store):
+    extraction = paper_extraction("p1", "LWGANet", ["DOTA"])
+    with open_store() as store:
+        _load(store, extraction)
+        rows = store.query(
+            "MATCH (:Method)-[e:EVALUATED_ON]->(:Dataset) RETURN e.paper, e.field, e.sentence, e.start, e.end, e.evidence"
+        ).rows
+    paper, field, sentence, start, end, evidence = rows[0]
+    assert (paper, field, sentence) == ("p1", "abstract", 1)
+    assert extraction.paper.abstract[start:end] == evidence
