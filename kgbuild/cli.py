@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -38,17 +39,44 @@ def _progress(quiet: bool, desc: str) -> Iterator[Callable[[int], None] | None]:
 
 
 def _store_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
-                        help="How long to wait for another kgbuild process using the same store.")(func)
-    func = click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-                        envvar="KGBUILD_STORE", default="kgbuild-data", show_default=True, help=STORE_HELP)(func)
-    return func
+    """Options that say where the graph lives; they arrive as one StoreConfig named `target`."""
+    options = [
+        click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+                     envvar="KGBUILD_STORE", default="kgbuild-data", show_default=True, help=STORE_HELP),
+        click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
+                     help="How long to wait for another kgbuild process using the same embedded store."),
+        click.option("--backend", type=click.Choice(["embedded", "neo4j"]), envvar="KGBUILD_BACKEND",
+                     help="Graph store [default: neo4j when --neo4j-uri/NEO4J_URI is given, else embedded]."),
+        click.option("--neo4j-uri", envvar="NEO4J_URI", metavar="URI",
+                     help="Neo4j URI: bolt://, neo4j:// (routing, Aura) or their +s forms [env NEO4J_URI]."),
+        click.option("--neo4j-user", envvar="NEO4J_USERNAME", metavar="USER",
+                     help="Neo4j user [env NEO4J_USERNAME]; the password is read from NEO4J_PASSWORD only."),
+        click.option("--database", envvar="NEO4J_DATABASE", metavar="NAME",
+                     help="Neo4j database [env NEO4J_DATABASE; default: the server's default]."),
+    ]
+
+    def wrapper(store_dir: Path, wait: float, backend: str | None, neo4j_uri: str | None,
+                neo4j_user: str | None, database: str | None, **kwargs: Any) -> Any:
+        from kgbuild.stores import StoreConfig
+
+        kwargs["target"] = StoreConfig(
+            backend=backend or ("neo4j" if neo4j_uri else "embedded"), directory=store_dir, wait=wait,
+            neo4j_uri=neo4j_uri, neo4j_user=neo4j_user, database=database,
+        )
+        return func(**kwargs)
+
+    functools.update_wrapper(wrapper, func)
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
 
 
-def _open(store_dir: Path, wait: float, batch_size: int | None = None):
-    from kgbuild.stores import DEFAULT_BATCH_SIZE, open_store
+def _open(target, batch_size: int | None = None):
+    from kgbuild.stores import open_store
 
-    return open_store(store_dir, wait=wait, batch_size=batch_size or DEFAULT_BATCH_SIZE)
+    if batch_size:
+        target = target.model_copy(update={"batch_size": batch_size})
+    return open_store(target)
 
 
 def _check_inputs(inputs: tuple[str, ...]) -> list[str]:
@@ -104,7 +132,7 @@ def cli() -> None:
               help="Where malformed records go [default: STORE/rejects.jsonl].")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build(inputs: tuple[str, ...], store_dir: Path, wait: float, fmt: str | None, workers: int,
+def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
           batch_size: int | None, full: bool, rejects: Path | None, as_json: bool, quiet: bool) -> None:
     """Ingest INPUTS, extract entities and facts, and load them into the graph.
 
@@ -119,9 +147,10 @@ def build(inputs: tuple[str, ...], store_dir: Path, wait: float, fmt: str | None
     from kgbuild.build import build as run_build
 
     paths = _check_inputs(inputs)
-    with _open(store_dir, wait, batch_size) as store, _progress(quiet, "papers") as progress:
+    default_rejects = target.directory / "rejects.jsonl" if target.backend == "embedded" else Path("rejects.jsonl")
+    with _open(target, batch_size) as store, _progress(quiet, "papers") as progress:
         summary = run_build(paths, store, workers=workers, fmt=fmt, force=full, progress=progress,
-                            rejects_path=rejects or store_dir / "rejects.jsonl")
+                            rejects_path=rejects or default_rejects)
     if as_json:
         click.echo(summary.model_dump_json(indent=1))
         return
@@ -184,7 +213,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 @_store_options
-def query(name: str, params: tuple[str, ...], fmt: str, store_dir: Path, wait: float) -> None:
+def query(name: str, params: tuple[str, ...], fmt: str, target) -> None:
     """Run the named query NAME from the query packs (list them with: kgbuild packs).
 
     \b
@@ -196,15 +225,16 @@ def query(name: str, params: tuple[str, ...], fmt: str, store_dir: Path, wait: f
 
     named = find_query(name)
     bound = named.bind(_parse_params(params))
-    _require_store(store_dir)
-    with _open(store_dir, wait) as store:
+    _require_store(target)
+    with _open(target) as store:
         result = store.query(named.cypher, bound)
     click.echo(render.query_result(result, fmt))
 
 
-def _require_store(store_dir: Path) -> None:
-    if not store_dir.is_dir():
-        raise InputError(f"no graph store at {store_dir}",
+def _require_store(target) -> None:
+    """Reading commands must not create an empty embedded store by accident."""
+    if target.backend == "embedded" and not target.directory.is_dir():
+        raise InputError(f"no graph store at {target.directory}",
                          hint="build one first (kgbuild build INPUT...) or point --store/KGBUILD_STORE at it")
 
 
@@ -251,15 +281,15 @@ def packs_show(name: str) -> None:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_store_options
-def stats(fmt: str, store_dir: Path, wait: float) -> None:
+def stats(fmt: str, target) -> None:
     """Count papers, entities by type and relationships by type in the graph.
 
     \b
     Example:
       kgbuild stats --format json
     """
-    _require_store(store_dir)
-    with _open(store_dir, wait) as store:
+    _require_store(target)
+    with _open(target) as store:
         counts = store.counts()
     click.echo(render.counts_json(counts) if fmt == "json" else render.counts_text(counts))
 
@@ -268,7 +298,7 @@ def stats(fmt: str, store_dir: Path, wait: float) -> None:
 @click.option("--format", "fmt", type=click.Choice(["graphml", "json"]), required=True)
 @click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @_store_options
-def export(fmt: str, out: Path, store_dir: Path, wait: float) -> None:
+def export(fmt: str, out: Path, target) -> None:
     """Write the whole graph to a GraphML or node-link JSON file (through networkx).
 
     \b
@@ -277,8 +307,8 @@ def export(fmt: str, out: Path, store_dir: Path, wait: float) -> None:
     """
     from kgbuild.netgraph import to_networkx, write_graph
 
-    _require_store(store_dir)
-    with _open(store_dir, wait) as store:
+    _require_store(target)
+    with _open(target) as store:
         nodes, relationships = store.export()
     graph = to_networkx(nodes, relationships)
     write_graph(graph, out, fmt)

@@ -347,6 +347,10 @@ class Vocab:
         return bool(parts) and all(p in self.common for p in parts)
 
 
+GENERIC_DATASET_HEADS = {
+    "dataset", "datasets", "data", "corpus", "corpora", "database", "benchmark", "benchmarks",
+    "collection", "images", "videos", "set", "sets", "challenge", "bank",
+}
 STRICT_CONNECTORS = {"of", "and", "the", "for", "in", "on", "de", "a", "an", "&"}
 
 
@@ -383,7 +387,7 @@ def basic_ok(s: str, max_words: int = 8, max_chars: int = 70) -> bool:
         return False
     if s.count("(") != s.count(")"):
         return False
-    if re.search(r"\.\.|__|--|\s[-/]\s*$|^[-/.,:]", s):
+    if re.search(r"\.\.|__|--|[-/@+]$(?<![\w+]\+)|^[-/.,:@+]", s):
         return False
     if re.search(r"[\u3000-\u9fff\uac00-\ud7af]", s):  # CJK in a name: PwC noise
         return False
@@ -409,9 +413,10 @@ class Store:
         self.seed_parent: dict[tuple[str, str], str] = {}
         self.seed_noplural: set[str] = set()
         self.seed_plural: set[str] = set()
+        self.seed_surfaces: set[str] = set()
 
     def add(self, typ: str, surface: str, source: str, weight: int = 1) -> str | None:
-        surface = clean_space(surface)
+        surface = re.sub(r"\s+[.,;:]$", "", clean_space(surface))
         key = canonical_key(surface)
         if not key:
             return None
@@ -432,6 +437,12 @@ class Store:
 
 def load_seeds(store: Store) -> tuple[dict[tuple[str, str], str], set[str]]:
     """Returns (blocked: (type|'*', key) -> reason, seed alias keys)."""
+    claimed: dict[str, str] = {}  # key -> seed entry name, to catch two seeds sharing a key
+
+    def claim(key: str, name: str, path: Path) -> None:
+        if claimed.setdefault(key, name) != name:
+            raise SystemExit(f"{path}: {name!r} and {claimed[key]!r} share the key {key!r}")
+
     for path in sorted(SEEDS_DIR.glob("*.jsonl")):
         if path.name in ("blocklist.jsonl", "common_words.jsonl"):
             continue
@@ -443,12 +454,16 @@ def load_seeds(store: Store) -> tuple[dict[tuple[str, str], str], set[str]]:
             key = canonical_key(name)
             if key in store.seed_keys and store.seed_keys[key] != typ:
                 raise SystemExit(f"{path}: seed key {key!r} claimed by two types")
+            claim(key, name, path)
             store.seed_keys[key] = typ
             store.seed_names[(typ, key)] = name
             store.add(typ, name, "seed", SEED_WEIGHT)
+            store.seed_surfaces.add(name)
+            store.seed_surfaces.update(clean_space(a) for a in row.get("aliases", []))
             for alias in row.get("aliases", []):
                 ak = store.add(typ, alias, "seed", SEED_WEIGHT // 2)
                 if ak:
+                    claim(ak, name, path)
                     if ak in store.seed_keys and store.seed_keys[ak] != typ:
                         raise SystemExit(f"{path}: seed alias {alias!r} claimed by two types")
                     store.seed_keys[ak] = typ
@@ -465,6 +480,9 @@ def load_seeds(store: Store) -> tuple[dict[tuple[str, str], str], set[str]]:
                 store.seed_plural.add(key)
     blocked: dict[tuple[str, str], str] = {}
     for row in load_jsonl(SEEDS_DIR / "blocklist.jsonl"):
+        if row.get("surface"):  # drop only this exact spelling, keep the entity
+            BLOCKED_SURFACES.add(clean_space(row["pattern"]))
+            continue
         blocked[(row.get("type", "*"), canonical_key(row["pattern"]))] = row.get("reason", "")
     return blocked, set(store.seed_keys)
 
@@ -655,7 +673,7 @@ METRIC_HEADS = {
     "accuracy", "accuracies", "acc", "error", "errors", "rate", "rates", "score", "scores",
     "precision", "recall", "f1", "f-score", "f-measure", "auc", "distance", "loss", "perplexity",
     "correlation", "coefficient", "similarity", "divergence", "bleu", "rouge", "iou", "ap", "map",
-    "ratio", "time", "latency", "throughput", "index", "reward", "return",
+    "ratio", "latency", "throughput", "index", "reward", "return",
 }
 
 
@@ -678,13 +696,14 @@ def metric_variants(raw: str, seed_keys: set[str]) -> tuple[list[str], list[tupl
         if acronym_pair(outer, x):
             pairs.append((outer, x))
     s = outer
-    for _ in range(2):
+    for _ in range(3):
         if canonical_key(s) in seed_keys:
             break
         s = METRIC_PREFIX_RE.sub("", s).strip()
         s = METRIC_SUFFIX_RE.sub("", s).strip()
         s = UNIT_RE.sub("", s).strip()
-    if canonical_key(s) not in seed_keys:
+        if canonical_key(s) in seed_keys:
+            break
         t = METRIC_MEAN_RE.sub("", s).strip()
         if t and t != s and alnum_len(t) >= 2:
             s = t
@@ -763,7 +782,7 @@ def method_variants(raw: str) -> list[str]:
     for _ in range(3):
         s = MODEL_SUFFIX_RE.sub("", s).strip()
         s = MODEL_TRAIL_RE.sub("", s).strip()
-    if re.search(r"\bet al\b|\bours\b|\banonymous\b|unnamed|baseline|submission|\bteam\b", s, re.I):
+    if re.search(r"\bet[\s-]al\b|\bours\b|\banonymous\b|unnamed|baseline|submission|\bteam\b", s, re.I):
         return []
     if re.search(r"\s[+&/,]\s|\s\+|\+\s|,|/|\bw/|:|\w\+\w|_", s):  # combinations, descriptions
         return []
@@ -864,7 +883,9 @@ def collect(shared: Path, store: Store, vocab: Vocab, seed_keys: set[str], stats
     def add_metric(raw: str, source: str, weight: int) -> None:
         names, pairs = metric_variants(raw, seed_keys)
         for n in names:
-            if basic_ok(n, max_words=6, max_chars=50) or canonical_key(n) in seed_keys:
+            if canonical_key(n) in seed_keys or (
+                basic_ok(n, max_words=6, max_chars=50) and not re.search(r",|\s[-:]\s|_|\s&\s|°", n)
+            ):
                 store.add("Metric", n, source, weight)
         for a, b in pairs:
             store.link("Metric", a, b, "acronym")
@@ -936,6 +957,18 @@ def collect(shared: Path, store: Store, vocab: Vocab, seed_keys: set[str], stats
             return False
         if not looks_named(m) and len(toks) > 1:
             return False
+        if re.search(r"(?i)ensemble|single|final|baseline|\bteam\b|system|anonymous|\d+bit|^v\d|-v\d+$", m):
+            return False
+        if len(toks) == 1 and re.fullmatch(r"[A-Z][a-z]+", m) and canonical_key(m) not in seed_keys:
+            return False  # "Shannon", "Microsoft", "Apollo": names of people, firms, engines
+        if m[0].islower() and not re.match(r"[a-z]+2[a-z]+|[a-z]{1,4}[A-Z]", m):
+            return False  # "hoangnguyenkcv1", "rayOfLight": leaderboard handles
+        if any(len(t) > 20 for t in toks):
+            return False
+        if len(toks) > 1:
+            rest = [t for t in toks if not vocab.is_common(t)]
+            if len(rest) == 1 and canonical_key(rest[0]) in seed_keys:
+                return False  # "Deep CNN", "Tuned CNN": a family with an adjective
         return all(t[0].isupper() or t[0].isdigit() or looks_named(t) for t in toks)
 
     for raw, c in sorted(sota["model"].items()):
@@ -967,7 +1000,10 @@ def collect(shared: Path, store: Store, vocab: Vocab, seed_keys: set[str], stats
         for key in sorted(keys_by_type[typ]):
             for singular in (key[:-1] if key.endswith("s") else None,
                              key[:-3] + "y" if key.endswith("ies") else None):
-                if singular and len(singular) >= 3 and singular in keys_by_type[typ]:
+                if (
+                    singular and len(singular) >= 3 and singular in keys_by_type[typ]
+                    and not (key in seed_keys and singular in seed_keys)
+                ):
                     surf = sorted(store.surfaces[(typ, key)])[0]
                     sing = sorted(store.surfaces[(typ, singular)])[0]
                     store.link(typ, surf, sing, "plural")
@@ -988,11 +1024,18 @@ def collect(shared: Path, store: Store, vocab: Vocab, seed_keys: set[str], stats
 
 def surface_verdict(typ: str, surface: str, vocab: Vocab, seeded: bool) -> str | None:
     """'exact', 'lower' or None (drop) for one alias surface."""
+    if surface in BLOCKED_SURFACES:
+        return None
     if surface in SEED_CASE:
         return SEED_CASE[surface]
+    if typ == "Metric" and not seeded and re.search(r"(?:^|\s)[A-Za-z] \d", surface):
+        return None  # "F 1", "R 1": PDF-extraction spacing
     core = canonical_key(surface)
     if not core or core.isdigit() or len(core) < 2:
         return None
+    for part in re.split(r"[\s\-/]+", surface):
+        if sum(c.islower() for c in part) == 1 and sum(c.isupper() for c in part) >= 6:
+            return None  # "MUlTI-LABEL-ClASSIFICATION": broken casing in the source
     if YEAR_RE.match(surface) or re.fullmatch(r"[\d\s.,%kKmMbB+\-x×]+", surface):
         return None
     has_upper = any(c.isupper() for c in surface)
@@ -1031,6 +1074,7 @@ def surface_verdict(typ: str, surface: str, vocab: Vocab, seeded: bool) -> str |
 
 
 SEED_CASE: dict[str, str] = {}
+BLOCKED_SURFACES: set[str] = set()
 
 
 def entity_ok(typ: str, ent: dict, vocab: Vocab) -> bool:
@@ -1039,7 +1083,10 @@ def entity_ok(typ: str, ent: dict, vocab: Vocab) -> bool:
         return True
     surfaces = ent["surfaces"]
     srcs = ent["sources"]
+    total = sum(surfaces.values())
     if typ == "Task":
+        if srcs <= {"tdmsci", "scirex"} and total < 2:
+            return False  # one-off spans from the training annotations
         multi = [s for s in surfaces if len(words(s)) >= 2]
         if not multi:
             return False  # single-word tasks come from the seed allow-list only
@@ -1049,8 +1096,7 @@ def entity_ok(typ: str, ent: dict, vocab: Vocab) -> bool:
             return False
         if any(word_parts(s) and word_parts(s)[-1] in TASK_HEADS for s in multi):
             return True
-        return len(srcs) >= 2 and sum(surfaces.values()) >= 3
-    total = sum(surfaces.values())
+        return len(srcs) >= 2 and total >= 3
     if typ == "Metric":
         # a non-seed metric must be composed of known metric vocabulary ("Weighted F1",
         # "mAP@0.75", "Recall@50") and contain a measure word; table headers such as
@@ -1072,13 +1118,21 @@ def entity_ok(typ: str, ent: dict, vocab: Vocab) -> bool:
             return False
         if all(alnum_len(s_) <= 3 for s_ in surfaces):
             return False  # "CMU", "KIM": leaderboard team names and other short noise
+        if all(vocab.is_common(s_) for s_ in surfaces) and total < 2:
+            return False  # "MANAGER", "GATE" seen once
         return True
     if typ == "Dataset":
         best = max(surfaces, key=lambda x: (surfaces[x], x))
         if len(words(best)) == 1 and vocab.is_common(best):
-            return total >= 2  # "FEVER", "COIN": all-caps words need more evidence
+            if re.fullmatch(r"[A-Z][a-z]+", best):
+                return False  # "News", "Cell", "Wine": ordinary words in title case
+            return total >= 3  # "FEVER", "COIN": all-caps words need more evidence
+        if all(alnum_len(x) <= 4 for x in surfaces):
+            return total >= 2  # bare short acronyms ("CAD", "HAR") are ambiguous
         if len(words(best)) > 1 and vocab.all_common(best) and not looks_named(best):
-            return total >= 2  # "Cats and Dogs", "Playing Cards"
+            if word_parts(best)[-1] in GENERIC_DATASET_HEADS:
+                return False  # "Video Dataset", "Real-world Datasets"
+            return total >= 3  # "Cats and Dogs", "Playing Cards"
         return True
     return True
 
@@ -1099,12 +1153,12 @@ METRIC_MODIFIERS = {
     "dimension", "inception", "distance", "kernel", "score", "similarity", "peak", "signal",
     "noise", "ratio", "opinion", "human", "win", "edit", "agreement", "coefficient",
     "correlation", "kappa", "pearson", "spearman", "kendall", "tau", "rho", "index", "rand",
-    "adjusted", "jaccard", "dice", "of", "and", "the", "in", "on", "set", "p", "r", "s", "m",
+    "adjusted", "jaccard", "dice", "of", "and", "the", "in", "on", "p", "r", "s", "m",
     "l", "b", "mr", "reduction", "detection", "classification", "recognition", "retrieval",
     "segmentation", "tracking", "localization", "tagging", "parsing", "translation",
-    "prediction", "matching", "label", "labels", "test", "error", "errors", "rate", "rates",
-    "small", "medium", "large", "all", "iou", "oks", "u", "multi", "scale", "fold", "shot",
-    "zero", "few", "one", "way", "linear", "probe", "probing", "image", "text", "video",
+    "prediction", "matching", "test", "error", "errors", "rate", "rates",
+    "small", "medium", "large", "all", "iou", "oks", "u", "multi", "scale", "linear", "probe",
+    "probing",
 }
 METRIC_CORE = set(METRIC_HEADS) | {
     "ap", "map", "ar", "iou", "miou", "f", "bleu", "rouge", "meteor", "cider", "psnr", "ssim",
@@ -1146,8 +1200,13 @@ def build(shared: Path, out: Path) -> dict:
         if not typs:
             continue
 
+        single = all(" " not in x for t in typs for x in store.surfaces[(t, key)])
+
         def weight(t: str) -> tuple:
-            return (sum(store.surfaces[(t, key)].values()), -TYPE_PRIORITY[t])
+            # a dataset name that also heads a metric column or names a one-word "task"
+            # on a leaderboard is still a dataset ("ModelNet40", "Belebele", "SMAC")
+            bias = 1 if t == "Dataset" and ("Metric" in typs or (single and "Task" in typs)) else 0
+            return (bias, sum(store.surfaces[(t, key)].values()), -TYPE_PRIORITY[t])
 
         owner[key] = max(typs, key=weight)
         if len(typs) > 1:
@@ -1285,7 +1344,12 @@ def build(shared: Path, out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for typ in TYPES:
-        rows = sorted(pattern_rows[typ].values(), key=lambda r: (r["id"], r["pattern"].lower(), r["pattern"], r["case"]))
+        lowered = {(r["pattern"].lower(), r["id"]) for r in pattern_rows[typ].values() if r["case"] == "lower"}
+        rows = [
+            r for r in pattern_rows[typ].values()
+            if r["case"] == "lower" or (r["pattern"].lower(), r["id"]) not in lowered
+        ]
+        rows.sort(key=lambda r: (r["id"], r["pattern"].lower(), r["pattern"], r["case"]))
         write_jsonl(out / PATTERN_FILES[typ], rows)
         counts[f"{typ}_patterns"] = len(rows)
     canonical_rows.sort(key=lambda r: (r["type"], r["key"]))
@@ -1313,11 +1377,16 @@ PLURAL_METRIC_HEADS = {
 def surface_variants(typ: str, s: str, key: str, store: Store) -> list[str]:
     out: list[str] = []
     # hyphen / space / joined forms at letter-digit and word boundaries
-    if "-" in s and s.count("-") <= 3:
-        out.append(re.sub(r"(?<=\w)-(?=\w)", " ", s))
-        out.append(re.sub(r"(?<=\w)-(?=\w)", "", s))
-    m = re.search(r"[A-Za-z]\d", s)
-    if m and typ in ("Dataset", "Method") and "-" not in s and " " not in s:
+    if "-" in s and s.count("-") <= 2:
+        # "IJB-A", "U-Net", "t-SNE" are never written with a space
+        if not re.search(r"-[A-Za-z]\b|\b[A-Za-z]-|[=@]", s):
+            out.append(re.sub(r"(?<=\w)-(?=\w)", " ", s))
+        # "Fashion-MNIST" -> "FashionMNIST", "Re-ID" -> "ReID", "U-Net" -> "UNet";
+        # never "objectdetection" or "RoBERTabase"
+        if s.count("-") == 1 and " " not in s and re.search(r"-[A-Z0-9]", s):
+            out.append(s.replace("-", ""))
+    m = re.fullmatch(r"[A-Za-z]{2,}(?<![a-z][vV])\d+", s)
+    if m and typ in ("Dataset", "Method"):
         # "ResNet50" -> "ResNet-50"; "CIFAR10" -> "CIFAR-10"
         out.append(re.sub(r"(?<=[A-Za-z])(?=\d)", "-", s, count=1))
     if typ in ("Dataset", "Method") and re.search(r"[A-Za-z] \d", s) and s.count(" ") == 1:
@@ -1329,7 +1398,7 @@ def surface_variants(typ: str, s: str, key: str, store: Store) -> list[str]:
                      ("labeling", "labelling"), ("isation", "ization"), ("ization", "isation")):
             if a in low:
                 out.append(low.replace(a, b))
-    if typ == "Metric" and key not in store.seed_noplural:
+    if typ == "Metric" and key not in store.seed_noplural and (s.islower() or s in store.seed_surfaces):
         parts = s.split(" ")
         last = parts[-1].lower()
         if last in PLURAL_METRIC_HEADS and len(parts) <= 4:

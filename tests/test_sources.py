@@ -26,7 +26,7 @@ from kgbuild.sources import (
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOURCES = FIXTURES / "sources"
-CORPUS = FIXTURES / "corpus"
+CORPUS = Path(__file__).parent.parent / "examples" / "sample"
 UNDECODABLE = "undecodable bytes (not UTF-8)"
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from kgbuild.extract import rules
 from kgbuild.extract.acronyms import Definition, find_definitions
 from kgbuild.extract.names import is_all_caps_acronym, is_name_shaped
-from kgbuild.extract.resources import lowered_term_list
+from kgbuild.extract.resources import lowered_term_list, term_list
+from kgbuild.extract.sentences import SentenceIndex
 
 # Strength of the evidence behind a candidate's type: lower wins.
 LEXICON, DEFINED, CUE, PHRASE, SHAPE = 0, 1, 2, 3, 4
@@ -52,12 +53,49 @@ class Found:
     entity: int = -1
 
 
-def field_candidates(text: str, field: str, lexicon_hits, is_title: bool) -> tuple[list[Found], list[Definition]]:
+URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|io|net|ai|edu)/\S*")
+DIGIT_RE = re.compile(r"\d")
+
+
+def _written_as_name(text: str, start: int, end: int, sentences: SentenceIndex) -> bool:
+    """Proper names show it: a capital that is not just sentence-initial, or a digit."""
+    span = text[start:end]
+    if DIGIT_RE.search(span) or any(c.isupper() for c in span[1:]):
+        return True
+    if not span[:1].isupper():
+        return False
+    sentence_start = sentences.spans[sentences.of(start)][0]
+    return start != sentence_start and not text[sentence_start:start].rstrip().endswith(":")
+
+
+def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, sentences: SentenceIndex,
+                     confirmed: set[tuple[str, str]] | None = None) -> tuple[list[Found], list[Definition]]:
+    """Accepted mentions of one field and its acronym definitions.
+
+    ``confirmed``: (type, key) of lexicon entities already found in the abstract; a title,
+    where every word is capitalised, only gets Method/Dataset lexicon hits that are
+    name-shaped or confirmed by the abstract.
+    """
     cands: list[tuple[int, int, str, str | None, int]] = []
     lex_spans = []
+    never = term_list("never_entities")
+    weak_metrics = lowered_term_list("weak_metrics")
     for start, end, etype, key in lexicon_hits:
         if etype == "Split":
             continue
+        written = text[start:end]
+        if written in never:
+            continue
+        if etype in ("Method", "Dataset"):
+            if is_title:
+                if not (is_name_shaped(written) or (confirmed and (etype, key) in confirmed)):
+                    continue
+            elif not _written_as_name(text, start, end, sentences):
+                continue  # "performer", "For instance": common words that happen to be names
+        elif etype == "Metric" and written.lower() in weak_metrics:
+            s_start, s_end = sentences.spans[sentences.of(start)]
+            if not DIGIT_RE.search(text, s_start, s_end):
+                continue  # "improve accuracy" with no measurement in sight
         cands.append((start, end, etype, key, LEXICON))
         lex_spans.append((start, end, etype, key))
 
@@ -80,6 +118,9 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool) -> tup
             end = glued.start()
         cands.append((start, end, "Method", None, SHAPE))
 
+    urls = [m.span() for m in URL_RE.finditer(text)]
+    if urls:
+        cands = [c for c in cands if not any(u0 <= c[0] < u1 for u0, u1 in urls)]
     cands = [_inherit_lexicon_type(c, lex_spans) for c in cands]
     chosen = _select(cands)
     found = [Found(field, s, e, t, k, r, text[s:e]) for s, e, t, k, r in chosen]

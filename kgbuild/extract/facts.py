@@ -27,14 +27,21 @@ PROPOSE_BLOCK_RE = re.compile(
     re.IGNORECASE,
 )
 OUR_BEFORE_RE = re.compile(r"\bour\s+(?:(?:proposed|novel|new|final)\s+)?$", re.IGNORECASE)
-NOVEL_APPOSITION_RE = re.compile(r"^\s*(?:\([^)]{1,20}\)\s*)?,\s*(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b", re.I)
+NOVEL_APPOSITION_RE = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?,\s*(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b", re.I)
+PASSIVE_PROPOSED_RE = re.compile(
+    r"(?:\s*\([^)]{1,20}\))?(?:\s+[a-z]+)?\s+(?:is|are)\s+(?:\w+ly\s+|then\s+|also\s+|further\s+)?"
+    r"(?:proposed|introduced|presented|designed|developed|devised)\b"
+)
 NAMED_BEFORE_RE = re.compile(
     r"\b(?:named|called|dubbed|termed|coined|referred to as|denoted as|nicknamed)\s+(?:as\s+)?[\"'“]?$", re.I
 )
 
+# Matched at the end of a method mention (re.match with pos: no "^" anchor, it would
+# only match at the start of the string).
 BACKBONE_AFTER_RE = re.compile(
-    r"^(?:\s*\([^)]{1,20}\))?(?:-based|-style)?\s*(?:(?:as|is|was|serves as|serving as|can be|could be|"
-    r"to be|being)\s+)?(?:,\s*)?(?:(?:the|a|an|our|their|its|both)\s+)?(?:[\w-]+\s+){0,5}?"
+    r"(?:\s*\([^)]{1,20}\))?(?:-based|-style)?\s*(?:,\s*)?(?:(?:as|is|was|are|serves as|serving as|"
+    r"(?:can|could|may|might|will|would|to)\s+(?:be|serve as|act as|work as)|has become|becomes|became|"
+    r"being)\s+)?(?:(?:the|a|an|our|their|its|both|one of the)\s+)?(?:[\w-]+\s+){0,5}?"
     r"backbones?\b",
     re.IGNORECASE,
 )
@@ -55,7 +62,7 @@ DELTA_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 DELTA_AFTER_RE = re.compile(
-    r"^\s*(?:%|percent)?\s*(?:\w+\s+)?(?:higher|lower|better|worse|more|less|fewer|improvements?|gains?|"
+    r"\s*(?:%|percent)?\s*(?:\w+\s+)?(?:higher|lower|better|worse|more|less|fewer|improvements?|gains?|"
     r"increases?|decreases?|reductions?|boosts?|faster|slower|smaller|larger|times|x\b|×|fold|-fold|"
     r"points?\b|pp\b|absolute|relative|of the|drop|margin|speed-?up|over\b|above\b|below\b|"
     r"compared|improvement)",
@@ -105,7 +112,7 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
         if NAMED_BEFORE_RE.search(window) or OUR_BEFORE_RE.search(window):
             drafts[f.entity].proposed = True
             continue
-        if NOVEL_APPOSITION_RE.match(text, f.end):
+        if NOVEL_APPOSITION_RE.match(text, f.end) or PASSIVE_PROPOSED_RE.match(text, f.end):
             drafts[f.entity].proposed = True
             continue
         cue = None

@@ -26,6 +26,10 @@ SIZE_SUFFIXES = frozenset(
 )
 
 
+NAME_SUFFIX_WORDS = frozenset({"Net", "Nets", "Former", "GAN", "Mixer", "Former", "Transformer", "Adapter"})
+TRAILING_DIGITS_RE = re.compile(r"\d+$")
+
+
 def is_name_shaped(word: str) -> bool:
     """True for tokens written like a model name: LWGANet, CBNetV2, ViT, GPT-4, Swin-L."""
     if len(word) < 2 or YEAR_RE.match(word) or ORDINAL_OR_UNIT_RE.match(word):
@@ -41,6 +45,8 @@ def is_name_shaped(word: str) -> bool:
         return True  # Swin-L, Mask-RCNN
     if len(parts) > 1 and parts[0][:1].isupper() and parts[-1].isdigit() and len(parts[0]) > 1:
         return True  # Inception-3, Llama-2
+    if len(parts) > 1 and all(p[:1].isupper() for p in parts) and parts[-1] in NAME_SUFFIX_WORDS:
+        return True  # Base-Net, Focus-Net
     return False
 
 
@@ -50,8 +56,16 @@ def is_all_caps_acronym(word: str) -> bool:
 
 
 def is_generic_term(word: str) -> bool:
-    """Acronyms and words that look like names but denote families, units or fields."""
-    return word in term_list("not_methods") or word.lower() in lowered_term_list("not_methods_lower")
+    """Acronyms and words that look like names but denote families, units, devices or fields."""
+    if word in term_list("not_methods") or word.lower() in lowered_term_list("not_methods_lower"):
+        return True
+    stem = TRAILING_DIGITS_RE.sub("", word)
+    if stem in term_list("never_entities") or word in term_list("never_entities"):
+        return True  # "iPhone12", "A100"
+    parts = word.split("-")
+    if len(parts) > 1 and ("to" in parts[1:-1] or parts[0].islower()):
+        return True  # "Text-to-3D" (a task shape), "post-GELU" (a position, not a name)
+    return False
 
 
 def split_size_suffix(name: str) -> tuple[str, str] | None:

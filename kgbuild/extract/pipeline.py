@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.util import compile_suffix_regex
 
 from kgbuild.extract import rules
 from kgbuild.extract.assemble import build_extraction
@@ -37,8 +38,15 @@ def _make_lexicon_component(nlp: Language, name: str):
     return lexicon_component
 
 
+# spaCy leaves the full stop on "mIoU." or "ImageNet-1K." (mixed case before it), which
+# would hide the name from the phrase matcher at every sentence end.
+SENTENCE_FINAL_STOP = r"(?<=[A-Za-z0-9])\.$"
+
+
 def build_nlp() -> Language:
     nlp = spacy.blank("en")
+    suffixes = list(nlp.Defaults.suffixes) + [SENTENCE_FINAL_STOP]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.add_pipe(LEXICON_COMPONENT)
     return nlp
 
@@ -74,11 +82,14 @@ def extract_one(paper: Paper, title_hits, abstract_hits) -> Extraction:
     texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
     sentences = {field: SentenceIndex(text) for field, text in texts.items()}
     found, definitions, splits = [], [], []
+    abstract_found, abstract_defs = field_candidates(texts["abstract"], "abstract", abstract_hits, False,
+                                                     sentences["abstract"])
+    confirmed = {(f.etype, f.key) for f in abstract_found if f.key}
+    title_found, title_defs = field_candidates(texts["title"], "title", title_hits, True, sentences["title"],
+                                               confirmed)
+    found = title_found + abstract_found
+    definitions = [("title", d) for d in title_defs] + [("abstract", d) for d in abstract_defs]
     for field, hits in (("title", title_hits), ("abstract", abstract_hits)):
-        text = texts[field]
-        field_found, field_defs = field_candidates(text, field, hits, field == "title")
-        found.extend(field_found)
-        definitions.extend((field, d) for d in field_defs)
         splits.extend((field, s, e, key) for s, e, etype, key in hits if etype == "Split")
     drafts = group_mentions(found, definitions)
     prefix = rules.title_prefix(texts["title"])

@@ -61,7 +61,7 @@ def find_repos(text: str) -> Iterator[tuple[int, int, str]]:
     """
     for match in URL_RE.finditer(text):
         start = match.start()
-        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "./@-"):
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".@-"):
             # "user.github.io" style project pages, or an e-mail address: not a repo host
             continue
         path = match.group("path") or ""

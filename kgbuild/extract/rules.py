@@ -7,11 +7,12 @@ candidates survive.  Word lists live in ``data/patterns``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kgbuild.extract.names import NAME_TOKEN_RE, is_generic_term, is_name_shaped
-from kgbuild.extract.resources import lowered_term_list
+from kgbuild.extract.resources import PATTERN_DIR, lexicon_patterns, lowered_term_list, read_jsonl, term_list
 
 STOP = frozenset(STOP_WORDS) | {"via", "vs", "versus", "e.g.", "i.e."}
 WORD_BACK_RE = re.compile(r"([A-Za-z0-9][\w\-^]*)(\s+)$")
@@ -49,10 +50,39 @@ TITLE_PREFIX_RE = re.compile(r"^\s*(?P<name>[^:]{1,40}?)\s*:\s+\S")
 DATASET_TITLE_RE = re.compile(r"\b(?:datasets?|benchmarks?|corpus|challenge)\b", re.I)
 
 
+@lru_cache(maxsize=1)
+def task_modifier_vocabulary() -> frozenset[str]:
+    """Words known to occur inside task names: the task lexicon's words plus the words of
+    annotated task spans in the training data (seen at least twice)."""
+    words = set()
+    for row in lexicon_patterns():
+        if row.get("label") == "TASK" and isinstance(row.get("pattern"), str):
+            words.update(row["pattern"].lower().split()[:-1])
+    for row in read_jsonl(PATTERN_DIR / "task_vocab.jsonl"):
+        if row.get("count", 0) >= 2:
+            words.add(row["term"])
+    return frozenset(words - lowered_term_list("task_modifier_stop"))
+
+
+@lru_cache(maxsize=1)
+def known_task_endings() -> frozenset[str]:
+    """Last two words of every task name in the lexicon and the training data."""
+    endings = set()
+    rows = [row.get("pattern") for row in lexicon_patterns() if row.get("label") == "TASK"]
+    rows += [row["term"] for row in read_jsonl(PATTERN_DIR / "task_phrases_train.jsonl")]
+    for phrase in rows:
+        if isinstance(phrase, str):
+            words = phrase.lower().split()
+            if len(words) >= 2:
+                endings.add(" ".join(words[-2:]))
+    return frozenset(endings)
+
+
 def task_phrases(text: str, in_title: bool) -> list[tuple[int, int]]:
     """"oriented object detection", "Monocular Video Depth Estimation" (head noun + modifiers)."""
     found = []
     modifier_stop = lowered_term_list("task_modifier_stop")
+    vocabulary = task_modifier_vocabulary()
     for head in TASK_HEAD_RE.finditer(text):
         head_word = head.group(0)
         head_capital = head_word[0].isupper()
@@ -69,12 +99,22 @@ def task_phrases(text: str, in_title: bool) -> list[tuple[int, int]]:
             lower = word.lower()
             if lower in STOP or lower in modifier_stop or (lower.endswith("ing") and lower not in ING_NOUNS):
                 break
-            if lower.endswith("ly") or not _task_word_case_ok(word, head_capital):
+            if lower.endswith("ly") or lower not in vocabulary:
+                break
+            if not _task_word_case_ok(word, head_capital) and not (
+                # "Gaussian process regression"; but not "ImageNet classification"
+                word[0].isupper() and not is_name_shaped(word) and not _is_sentence_start(text, back.start(1))
+            ):
                 break
             cursor = back.start(1)
             n_modifiers += 1
-        if n_modifiers == 0:
+        if n_modifiers == 0 or text[cursor:head.end()].lower() in lowered_term_list("task_stop"):
             continue
+        if head_word.lower() in WEAK_HEADS:
+            # "token prediction", "context reasoning": generic heads need a known task ending
+            last_two = " ".join(text[cursor:head.end()].lower().split()[-2:])
+            if last_two not in known_task_endings():
+                continue
         end = head.end()
         if text[end:end + 1] == "-" or (end < len(text) and text[end].isalnum()):
             continue  # "detection-based", part of a longer word
@@ -154,8 +194,13 @@ def shaped_names(text: str) -> list[tuple[int, int]]:
     found = []
     for match in NAME_TOKEN_RE.finditer(text):
         word = match.group(0)
-        if not is_name_shaped(word) or is_generic_term(word):
+        if not is_name_shaped(word) or is_generic_term(word) or word in term_list("never_entities"):
             continue
+        if word.isupper() and len(word) >= 3 and (
+            _in_capitals_run(text, match.start(), match.end()) or text[match.start() - 1:match.start()] in "\"“'"
+            and match.start() > 0
+        ):
+            continue  # "COPY-PASTE" written for emphasis, not a name
         start = match.start()
         # "Mask R-CNN", "Cascade Mask R-CNN": capitalised words glued by one space
         for _ in range(2):
@@ -168,6 +213,16 @@ def shaped_names(text: str) -> list[tuple[int, int]]:
             start = word_start
         found.append((start, match.end()))
     return found
+
+
+CAPITALS_NEIGHBOUR_RE = re.compile(r"[A-Z]{3,}")
+
+
+def _in_capitals_run(text: str, start: int, end: int) -> bool:
+    """An all-capitals word next to another all-capitals word of 3+ letters."""
+    before = text[max(0, start - 12):start]
+    after = text[end:end + 12]
+    return bool(re.search(r"[A-Z]{3,}[\s&/-]+$", before) or re.match(r"^[\s&/-]+[A-Z]{3,}\b", after))
 
 
 def title_case_methods(text: str) -> list[tuple[int, int]]:

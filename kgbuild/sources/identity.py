@@ -89,14 +89,18 @@ def paper_id(
 
 
 class Deduplicator:
-    """Passes each paper on the first time its id is seen; later sightings are only noted.
+    """Passes each paper on the first time it is seen; later sightings are only noted.
 
-    Holds ids and source references, never texts, so memory grows with the number of
-    distinct papers rather than with the size of the corpus.
+    A paper is the same as an earlier one when it has the same id, or the same normalised
+    title as an earlier paper (an arXiv record and a listing entry of one paper carry
+    different ids, an arXiv id and a title hash). The first sighting keeps its id.
+    Holds short keys and source references, never texts, so memory grows with the number
+    of distinct papers rather than with the size of the corpus.
     """
 
     def __init__(self) -> None:
         self._seen: set[str] = set()
+        self._by_title: dict[str, str] = {}
         self.later_sources: dict[str, list[SourceRef]] = {}
         self.entries = 0
         self.duplicates = 0
@@ -113,9 +117,17 @@ class Deduplicator:
                 yield item
                 continue
             self.entries += 1
-            if item.id in self._seen:
+            title_key = _title_digest(item.title) if item.title.strip() else None
+            first_id = item.id if item.id in self._seen else self._by_title.get(title_key or "")
+            if first_id is not None:
                 self.duplicates += 1
-                self.later_sources.setdefault(item.id, []).append(item.source)
+                self.later_sources.setdefault(first_id, []).append(item.source)
                 continue
             self._seen.add(item.id)
+            if title_key:
+                self._by_title.setdefault(title_key, item.id)
             yield item
+
+
+def _title_digest(title: str) -> str:
+    return _short_sha1(normalise_title(title))

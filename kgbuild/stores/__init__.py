@@ -2,18 +2,48 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Literal
 
+from pydantic import BaseModel, Field
+
+from kgbuild.errors import InputError
 from kgbuild.stores.base import GraphStore
 from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE
 
+Backend = Literal["embedded", "neo4j"]
 
-def open_store(directory: Path | str | None = None, *, wait: float = 0.0,
-               batch_size: int = DEFAULT_BATCH_SIZE) -> GraphStore:
+
+class StoreConfig(BaseModel):
+    """Where the graph lives. The Neo4j password is only ever read from NEO4J_PASSWORD."""
+
+    backend: Backend = "embedded"
+    directory: Path = Field(default_factory=lambda: Path(os.environ.get("KGBUILD_STORE") or "kgbuild-data"))
+    wait: float = 0.0
+    batch_size: int = DEFAULT_BATCH_SIZE
+    neo4j_uri: str | None = None
+    neo4j_user: str | None = None
+    database: str | None = None
+
+    def describe(self) -> str:
+        return str(self.directory) if self.backend == "embedded" else f"{self.neo4j_uri} ({self.database or 'default database'})"
+
+
+def open_store(config: StoreConfig | None = None) -> GraphStore:
     """A store ready to be entered with ``with``."""
+    config = config or StoreConfig()
+    if config.backend == "neo4j":
+        if not config.neo4j_uri:
+            raise InputError("the neo4j backend needs a connection URI",
+                             hint="pass --neo4j-uri bolt://HOST:7687 or set NEO4J_URI")
+        from kgbuild.stores.neo4j_store import Neo4jStore
+
+        return Neo4jStore(config.neo4j_uri, user=config.neo4j_user, password=os.environ.get("NEO4J_PASSWORD"),
+                          database=config.database, batch_size=config.batch_size)
     from kgbuild.stores.falkordb_store import FalkorDBStore
 
-    return FalkorDBStore(directory, wait=wait, batch_size=batch_size)
+    return FalkorDBStore(config.directory, wait=config.wait, batch_size=config.batch_size)
 
 
-__all__ = ["GraphStore", "open_store", "DEFAULT_BATCH_SIZE"]
+__all__ = ["GraphStore", "StoreConfig", "open_store", "DEFAULT_BATCH_SIZE"]

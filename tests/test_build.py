@@ -1,0 +1,100 @@
+"""The whole pipeline on small real inputs: incremental loads, dedup across files, rejects."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kgbuild.build import build
+from kgbuild.stores.falkordb_store import FalkorDBStore
+
+DETECTOR = {
+    "id": "2101.00001",
+    "title": "BoxNet: Simple Boxes for Object Detection",
+    "abstract": "We propose BoxNet, a detector built on a ResNet-50 backbone. "
+                "BoxNet achieves 48.1% box AP on COCO test-dev and is evaluated on Pascal VOC.",
+}
+SEGMENTER = {
+    "id": "2101.00002",
+    "title": "SegNeXt2: Segmenting Everything",
+    "abstract": "We present SegNeXt2 for semantic segmentation. "
+                "SegNeXt2 reaches 52.0% mIoU on ADE20K and is also evaluated on COCO.",
+}
+
+
+def _write_jsonl(path: Path, *records: dict) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
+def _facts_of(store: FalkorDBStore, arxiv_id: str) -> list[list]:
+    paper_id = f"arxiv:{arxiv_id}"
+    return store.query(
+        "MATCH (m:Method)-[e:EVALUATED_ON {paper: $p}]->(d:Dataset) RETURN m.key, d.key ORDER BY m.key, d.key",
+        {"p": paper_id}).rows
+
+
+def test_changed_abstract_replaces_only_its_own_facts(tmp_path: Path):
+    inputs = _write_jsonl(tmp_path / "in.jsonl", DETECTOR, SEGMENTER)
+    with FalkorDBStore(tmp_path / "store") as store:
+        build([str(inputs)], store)
+        segmenter_facts = _facts_of(store, SEGMENTER["id"])
+        detector_before = _facts_of(store, DETECTOR["id"])
+        assert ["boxnet", "pascalvoc"] in detector_before or ["boxnet", "voc"] in detector_before
+        changed = dict(DETECTOR, abstract="We propose BoxNet. BoxNet achieves 49.0% box AP on COCO test-dev.")
+        _write_jsonl(inputs, changed, SEGMENTER)
+        summary = build([str(inputs)], store)
+        assert (summary.written, summary.replaced, summary.unchanged) == (0, 1, 1)
+        detector_after = _facts_of(store, DETECTOR["id"])
+        assert detector_after == [["boxnet", "coco"]]
+        assert _facts_of(store, SEGMENTER["id"]) == segmenter_facts
+        values = store.query("MATCH (r:Result {paper: $p}) RETURN r.value", {"p": "arxiv:" + DETECTOR["id"]}).rows
+        assert values == [[49.0]]
+        # COCO stays: the segmenter paper still mentions it.
+        assert store.query("MATCH (d:Dataset {key: 'coco'}) RETURN count(d)").rows == [[1]]
+
+
+def test_new_file_adds_only_its_papers(tmp_path: Path):
+    first = _write_jsonl(tmp_path / "a.jsonl", DETECTOR)
+    second = _write_jsonl(tmp_path / "b.jsonl", SEGMENTER)
+    with FalkorDBStore(tmp_path / "store") as store:
+        build([str(first)], store)
+        summary = build([str(first), str(second)], store)
+        assert (summary.written, summary.replaced, summary.unchanged) == (1, 0, 1)
+        assert store.counts().papers == 2
+
+
+def test_same_paper_in_two_formats_is_one_paper_with_both_sources(tmp_path: Path):
+    jsonl = _write_jsonl(tmp_path / "a.jsonl", DETECTOR)
+    listing = tmp_path / "b.txt"
+    listing.write_text(f"Subscribe\n\n{DETECTOR['title']}\n\n{DETECTOR['abstract']}\n")
+    with FalkorDBStore(tmp_path / "store") as store:
+        summary = build([str(jsonl), str(listing)], store)
+        assert (summary.counts.entries, summary.counts.papers, summary.counts.duplicates) == (2, 1, 1)
+        rows = store.query("MATCH (p:Paper) RETURN p.id, p.source_file, p.also_seen_in").rows
+    assert len(rows) == 1
+    paper_id, source_file, also_seen = rows[0]
+    assert source_file == str(jsonl)
+    assert also_seen == [f"{listing}:3"]
+
+
+def test_rejected_records_are_counted_and_written_next_to_the_output(tmp_path: Path):
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text(json.dumps(DETECTOR) + "\n" + '{"id": "x", "title": 5, \n' + b"\xff\xfe\n".decode("latin-1"))
+    rejects = tmp_path / "rejects.jsonl"
+    with FalkorDBStore(tmp_path / "store") as store:
+        summary = build([str(inputs)], store, rejects_path=rejects)
+        assert store.counts().papers == 1
+    assert summary.counts.rejected == 2
+    lines = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [r["line"] for r in lines] == [2, 3]
+
+
+def test_clean_run_removes_a_stale_rejects_file(tmp_path: Path):
+    inputs = _write_jsonl(tmp_path / "in.jsonl", DETECTOR)
+    rejects = tmp_path / "rejects.jsonl"
+    rejects.write_text("old\n")
+    with FalkorDBStore(tmp_path / "store") as store:
+        summary = build([str(inputs)], store, rejects_path=rejects)
+    assert summary.rejects_file is None
+    assert not rejects.exists()
