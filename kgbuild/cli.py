@@ -315,6 +315,69 @@ def export(fmt: str, out: Path, target) -> None:
     click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships to {out}")
 
 
+@cli.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--input", "inputs", multiple=True, type=click.Path(path_type=str),
+              help="Papers to extract [default: GOLD's directory/<stem>_input.jsonl or dev_input.jsonl].")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Keep the extractor's JSON Lines output here.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_command(gold: Path, inputs: tuple[str, ...], out: Path | None, fmt: str) -> None:
+    """Run the extractor on annotated papers and score it against GOLD (precision, recall, F1).
+
+    \b
+    Example:
+      kgbuild eval ../shared/eval/dev.jsonl
+    """
+    import tempfile
+
+    from kgbuild.build import extract_to_jsonl
+    from kgbuild.evaluate import format_report, score
+
+    paths = list(inputs) or [str(_default_eval_input(gold))]
+    with tempfile.TemporaryDirectory() as scratch:
+        target = out or Path(scratch) / "predicted.jsonl"
+        extract_to_jsonl(paths, target, rejects_path=target.with_name(target.stem + ".rejects.jsonl"))
+        predicted = _read_jsonl(target)
+    report = score(_read_jsonl(gold), predicted)
+    click.echo(report.model_dump_json(indent=1) if fmt == "json" else format_report(report))
+
+
+def _default_eval_input(gold: Path) -> Path:
+    for candidate in (gold.with_name(f"{gold.stem}_input.jsonl"), gold.with_name("dev_input.jsonl")):
+        if candidate.exists():
+            return candidate
+    raise InputError(f"no input texts found beside {gold}",
+                     hint="pass the annotated papers' texts with --input FILE")
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    import orjson
+
+    rows = []
+    for number, line in enumerate(path.read_bytes().splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(orjson.loads(line))
+            except orjson.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: not valid JSON ({exc})", hint="fix or remove that line") from None
+    return rows
+
+
+@cli.command()
+@_store_options
+def schema(target) -> None:
+    """Create the graph's uniqueness constraints and indexes (done by every load anyway).
+
+    \b
+    Example:
+      kgbuild schema --neo4j-uri bolt://localhost:7687 --neo4j-user neo4j
+    """
+    with _open(target) as store:
+        store.ensure_schema()
+    click.echo(f"schema ready in {target.describe()}")
+
+
 def main() -> None:
     cli(prog_name="kgbuild")
 

@@ -284,7 +284,7 @@ def strip_dataset_name(raw: str) -> tuple[list[str], list[tuple[str, str]], bool
     s = clean_space(raw)
     if not s:
         return [], [], False
-    parts = re.split(r"\s*(?:->|→|=>)\s*|\s+to\s+(?=[A-Z0-9])", s)
+    parts = re.split(r"\s*(?:->|→|=>)\s*|\s+(?:to|vs\.?)\s+(?=[A-Z0-9])", s)
     if len(parts) > 1 and not all(looks_named(p) for p in parts):
         parts = [s]
     if len(parts) > 1:  # transfer settings name two datasets
@@ -389,8 +389,8 @@ def basic_ok(s: str, max_words: int = 8, max_chars: int = 70) -> bool:
         return False
     if re.search(r"\.\.|__|--|[-/@+]$(?<![\w+]\+)|^[-/.,:@+]", s):
         return False
-    if re.search(r"[\u3000-\u9fff\uac00-\ud7af]", s):  # CJK in a name: PwC noise
-        return False
+    if re.search(r"[^\x00-\x7f\u00c0-\u024f\u0370-\u03ff\u00b5\u00b2\u00b3\u00b0]", s):
+        return False  # other scripts and arrows in a name: spam or a description
     return True
 
 
@@ -859,6 +859,8 @@ def collect(shared: Path, store: Store, vocab: Vocab, seed_keys: set[str], stats
 
     def _dataset_forms(n: str) -> list[str]:
         base = DATASET_HEAD_RE.sub("", n).strip()
+        while base and TRAILING_QUAL_RE.sub("", base).strip() not in ("", base):
+            base = TRAILING_QUAL_RE.sub("", base).strip()
         if base and base != n:
             # "Switchboard corpus": keep the bare name unless it is an ordinary word
             if vocab.all_common(base) and not looks_named(base):
@@ -1126,7 +1128,9 @@ def entity_ok(typ: str, ent: dict, vocab: Vocab) -> bool:
         if len(words(best)) == 1 and vocab.is_common(best):
             if re.fullmatch(r"[A-Z][a-z]+", best):
                 return False  # "News", "Cell", "Wine": ordinary words in title case
-            return total >= 3  # "FEVER", "COIN": all-caps words need more evidence
+            if best.isupper():
+                return total >= 3  # "FEVER", "COIN": all-caps words need more evidence
+            return True  # "DeLiVER", "ReCoRD": inner capitals make the name distinctive
         if all(alnum_len(x) <= 4 for x in surfaces):
             return total >= 2  # bare short acronyms ("CAD", "HAR") are ambiguous
         if len(words(best)) > 1 and vocab.all_common(best) and not looks_named(best):
@@ -1413,7 +1417,10 @@ def surface_variants(typ: str, s: str, key: str, store: Store) -> list[str]:
         )
         if plural_ok and core and core[-1].isalpha() and not s.endswith("s"):
             out.append(s + "s")
-    return [clean_space(v) for v in out if clean_space(v) and clean_space(v) != s]
+    return [
+        clean_space(v) for v in out
+        if clean_space(v) and clean_space(v) != s and len(words(clean_space(v))) <= 8
+    ]
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> None:

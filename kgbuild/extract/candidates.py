@@ -205,12 +205,14 @@ def _definition_type(text, d: Definition, short, long_cover, long_text: str, sho
     for f in long_cover:
         if f.rank == LEXICON and f.start <= d.long_start + 2:
             return f.etype, f.key
-    if short is not None and short.rank == LEXICON:
-        return short.etype, short.key
     words = long_text.replace("-", " ").split()
     last = words[-1].lower() if words else ""
     after = re.match(r"\)?\s*[-\s]?([A-Za-z]+)", text[d.short_end:d.short_end + 20])
     after_word = after.group(1).lower() if after else ""
+    if after_word in METHOD_NOUNS_AFTER_PAREN and last not in lowered_term_list("task_heads"):
+        return "Method", None  # "Fourier Contour Embedding (FCE) method": the text says what it is
+    if short is not None and short.rank == LEXICON:
+        return short.etype, short.key
     if last in DATASET_LF_HEADS or after_word in DATASET_LF_HEADS:
         return "Dataset", None
     if last in lowered_term_list("task_heads") and last not in ("learning",) or (

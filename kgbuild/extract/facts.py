@@ -65,7 +65,7 @@ DELTA_AFTER_RE = re.compile(
     r"\s*(?:%|percent)?\s*(?:\w+\s+)?(?:higher|lower|better|worse|more|less|fewer|improvements?|gains?|"
     r"increases?|decreases?|reductions?|boosts?|faster|slower|smaller|larger|times|x\b|×|fold|-fold|"
     r"points?\b|pp\b|absolute|relative|of the|drop|margin|speed-?up|over\b|above\b|below\b|"
-    r"compared|improvement)",
+    r"compared|improvement|of\b)",
     re.IGNORECASE,
 )
 METRIC_BEFORE_GLUE_RE = re.compile(
@@ -184,22 +184,45 @@ def find_results(texts: dict[str, str], sentences: dict[str, SentenceIndex], fou
             unit = "%" if number.group(2) else None
             if unit == "%" and value > 100:
                 continue
-            if DELTA_BEFORE_RE.search(text, max(0, start - 40), start):
+            sentence = sentences[field].of(start)
+            s_start, s_end = sentences[field].spans[sentence]
+            from_to = FROM_TO_RE.search(text, max(0, start - 60), start)
+            if from_to is None and DELTA_BEFORE_RE.search(text, max(0, start - 40), start):
                 continue
             if DELTA_AFTER_RE.match(text, end, min(len(text), end + 30)):
                 continue
-            sentence = sentences[field].of(start)
-            s_start, s_end = sentences[field].spans[sentence]
-            metric = _metric_for(text, in_field, start, end, s_start, s_end)
+            if from_to is not None:
+                # "reduces FID from 56.45% to 21.62%": the value after "to" is the new score
+                metric = next((f for f in reversed(in_field) if f.etype == "Metric" and s_start <= f.start
+                               and 0 <= from_to.start() - f.end <= 30), None)
+            else:
+                metric = _metric_for(text, in_field, start, end, s_start, s_end)
+            method = None
+            if metric is None and results and BARE_PAREN_RE.match(text, start - 1):
+                # "... using MobileNetV2 (0.872) and U-Net (0.874)": same measure as just reported
+                method = _method_right_before(in_field, start - 1)
+                if method is not None:
+                    metric = next((f for f in in_field if f.etype == "Metric" and f.entity == results[-1].metric),
+                                  None)
             if metric is None:
                 continue
-            method = _nearest_before(in_field, "Method", start, s_start, metric.start)
+            if method is None:
+                limit = metric.start if s_start <= metric.start < start else start
+                method = _nearest_before(in_field, "Method", start, s_start, limit)
             dataset = _dataset_for(in_field, start, s_start, s_end)
             split = _split_for(splits, field, dataset, s_start, s_end) if dataset else None
             method_entity = method.entity if method else main_method
             results.append(FactResult(method_entity, dataset.entity if dataset else None, split,
                                       metric.entity, value, unit, field, sentence))
     return results
+
+
+FROM_TO_RE = re.compile(r"\bfrom\s+\d+(?:\.\d+)?\s?%?\s+to\s+$")
+BARE_PAREN_RE = re.compile(r"\(\d+(?:\.\d+)?\s?%?\)")
+
+
+def _method_right_before(mentions, paren: int) -> Found | None:
+    return next((f for f in mentions if f.etype == "Method" and 0 <= paren - f.end <= 1), None)
 
 
 def _metric_for(text, mentions, start, end, s_start, s_end) -> Found | None:
@@ -272,8 +295,12 @@ def find_evaluated_on(texts: dict[str, str], sentences: dict[str, SentenceIndex]
         s_start, s_end = sentences[f.field].spans[sentence]
         if not EVAL_CUE_RE.search(text, s_start, s_end):
             continue
-        in_sentence = {o.entity for o in found if o.field == f.field and o.etype == "Method"
-                       and s_start <= o.start < s_end and drafts[o.entity].proposed}
-        for method in in_sentence or main_methods:
+        in_sentence = [o.entity for o in found if o.field == f.field and o.etype == "Method"
+                       and s_start <= o.start < s_end]
+        # the proposed method is meant even when the sentence says "our model"; baselines
+        # named next to the dataset ("outperforms X on D", "as X") are evaluated there too
+        if not any(drafts[m].proposed for m in in_sentence):
+            in_sentence = main_methods + in_sentence
+        for method in in_sentence:
             pairs.setdefault((method, f.entity), (f.field, sentence))
     return [(m, d, field, sentence) for (m, d), (field, sentence) in pairs.items()]

@@ -14,7 +14,7 @@ from spacy.util import compile_suffix_regex
 
 from kgbuild.extract import rules
 from kgbuild.extract.assemble import build_extraction
-from kgbuild.extract.candidates import field_candidates
+from kgbuild.extract.candidates import Found, field_candidates
 from kgbuild.extract.entities import group_mentions
 from kgbuild.extract.facts import find_evaluated_on, find_results, mark_backbones, mark_proposed
 from kgbuild.extract.lexicon import LexiconMatcher
@@ -87,6 +87,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits) -> Extraction:
     confirmed = {(f.etype, f.key) for f in abstract_found if f.key}
     title_found, title_defs = field_candidates(texts["title"], "title", title_hits, True, sentences["title"],
                                                confirmed)
+    title_found = _echo_in_title(texts["title"], title_found, abstract_found)
     found = title_found + abstract_found
     definitions = [("title", d) for d in title_defs] + [("abstract", d) for d in abstract_defs]
     for field, hits in (("title", title_hits), ("abstract", abstract_hits)):
@@ -103,10 +104,32 @@ def extract_one(paper: Paper, title_hits, abstract_hits) -> Extraction:
     return build_extraction(paper, texts, sentences, drafts, results, evaluated, repos)
 
 
+def _echo_in_title(title: str, title_found: list[Found], abstract_found: list[Found]) -> list[Found]:
+    """Names the abstract establishes are also mentions where the title writes them verbatim
+    (title-case titles give no shape evidence of their own)."""
+    added = list(title_found)
+    for f in abstract_found:
+        if f.etype not in ("Method", "Dataset", "Task") or len(f.text) < 3:
+            continue
+        haystack, needle = (title.lower(), f.text.lower()) if f.etype == "Task" else (title, f.text)
+        at = haystack.find(needle)
+        if at < 0:
+            continue
+        end = at + len(needle)
+        if (at > 0 and title[at - 1].isalnum()) or (end < len(title) and title[end].isalnum()):
+            continue
+        if any(o.start < end and at < o.end for o in added):
+            continue
+        added.append(Found("title", at, end, f.etype, f.key, f.rank, title[at:end]))
+    added.sort(key=lambda f: f.start)
+    return added
+
+
 def _main_methods(found, drafts) -> list[int]:
-    """The proposed methods, in the order they are first written (title first)."""
+    """The paper's own method: the proposed one the title names, else the first proposed."""
     seen: list[int] = []
     for f in found:
         if f.etype == "Method" and drafts[f.entity].proposed and f.entity not in seen:
             seen.append(f.entity)
-    return seen[:1]
+    in_title = [e for e in seen if any(f.field == "title" and f.entity == e for f in found)]
+    return (in_title or seen)[:1]

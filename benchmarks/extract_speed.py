@@ -1,0 +1,113 @@
+"""Extraction throughput vs spaCy tokenisation alone, single process.
+
+usage: python benchmarks/extract_speed.py [PATH ...] [--repeat N]
+
+PATH: corpus files/directories (default /work/shared/corpus) read with
+kgbuild.sources.read_papers when available, else a JSONL of {id,title,abstract}
+(default /work/shared/eval/dev_input.jsonl) or the corpus .txt layout (title line,
+abstract line).  Both measurements run on the same texts, each with its own freshly
+built pipeline, after one warm-up pass (steady state: on a large corpus the tokenizer's
+cache is warm too), best of N timed passes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import spacy
+
+from kgbuild.models import Paper, SourceRef
+
+DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_DEV = Path("/work/shared/eval/dev_input.jsonl")
+
+
+def load_papers(paths: list[Path]) -> list[Paper]:
+    try:
+        from kgbuild.sources import read_papers  # type: ignore[attr-defined]
+    except ImportError:
+        read_papers = None
+    if read_papers is not None:
+        papers = [p for p in read_papers(paths) if isinstance(p, Paper)]
+        if papers:
+            return papers
+    papers = []
+    for path in paths:
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix == ".jsonl":
+                for n, line in enumerate(file.open(), 1):
+                    row = json.loads(line)
+                    papers.append(Paper(id=row.get("id", f"{file.name}:{n}"), title=row.get("title", ""),
+                                        abstract=row.get("abstract", ""), source=SourceRef(file=str(file), line=n)))
+            elif file.suffix == ".txt":
+                papers.extend(_txt_papers(file))
+    return papers
+
+
+def _txt_papers(file: Path) -> list[Paper]:
+    """Corpus .txt layout: a short title line followed by a long abstract line."""
+    lines = [(n, line.strip()) for n, line in enumerate(file.open(encoding="utf-8"), 1) if line.strip()]
+    papers = []
+    for (n, title), (_, abstract) in zip(lines, lines[1:]):
+        if len(title) < 300 and len(abstract) >= 300:
+            papers.append(Paper(id=f"{file.name}:{n}", title=title, abstract=abstract,
+                                source=SourceRef(file=str(file), line=n)))
+    return papers
+
+
+def best_of(repeat: int, run) -> float:
+    run()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    paths = args.paths or ([DEFAULT_CORPUS] if DEFAULT_CORPUS.exists() else [DEFAULT_DEV])
+    papers = load_papers(paths)
+    if not papers:
+        print("no papers found in", [str(p) for p in paths], file=sys.stderr)
+        return 2
+    texts = [t for p in papers for t in (p.title, p.abstract)]
+
+    from kgbuild.extract.pipeline import Extractor
+
+    build_start = time.perf_counter()
+    extractor = Extractor()
+    build_seconds = time.perf_counter() - build_start
+
+    def run_extract():
+        for _ in extractor.run(papers):
+            pass
+
+    blank = spacy.blank("en")
+
+    def run_tokenise():
+        for _ in blank.pipe(texts, batch_size=256):
+            pass
+
+    extract_seconds = best_of(args.repeat, run_extract)
+    tokenise_seconds = best_of(args.repeat, run_tokenise)
+    extract_rate = len(papers) / extract_seconds
+    tokenise_rate = len(papers) / tokenise_seconds
+    print(f"papers: {len(papers)} (title + abstract each); pipeline build: {build_seconds:.2f}s")
+    print(f"extract (single process):   {extract_rate:10.0f} abstracts/s")
+    print(f"spacy.blank('en') tokenise: {tokenise_rate:10.0f} abstracts/s")
+    print(f"ratio extract/tokenise:     {extract_rate / tokenise_rate:10.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
