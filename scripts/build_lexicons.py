@@ -23,9 +23,9 @@ Case: every pattern carries "case": "exact" (match ORTH) or "lower" (match LOWER
 Short names (<= 4 letters/digits with a capital), and names whose lower-case form is an
 ordinary English word or phrase, are exact; everything else matches case-insensitively.
 
-`--refresh-common-words DICT` regenerates scripts/lexicon_seeds/common_words.jsonl from a
-plain word list (one word a line, e.g. Debian's wamerican-small); it keeps only the words
-that occur in some candidate name, so the seed stays small.
+`--refresh-common-words SMALL LARGE` regenerates scripts/lexicon_seeds/common_words.jsonl
+from two plain word lists (one word a line; e.g. Debian's wamerican-small and wamerican);
+it keeps only the words that occur in some candidate name, so the seed stays small.
 """
 
 from __future__ import annotations
@@ -197,14 +197,23 @@ def load_jsonl(path: Path) -> list[dict]:
     return rows
 
 
-def load_common_words() -> set[str]:
+def load_common_words() -> tuple[set[str], set[str]]:
+    """(core, wide): core = stop words + a small dictionary; wide adds a large dictionary.
+
+    A one-word name is judged against the wide list ("Titanic", "SALSA" are words); a
+    phrase is judged against the core list only, so that brand-like words in the large
+    dictionary ("Amazon Polarity") do not make a named phrase look generic.
+    """
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    common = {w.lower() for w in STOP_WORDS}
-    common |= GENERIC_EXTRA
+    core = {w.lower() for w in STOP_WORDS} | GENERIC_EXTRA
+    wide = set(core)
     for row in load_jsonl(SEEDS_DIR / "common_words.jsonl"):
-        common.add(row["word"].lower())
-    return common
+        w = row["word"].lower()
+        wide.add(w)
+        if row.get("list") == "small":
+            core.add(w)
+    return core, wide
 
 
 # --------------------------------------------------------------------------------------
@@ -232,6 +241,8 @@ SPLITS: dict[str, list[str]] = {
         "train", "train set", "train split", "training set", "training split", "training data",
         "train2017", "train2014", "trainval", "trainval set", "trainval35k",
     ],
+    "testA": ["testA", "test A", "test-A"],
+    "testB": ["testB", "test B", "test-B"],
     "test-clean": ["test-clean", "test clean", "testclean"],
     "test-other": ["test-other", "test other", "testother"],
     "dev-clean": ["dev-clean", "dev clean", "devclean"],
@@ -242,16 +253,19 @@ SPLITS: dict[str, list[str]] = {
     "medium": ["medium", "medium set", "medium subset"],
     "easy": ["easy", "easy set", "easy subset"],
     "seen": ["seen", "seen split", "seen set"],
+    "in-domain": ["in-domain", "in domain"],
+    "near-domain": ["near-domain", "near domain"],
+    "out-of-domain": ["out-of-domain", "out of domain"],
     "unseen": ["unseen", "unseen split", "unseen set"],
 }
 
 _QUAL_WORD = (
     r"(?:test|dev)[\s\-_]?(?:clean|other)|test[\s\-_]?dev|test[\s\-_]?std|test[\s\-_]?standard"
-    r"|test[\s\-_]?challenge|test[\s\-_]?final|testfinal|(?:test|val|train)\d{2,4}|minival|trainval\d*"
+    r"|(?:test|val)[\s\-_]?[ab]\b|test[\s\-_]?challenge|test[\s\-_]?final|testfinal|(?:test|val|train)\d{2,4}|minival|trainval\d*"
     r"|mini[\s\-]?val|test(?:ing)?|val(?:id(?:ation)?)?|dev(?:elopment)?|train(?:ing)?"
     r"|eval(?:uation)?(?:\d+)?|hold[\s\-]?out|held[\s\-]?out|set|sets|split|splits|subset|subsets"
     r"|hard|easy|medium|moderate|public|private|seen|unseen|full|only|leaderboard|standard"
-    r"|benchmark|challenge\s+set"
+    r"|benchmark|challenge\s+set|in[\s\-]domain|near[\s\-]domain|out[\s\-]of[\s\-]domain"
 )
 TRAILING_QUAL_RE = re.compile(r"(?:\s+|\s*[,:]\s*)(?:" + _QUAL_WORD + r")\s*$", re.I)
 PAREN_RE = re.compile(r"\s*[\(\[]([^()\[\]]*)[\)\]]")
@@ -262,7 +276,9 @@ DATASET_HEAD_RE = re.compile(
     r"\s+(?:dataset|datasets|data\s+set|data\s+sets|corpus|corpora|database|data)\s*$", re.I
 )
 LEADING_ARTICLE_RE = re.compile(r"^(?:the|a|an)\s+", re.I)
-ATTACHED_SPLIT_RE = re.compile(r"(?<=[A-Za-z0-9])[-_](?:test|val|valid|dev|train|testdev|test-dev)$", re.I)
+ATTACHED_SPLIT_RE = re.compile(
+    r"(?<=[A-Za-z0-9])[-_](?:test|val|valid|dev|train|testdev|test-dev)(?:[-_][a-z\-]+)?$", re.I
+)
 
 
 def split_parens(name: str) -> tuple[str, list[str]]:
@@ -286,7 +302,8 @@ def strip_dataset_name(raw: str) -> tuple[list[str], list[tuple[str, str]], bool
         return [], [], False
     parts = re.split(r"\s*(?:->|→|=>)\s*|\s+(?:to|vs\.?)\s+(?=[A-Z0-9])", s)
     if len(parts) > 1 and not all(looks_named(p) for p in parts):
-        parts = [s]
+        # "ImageNet-1k vs Textures": an OOD setting named after its in-distribution set
+        parts = [parts[0]] if re.search(r"\svs\.?\s", s) and looks_named(parts[0]) else [s]
     if len(parts) > 1:  # transfer settings name two datasets
         names, pairs, qual = [], [], True
         for p in parts:
@@ -336,15 +353,18 @@ YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 
 
 class Vocab:
-    def __init__(self, common: set[str]):
-        self.common = common
+    def __init__(self, core: set[str], wide: set[str] | None = None):
+        self.core = core
+        self.wide = core if wide is None else wide
 
     def is_common(self, text: str) -> bool:
-        return text.lower() in self.common
+        """Is this one word an ordinary English word (large dictionary)?"""
+        return text.lower() in self.wide
 
     def all_common(self, text: str) -> bool:
+        """Is every part of this phrase a common English word (small dictionary)?"""
         parts = [p for p in word_parts(text) if not p.isdigit()]
-        return bool(parts) and all(p in self.common for p in parts)
+        return bool(parts) and all(p in self.core for p in parts)
 
 
 GENERIC_DATASET_HEADS = {
@@ -753,6 +773,8 @@ TASK_BAD_HEADS = {"model", "models", "network", "networks", "data", "dataset", "
 
 def task_display(name: str) -> str:
     """Lower-case a task name except acronym-like tokens ('3D', 'RGB-D', 'NER')."""
+    if name.isupper() and len(words(name)) > 1:
+        return name.lower()  # "MULTI-VIEW LEARNING"
     out = []
     for w in words(name):
         parts = re.split(r"([\-/])", w)
@@ -886,7 +908,7 @@ def collect(shared: Path, store: Store, vocab: Vocab, seed_keys: set[str], stats
         names, pairs = metric_variants(raw, seed_keys)
         for n in names:
             if canonical_key(n) in seed_keys or (
-                basic_ok(n, max_words=6, max_chars=50) and not re.search(r",|\s[-:]\s|_|\s&\s|°", n)
+                basic_ok(n, max_words=6, max_chars=50) and not re.search(r",|\s[-:]\s|_|\s&\s|°|/", n)
             ):
                 store.add("Metric", n, source, weight)
         for a, b in pairs:
@@ -1040,6 +1062,8 @@ def surface_verdict(typ: str, surface: str, vocab: Vocab, seeded: bool) -> str |
             return None  # "MUlTI-LABEL-ClASSIFICATION": broken casing in the source
     if YEAR_RE.match(surface) or re.fullmatch(r"[\d\s.,%kKmMbB+\-x×]+", surface):
         return None
+    if not seeded and surface.lower() in FUNCTION_WORDS:
+        return None  # "AND", "ALL", "NONE": function words are never names
     has_upper = any(c.isupper() for c in surface)
     toks = words(surface)
     if len(core) <= 4:
@@ -1075,6 +1099,13 @@ def surface_verdict(typ: str, surface: str, vocab: Vocab, seeded: bool) -> str |
     return "lower"
 
 
+def _function_words() -> set[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return {w.lower() for w in STOP_WORDS}
+
+
+FUNCTION_WORDS = _function_words()
 SEED_CASE: dict[str, str] = {}
 BLOCKED_SURFACES: set[str] = set()
 
@@ -1129,7 +1160,7 @@ def entity_ok(typ: str, ent: dict, vocab: Vocab) -> bool:
             if re.fullmatch(r"[A-Z][a-z]+", best):
                 return False  # "News", "Cell", "Wine": ordinary words in title case
             if best.isupper():
-                return total >= 3  # "FEVER", "COIN": all-caps words need more evidence
+                return total >= 2  # "FEVER", "COIN": all-caps words need more evidence
             return True  # "DeLiVER", "ReCoRD": inner capitals make the name distinctive
         if all(alnum_len(x) <= 4 for x in surfaces):
             return total >= 2  # bare short acronyms ("CAD", "HAR") are ambiguous
@@ -1174,8 +1205,7 @@ METRIC_VOCAB: set[str] = set(METRIC_MODIFIERS) | METRIC_CORE
 
 
 def build(shared: Path, out: Path) -> dict:
-    common = load_common_words()
-    vocab = Vocab(common)
+    vocab = Vocab(*load_common_words())
     store = Store()
     blocked, seed_keys = load_seeds(store)
     for (typ, _k), surfs in store.surfaces.items():
@@ -1256,23 +1286,36 @@ def build(shared: Path, out: Path) -> dict:
         if not entity_ok(typ, ent, vocab):
             stats[f"{typ}_entity_dropped"] += 1
             continue
-        # display name
+        # which spellings survive as aliases, and with which case rule
+        aliases: dict[str, str] = {}
+        for s in sorted(surfaces):
+            seed_surface = seeded and (surfaces[s] >= SEED_WEIGHT // 2 or s in SEED_CASE)
+            verdict = surface_verdict(typ, s, vocab, seed_surface)
+            if verdict is None or (is_blocked(typ, canonical_key(s)) and not seed_surface):
+                continue
+            aliases[s] = verdict
+        if not aliases:
+            stats[f"{typ}_no_surviving_alias"] += 1
+            continue
+        ent["aliases"] = aliases
+        # display name: a seed's name, else the best surviving spelling
         seed_names = [store.seed_names[(typ, k)] for k in keys if (typ, k) in store.seed_names]
+        named = Counter({s: surfaces[s] for s in aliases})
         if seed_names:
             name = sorted(seed_names, key=lambda s: (-surfaces[s], s))[0]
         elif typ == "Task":
-            multi = [s for s in surfaces if len(words(s)) >= 2] or list(surfaces)
-            name = task_display(sorted(multi, key=lambda s: (-surfaces[s], -len(s), s))[0])
+            multi = [s for s in named if len(words(s)) >= 2] or list(named)
+            name = task_display(sorted(multi, key=lambda s: (-named[s], -len(s), s))[0])
         else:
             def shape(s: str) -> tuple:
                 return (
-                    -surfaces[s],
+                    -named[s],
                     0 if (looks_named(s) and len(words(s)) <= 3) else 1,
                     len(s),
                     s,
                 )
 
-            name = sorted(surfaces, key=shape)[0]
+            name = sorted(named, key=shape)[0]
         ent["name"] = name
         ent["key"] = canonical_key(name)
         entities.append(ent)
@@ -1286,19 +1329,7 @@ def build(shared: Path, out: Path) -> dict:
     canonical_rows = []
     for ent in sorted(entities, key=lambda e: (e["type"], e["key"])):
         typ = ent["type"]
-        seeded = ent["seed"]
-        aliases: dict[str, str] = {}
-        for s in sorted(ent["surfaces"]):
-            seed_surface = ent["surfaces"][s] >= SEED_WEIGHT // 2 and seeded
-            verdict = surface_verdict(typ, s, vocab, seed_surface or (seeded and s in SEED_CASE))
-            if verdict is None:
-                continue
-            if is_blocked(typ, canonical_key(s)) and not seed_surface:
-                continue
-            aliases[s] = verdict
-        if not aliases:
-            stats[f"{typ}_no_surviving_alias"] += 1
-            continue
+        aliases = ent["aliases"]
         extra: dict[str, str] = {}
         for s, verdict in sorted(aliases.items()):
             for v in surface_variants(typ, s, ent["key"], store):
@@ -1310,8 +1341,8 @@ def build(shared: Path, out: Path) -> dict:
                 vv = surface_verdict(typ, v, vocab, False) if v not in SEED_CASE else SEED_CASE[v]
                 if vv is None:
                     continue
-                if verdict == "exact" and vv == "lower" and canonical_key(v) == canonical_key(s):
-                    vv = "exact"
+                if verdict == "exact":
+                    vv = "exact"  # a variant of a case-exact name is case-exact too
                 extra[v] = vv
         all_forms = {**aliases, **extra}
         for s, case in sorted(all_forms.items()):
@@ -1429,25 +1460,30 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
             fh.write(json.dumps(r, ensure_ascii=False, separators=(", ", ": ")) + "\n")
 
 
-def refresh_common_words(shared: Path, dict_path: Path) -> int:
-    """Regenerate lexicon_seeds/common_words.jsonl: dictionary words found in candidate names."""
+def refresh_common_words(shared: Path, dict_paths: list[Path]) -> int:
+    """Regenerate lexicon_seeds/common_words.jsonl: dictionary words found in candidate names.
+
+    dict_paths: [small word list, large word list]; each kept word records the smallest
+    list it is in ("small" or "large").
+    """
     store = Store()
     _, seed_keys = load_seeds(store)
-    vocab = Vocab(set())
+    vocab = Vocab(set())  # no filtering while collecting the tokens to look up
     collect(shared, store, vocab, seed_keys, Counter())
     tokens: set[str] = set()
     for surfaces in store.surfaces.values():
         for s in surfaces:
             tokens.update(word_parts(s))
             tokens.add(s.lower())
-    dictionary = set()
-    for line in dict_path.read_text(encoding="utf-8", errors="replace").splitlines():
-        w = line.strip()
-        if w and w.islower() and "'" not in w:
-            dictionary.add(w)
-    keep = sorted(tokens & dictionary)
-    write_jsonl(SEEDS_DIR / "common_words.jsonl", [{"word": w} for w in keep])
-    return len(keep)
+    levels: dict[str, str] = {}
+    for level, dict_path in zip(("small", "large"), dict_paths):
+        for line in dict_path.read_text(encoding="utf-8", errors="replace").splitlines():
+            w = line.strip()
+            if w and w.islower() and "'" not in w and w in tokens:
+                levels.setdefault(w, level)
+    rows = [{"word": w, "list": levels[w]} for w in sorted(levels)]
+    write_jsonl(SEEDS_DIR / "common_words.jsonl", rows)
+    return len(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1456,8 +1492,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="the shared data folder (default: ../shared next to the repo)")
     ap.add_argument("--out", type=Path, default=ROOT / "kgbuild" / "data" / "lexicons",
                     help="output folder (default: kgbuild/data/lexicons)")
-    ap.add_argument("--refresh-common-words", type=Path, metavar="DICT",
-                    help="regenerate lexicon_seeds/common_words.jsonl from a word list, then exit")
+    ap.add_argument("--refresh-common-words", type=Path, nargs=2, metavar=("SMALL", "LARGE"),
+                    help="regenerate lexicon_seeds/common_words.jsonl from a small and a large "
+                    "word list (e.g. /usr/share/dict/american-english-small and "
+                    "/usr/share/dict/american-english), then exit")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     if not args.shared.is_dir():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kgbuild.extract import rules
 from kgbuild.extract.acronyms import Definition, find_definitions
-from kgbuild.extract.names import is_all_caps_acronym, is_name_shaped
+from kgbuild.extract.names import is_all_caps_acronym, is_generic_term, is_name_shaped
 from kgbuild.extract.resources import lowered_term_list, term_list
 from kgbuild.extract.sentences import SentenceIndex
 
@@ -86,6 +86,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
         written = text[start:end]
         if written in never:
             continue
+        if etype == "Method" and is_generic_term(written):
+            continue  # lexicons list families ("CNNs", "LLMs") the guideline does not count as named
         if etype in ("Method", "Dataset"):
             if is_title:
                 if not (is_name_shaped(written) or (confirmed and (etype, key) in confirmed)):
@@ -105,14 +107,15 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
             cands.append((prefix[0], prefix[1], prefix[2], None, CUE))
     for start, end in rules.named_cues(text):
         cands.append((start, end, "Method", None, CUE))
-    for start, end in rules.task_phrases(text, is_title):
+    scan = rules.WordScan(text)
+    for start, end in rules.task_phrases(scan, is_title):
         cands.append((start, end, "Task", None, PHRASE))
-    for start, end in rules.dataset_phrases(text, is_title):
+    for start, end in rules.dataset_phrases(scan, is_title):
         cands.append((start, end, "Dataset", None, PHRASE))
     if not is_title:
         for start, end in rules.title_case_methods(text):
             cands.append((start, end, "Method", None, PHRASE))
-    for start, end in rules.shaped_names(text):
+    for start, end in rules.shaped_names(scan):
         glued = GLUE_SUFFIX_RE.search(text, start, end)
         if glued:
             end = glued.start()
@@ -175,8 +178,9 @@ def _apply_definitions(text: str, field: str, found: list[Found], definitions: l
         short_text = text[d.short_start:d.short_end]
         etype, key = _definition_type(text, d, short, long_cover, long_text, short_text)
         if etype is None:
-            if short is not None and short.rank == SHAPE:
-                drop.add(id(short))
+            # an acronym of something that is no named method ("Text-Attributed Graphs (TAGs)"):
+            # none of its shape-only mentions is a method either
+            drop.update(id(f) for f in found if f.rank == SHAPE and f.text == short_text)
             continue
         if short is None:
             if any(f.start < d.short_end and d.short_start < f.end for f in found):
@@ -224,12 +228,19 @@ def _definition_type(text, d: Definition, short, long_cover, long_text: str, sho
             return f.etype, f.key
     if last in METRIC_LF_HEADS and not any(w[0].isupper() for w in words[:-1]):
         return "Metric", None
-    capitalised = sum(w[0].isupper() for w in words) >= max(1, len(words) - 1)
-    plural_acronym = short_text.endswith("s") and is_all_caps_acronym(short_text)
+    initial = rules.is_sentence_start(text, d.long_start)  # a capital there proves nothing
+    capitals = sum(w[0].isupper() for i, w in enumerate(words) if i or not initial)
+    capitalised = capitals >= max(1, len(words) - 1)
+    plural_acronym = len(short_text) > 2 and short_text.endswith("s") and short_text[-2].isupper()
     if last in METHOD_LF_HEADS or after_word in METHOD_NOUNS_AFTER_PAREN:
-        if capitalised or not plural_acronym:
+        if capitalised or not (plural_acronym or last.endswith("s")):
             return "Method", None
         return None, None  # "graph neural networks (GNNs)": a family, not a named method
+    vocabulary = rules.task_modifier_vocabulary()
+    if len(words) >= 2 and all(w.lower() in vocabulary for w in words) and not capitalised:
+        return "Task", None  # "remote sensing (RS)": a field/problem written in task words
+    if capitalised and len(words) >= 2 and not plural_acronym:
+        return "Method", None  # "Non-Maximum Suppression (NMS)": a Title Case named technique
     if is_name_shaped(short_text) and not is_all_caps_acronym(short_text):
         return "Method", None  # "ContMix", "ViL": mixed-case coinages
     if capitalised and short is not None and short.etype == "Method" and last in METHOD_LF_HEADS:

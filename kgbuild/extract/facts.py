@@ -268,13 +268,22 @@ def _dataset_for(mentions, pos, s_start, s_end) -> Found | None:
 
 
 def _split_for(splits, field, dataset: Found, s_start, s_end) -> str | None:
-    best, best_distance = None, 10**9
+    """The split written next to the dataset ("COCO test-dev", "test set of COCO")."""
+    best, best_rank = None, None
     for s_field, start, end, split in splits:
         if s_field != field or not s_start <= start < s_end:
             continue
-        distance = start - dataset.end if start >= dataset.end else dataset.start - end + 20
-        if 0 <= distance < best_distance and distance <= 40:
-            best, best_distance = split, distance
+        if start >= dataset.end:
+            distance = start - dataset.end  # after the name: the usual order
+        elif end <= dataset.start:
+            distance = dataset.start - end + 20
+        else:
+            continue
+        if distance > 40:
+            continue
+        rank = (distance, -(end - start))  # nearest; at the same place the longer name ("test-dev")
+        if best_rank is None or rank < best_rank:
+            best, best_rank = split, rank
     return best
 
 

@@ -48,6 +48,10 @@ def build_nlp() -> Language:
     suffixes = list(nlp.Defaults.suffixes) + [SENTENCE_FINAL_STOP]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.add_pipe(LEXICON_COMPONENT)
+    # Tokenising ~20k lexicon patterns filled the tokenizer's chunk cache (10k entries, no
+    # eviction) with pattern words, leaving no room for abstract words.  Re-setting the
+    # rules is the public way to get a fresh cache (deleting keys does not free slots).
+    nlp.tokenizer.rules = nlp.tokenizer.rules
     return nlp
 
 

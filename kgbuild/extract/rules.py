@@ -16,11 +16,6 @@ from kgbuild.extract.resources import PATTERN_DIR, lexicon_patterns, lowered_ter
 
 STOP = frozenset(STOP_WORDS) | {"via", "vs", "versus", "e.g.", "i.e."}
 WORD_BACK_RE = re.compile(r"([A-Za-z0-9][\w\-^]*)(\s+)$")
-TASK_HEAD_RE = re.compile(
-    r"\b(?:" + "|".join(sorted((re.escape(h) for h in lowered_term_list("task_heads")), key=len, reverse=True))
-    + r")\b",
-    re.IGNORECASE,
-)
 # Modifiers in "-ing" are usually verbs ("improving detection") except these nouns.
 ING_NOUNS = frozenset({"talking", "reading", "driving", "learning", "matching", "clustering", "tracking",
                        "parsing", "answering", "sensing", "ranking", "captioning", "labeling", "modeling",
@@ -31,7 +26,6 @@ ING_NOUNS = frozenset({"talking", "reading", "driving", "learning", "matching", 
 WEAK_HEADS = frozenset({"learning", "inference", "prediction", "search", "modeling", "modelling", "transfer",
                         "extraction", "understanding", "reasoning", "control", "planning", "fusion", "coding",
                         "decoding", "mapping", "compression", "matching", "assessment", "alignment", "generation"})
-DATASET_HEAD_RE = re.compile(r"\b(?:data ?sets?|benchmarks?|corpus|corpora|databases?|challenges?|suites?)\b", re.I)
 METHOD_HEAD_WORDS = frozenset({"Transformer", "Transformers", "Network", "Networks", "Net", "Nets", "Machine",
                                "Machines", "Autoencoder", "Autoencoders", "Encoder", "Decoder", "Former",
                                "Module", "Block", "Mixer", "Attention", "Algorithm", "Optimizer", "Optimization",
@@ -78,24 +72,91 @@ def known_task_endings() -> frozenset[str]:
     return frozenset(endings)
 
 
-def task_phrases(text: str, in_title: bool) -> list[tuple[int, int]]:
+# Word classes, decided once per distinct word and memoised: abstracts reuse words, and
+# one dict lookup per word is far cheaper than running the shape tests again.
+NAME, TASK_HEAD, DATASET_HEAD = 1, 2, 4
+_WORD_CLASS: dict[str, int] = {}
+_WORD_CLASS_LIMIT = 200_000
+DATASET_HEADS = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "database",
+                           "databases", "challenge", "challenges", "suite", "suites"})
+
+
+def word_class(word: str) -> int:
+    flags = _WORD_CLASS.get(word)
+    if flags is None:
+        flags = 0
+        if is_name_shaped(word) and not is_generic_term(word) and word not in term_list("never_entities"):
+            flags |= NAME
+        lower = word.lower()
+        if lower in lowered_term_list("task_heads"):
+            flags |= TASK_HEAD
+        if lower in DATASET_HEADS:
+            flags |= DATASET_HEAD
+        if len(_WORD_CLASS) > _WORD_CLASS_LIMIT:
+            _WORD_CLASS.clear()
+        _WORD_CLASS[word] = flags
+    return flags
+
+
+class WordScan:
+    """The words of one text (NAME_TOKEN_RE chunks) and which of them matter, in one pass."""
+
+    __slots__ = ("text", "words", "names", "task_heads", "dataset_heads")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = words = list(NAME_TOKEN_RE.finditer(text))
+        self.names: list[int] = []
+        self.task_heads: list[int] = []
+        self.dataset_heads: list[int] = []
+        get = _WORD_CLASS.get
+        for index, match in enumerate(words):
+            word = match.group()
+            flags = get(word)
+            if flags is None:
+                flags = word_class(word)
+            if flags:
+                if flags & NAME:
+                    self.names.append(index)
+                if flags & TASK_HEAD:
+                    self.task_heads.append(index)
+                if flags & DATASET_HEAD:
+                    self.dataset_heads.append(index)
+
+    def previous(self, index: int):
+        """The word before ``index`` when only spaces separate them, else None."""
+        if index <= 0:
+            return None
+        before, current = self.words[index - 1], self.words[index]
+        gap = self.text[before.end():current.start()]
+        if gap and not gap.isspace():
+            return None
+        return before
+
+
+def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int]]:
     """"oriented object detection", "Monocular Video Depth Estimation" (head noun + modifiers)."""
     found = []
+    text = scan.text
     modifier_stop = lowered_term_list("task_modifier_stop")
     vocabulary = task_modifier_vocabulary()
-    for head in TASK_HEAD_RE.finditer(text):
-        head_word = head.group(0)
+    for index in scan.task_heads:
+        head = scan.words[index]
+        head_word = head.group()
         head_capital = head_word[0].isupper()
         if head_capital and not in_title and head.start() > 0 and not _preceded_by_capital_word(text, head.start()):
             continue  # sentence-initial "Detection of ..."
-        start = head.start()
+        end = head.end()
+        if text[end:end + 1] == "-" or (end < len(text) and text[end].isalnum()):
+            continue  # "detection-based", part of a longer word
         n_modifiers = 0
-        cursor = start
+        cursor = head.start()
+        position = index
         while n_modifiers < 4:
-            back = WORD_BACK_RE.search(text, max(0, cursor - 40), cursor)
-            if not back:
+            back = scan.previous(position)
+            if back is None:
                 break
-            word = back.group(1)
+            word = back.group()
             lower = word.lower()
             if lower in STOP or lower in modifier_stop or (lower.endswith("ing") and lower not in ING_NOUNS):
                 break
@@ -103,21 +164,19 @@ def task_phrases(text: str, in_title: bool) -> list[tuple[int, int]]:
                 break
             if not _task_word_case_ok(word, head_capital) and not (
                 # "Gaussian process regression"; but not "ImageNet classification"
-                word[0].isupper() and not is_name_shaped(word) and not _is_sentence_start(text, back.start(1))
+                word[0].isupper() and not is_name_shaped(word) and not is_sentence_start(text, back.start())
             ):
                 break
-            cursor = back.start(1)
+            cursor = back.start()
+            position -= 1
             n_modifiers += 1
-        if n_modifiers == 0 or text[cursor:head.end()].lower() in lowered_term_list("task_stop"):
+        if n_modifiers == 0 or text[cursor:end].lower() in lowered_term_list("task_stop"):
             continue
         if head_word.lower() in WEAK_HEADS:
             # "token prediction", "context reasoning": generic heads need a known task ending
-            last_two = " ".join(text[cursor:head.end()].lower().split()[-2:])
+            last_two = " ".join(text[cursor:end].lower().split()[-2:])
             if last_two not in known_task_endings():
                 continue
-        end = head.end()
-        if text[end:end + 1] == "-" or (end < len(text) and text[end].isalnum()):
-            continue  # "detection-based", part of a longer word
         found.append((cursor, end))
     return found
 
@@ -135,22 +194,26 @@ def _preceded_by_capital_word(text: str, pos: int) -> bool:
     return bool(back and back.group(1)[0].isupper())
 
 
-def dataset_phrases(text: str, in_title: bool) -> list[tuple[int, int]]:
+def dataset_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int]]:
     """Named items right before "dataset(s)/benchmark(s)/corpus", including lists of them."""
     found = []
-    for head in DATASET_HEAD_RE.finditer(text):
-        cursor = head.start()
+    text = scan.text
+    for index in scan.dataset_heads:
+        cursor = scan.words[index].start()
         while True:
             name = _name_before(text, cursor, in_title)
             if name is None:
                 break
             found.append(name)
             # continue over a coordinated list: "A, B, and C datasets"
-            sep = re.search(r"(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)$", text[max(0, name[0] - 8):name[0]])
+            sep = LIST_SEPARATOR_RE.search(text, max(0, name[0] - 8), name[0])
             if not sep:
                 break
-            cursor = name[0] - len(sep.group(0))
+            cursor = sep.start()
     return found
+
+
+LIST_SEPARATOR_RE = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)$")
 
 
 def _name_before(text: str, cursor: int, in_title: bool) -> tuple[int, int] | None:
@@ -172,7 +235,7 @@ def _name_before(text: str, cursor: int, in_title: bool) -> tuple[int, int] | No
         numeric = bool(re.fullmatch(r"\d+[KkMm]?|v\d+(?:\.\d+)?", word))
         if not (shaped or (capital and not in_title) or (numeric and words == 0)):
             break
-        if capital and not shaped and _is_sentence_start(text, word_start):
+        if capital and not shaped and is_sentence_start(text, word_start):
             break
         has_name = has_name or shaped or capital
         if end is None:
@@ -184,18 +247,21 @@ def _name_before(text: str, cursor: int, in_title: bool) -> tuple[int, int] | No
     return start, end
 
 
-def _is_sentence_start(text: str, pos: int) -> bool:
+def is_sentence_start(text: str, pos: int) -> bool:
     before = text[:pos].rstrip()
     return not before or before[-1] in ".!?:"
 
 
-def shaped_names(text: str) -> list[tuple[int, int]]:
+GLUED_CAPITAL_WORD_RE = re.compile(r"([A-Z][a-z]+)( )$")
+
+
+def shaped_names(scan: WordScan) -> list[tuple[int, int]]:
     """Tokens shaped like model names, extended left over capitalised words ("Mask R-CNN")."""
     found = []
-    for match in NAME_TOKEN_RE.finditer(text):
-        word = match.group(0)
-        if not is_name_shaped(word) or is_generic_term(word) or word in term_list("never_entities"):
-            continue
+    text = scan.text
+    for index in scan.names:
+        match = scan.words[index]
+        word = match.group()
         if word.isupper() and len(word) >= 3 and (
             _in_capitals_run(text, match.start(), match.end()) or text[match.start() - 1:match.start()] in "\"“'"
             and match.start() > 0
@@ -204,11 +270,11 @@ def shaped_names(text: str) -> list[tuple[int, int]]:
         start = match.start()
         # "Mask R-CNN", "Cascade Mask R-CNN": capitalised words glued by one space
         for _ in range(2):
-            back = re.search(r"([A-Z][a-z]+)( )$", text[max(0, start - 20):start])
+            back = GLUED_CAPITAL_WORD_RE.search(text, max(0, start - 20), start)
             if not back or back.group(1).lower() in STOP:
                 break
-            word_start = start - len(back.group(0))
-            if _is_sentence_start(text, word_start):
+            word_start = back.start()
+            if is_sentence_start(text, word_start):
                 break
             start = word_start
         found.append((start, match.end()))
@@ -237,7 +303,7 @@ def title_case_methods(text: str) -> list[tuple[int, int]]:
         start = match.end() - len(" ".join(words))
         if text[start:match.end()] != " ".join(words):
             continue  # irregular spacing; skip rather than guess offsets
-        if _is_sentence_start(text, start) and not any(is_name_shaped(w) for w in words):
+        if is_sentence_start(text, start) and not any(is_name_shaped(w) for w in words):
             continue
         found.append((start, match.end()))
     return found

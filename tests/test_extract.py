@@ -1,0 +1,242 @@
+"""Hard cases of the extraction stage, on made-up sentences (none taken from the eval sets)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kgbuild.extract import EXTRACTOR_VERSION, extract
+from kgbuild.extract.jsonl import extraction_to_json
+from kgbuild.extract.repos import find_repos
+from kgbuild.models import Extraction, Paper, SourceRef
+
+
+def paper(title: str, abstract: str, pid: str = "P1") -> Paper:
+    return Paper(id=pid, title=title, abstract=abstract, source=SourceRef(file="test", line=1))
+
+
+def run(title: str, abstract: str) -> Extraction:
+    return next(extract([paper(title, abstract)]))
+
+
+def entity(extraction: Extraction, etype: str, written: str):
+    """The entity of ``etype`` that has a mention written exactly ``written``."""
+    for e in extraction.entities:
+        if e.type == etype and any(m.text == written for m in e.mentions):
+            return e
+    return None
+
+
+def all_written(extraction: Extraction, etype: str) -> set[str]:
+    return {m.text for e in extraction.entities if e.type == etype for m in e.mentions}
+
+
+# --- offsets -------------------------------------------------------------------------
+
+def test_every_mention_and_evidence_offset_is_exact():
+    p = paper("FlowNetX: Dense Matching with Learned Flows",
+              "We propose FlowNetX for optical flow estimation. FlowNetX achieves 81.2% accuracy on "
+              "the KITTI dataset and uses a ResNet-50 backbone. Code: https://github.com/someone/flownetx.")
+    extraction = next(extract([p]))
+    texts = {"title": p.title, "abstract": p.abstract}
+    assert extraction.entities
+    for e in extraction.entities:
+        for m in e.mentions:
+            assert texts[m.field][m.start:m.end] == m.text
+    for fact in [*extraction.relations, *extraction.results]:
+        ev = fact.evidence
+        assert texts[ev.field][ev.start:ev.end] == ev.text
+        assert ev.paper == "P1"
+
+
+# --- methods: shapes, variants, families -----------------------------------------------
+
+def test_size_variants_and_depth_variants_are_methods():
+    x = run("A Study of Backbones",
+            "We compare Swin-L, ResNet-101 and PixelMixer-T under the same schedule.")
+    written = all_written(x, "Method")
+    assert {"Swin-L", "ResNet-101", "PixelMixer-T"} <= written
+
+
+def test_variant_joins_base_entity_when_base_is_written_bare():
+    x = run("PixelMixer: Mixing Pixels",
+            "We present PixelMixer, a new architecture. PixelMixer-T reaches 80.1% top-1 accuracy.")
+    base = entity(x, "Method", "PixelMixer")
+    assert base is not None
+    assert "PixelMixer-T" in {m.text for m in base.mentions}
+
+
+def test_swin_l_stays_apart_from_swin_transformer():
+    x = run("Detectors", "We use Swin Transformer backbones, and Swin-L obtains the best numbers.")
+    swin_l = entity(x, "Method", "Swin-L")
+    assert swin_l is not None
+    assert "Swin Transformer" not in {m.text for m in swin_l.mentions}
+
+
+def test_generic_families_are_not_named_methods():
+    x = run("On Deep Models",
+            "Convolutional neural networks (CNNs) and vision transformers (ViTs) dominate; "
+            "graph neural networks (GNNs) and LLMs are popular too.")
+    written = all_written(x, "Method")
+    assert not written & {"CNNs", "ViTs", "GNNs", "LLMs", "vision transformers", "graph neural networks"}
+
+
+def test_vague_phrases_and_hardware_are_not_methods():
+    x = run("Fast Inference", "Our approach runs on GPUs and an iPhone12 in real time with the proposed framework.")
+    assert all_written(x, "Method") == set()
+
+
+# --- proposed --------------------------------------------------------------------------
+
+def test_title_prefix_names_the_proposed_method():
+    x = run("GlimpseNet: Looking Twice at Images", "Vision models look once. We look twice.")
+    glimpse = entity(x, "Method", "GlimpseNet")
+    assert glimpse is not None and glimpse.proposed
+
+
+@pytest.mark.parametrize("sentence", [
+    "In this paper we propose QuillNet, a network for handwriting.",
+    "We introduce a lightweight model named QuillNet for handwriting.",
+    "This work presents a new model, dubbed QuillNet, for handwriting.",
+])
+def test_proposal_cues(sentence):
+    x = run("Handwriting Models", sentence + " It is compared with ResNet-50.")
+    quill = entity(x, "Method", "QuillNet")
+    assert quill is not None and quill.proposed
+    baseline = entity(x, "Method", "ResNet-50")
+    assert baseline is not None and not baseline.proposed
+
+
+# --- backbone role ---------------------------------------------------------------------
+
+def test_backbone_role_when_used_or_presented_as_backbone():
+    x = run("Detection",
+            "Using the same ResNet-101 backbone, our detector beats FCOS. "
+            "We present TileNet, a general-purpose backbone for dense prediction.")
+    assert "backbone" in entity(x, "Method", "ResNet-101").roles
+    assert "backbone" in entity(x, "Method", "TileNet").roles
+    assert "backbone" not in entity(x, "Method", "FCOS").roles
+
+
+def test_backbone_lists():
+    x = run("Adapters", "Our adapter works with backbones such as DeiT-S and ConvNeXt-T.")
+    assert "backbone" in entity(x, "Method", "DeiT-S").roles
+    assert "backbone" in entity(x, "Method", "ConvNeXt-T").roles
+
+
+# --- datasets and splits ---------------------------------------------------------------
+
+def test_split_is_kept_apart_from_dataset():
+    x = run("Detection", "Our HawkDet achieves 59.4% box AP on COCO test-dev.")
+    coco = entity(x, "Dataset", "COCO")
+    assert coco is not None
+    assert not any("test" in m.text for m in coco.mentions)
+    assert [r.split for r in x.results] == ["test-dev"]
+
+
+def test_generic_data_phrases_are_not_datasets():
+    x = run("Data", "We evaluate on twelve datasets and large-scale datasets of natural images.")
+    assert all_written(x, "Dataset") == set()
+
+
+# --- results vs deltas -----------------------------------------------------------------
+
+def test_absolute_score_is_a_result_with_method_dataset_metric():
+    x = run("Detection", "Our HawkDet achieves 59.4% box AP on COCO test-dev.")
+    assert len(x.results) == 1
+    r = x.results[0]
+    assert r.value == 59.4 and r.unit == "%"
+    assert r.method is not None and r.method.name == "HawkDet"
+    assert r.dataset is not None and r.dataset.name == "COCO"
+    assert r.metric.key == entity(x, "Metric", "box AP").key
+    assert ("HawkDet", "COCO") in {(rel.source.name, rel.target.name) for rel in x.relations}
+
+
+@pytest.mark.parametrize("sentence", [
+    "HawkDet gives +1.7% mIoU on ADE20K.",
+    "HawkDet improves mIoU by 2% on ADE20K.",
+    "HawkDet is 28.8% higher in mIoU than prior work on ADE20K.",
+])
+def test_deltas_are_not_results(sentence):
+    assert run("Segmentation", sentence).results == []
+
+
+def test_from_to_reports_the_new_score():
+    x = run("Generation", "On the CelebA dataset, PaintGen reduces FID from 30.5 to 12.25.")
+    assert [(r.metric.name, r.value) for r in x.results] == [("FID", 12.25)]
+
+
+# --- acronyms --------------------------------------------------------------------------
+
+def test_acronym_of_a_task_is_a_task_alias_not_a_method():
+    x = run("Imagery", "Remote sensing (RS) images are large. RS tasks need efficient models.")
+    assert "RS" not in all_written(x, "Method")
+    task = entity(x, "Task", "RS")
+    assert task is not None and "Remote sensing" in {m.text for m in task.mentions}
+
+
+def test_top1_and_top1_accuracy_resolve_together():
+    from kgbuild.resolve import resolve
+
+    x = next(resolve([run("Classification",
+                          "Our model reaches 82.0% Top-1 on ImageNet, the best top-1 accuracy so far.")]))
+    keys = {e.key for e in x.entities if e.type == "Metric" and
+            {m.text for m in e.mentions} & {"Top-1", "top-1 accuracy"}}
+    assert len(keys) == 1
+
+
+# --- repos -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written, canonical", [
+    ("https://github.com/owner/repo.", "https://github.com/owner/repo"),
+    ("https://github.com/owner/repo}", "https://github.com/owner/repo"),
+    ("https://github.com/owner/repo.git", "https://github.com/owner/repo"),
+    ("https://github.com/owner/repo/tree/main/x", "https://github.com/owner/repo"),
+    ("github.com/Owner/My.Repo).", "https://github.com/Owner/My.Repo"),
+    ("https://gitlab.com/group/project", "https://gitlab.com/group/project"),
+    ("https://huggingface.co/org/model-name", "https://huggingface.co/org/model-name"),
+])
+def test_repo_urls_are_canonical(written, canonical):
+    found = list(find_repos(f"Code is at {written} now"))
+    assert [url for _, _, url in found] == [canonical]
+
+
+@pytest.mark.parametrize("text", [
+    "See https://github.com/ for code.",
+    "Project page: https://someone.github.io/project.",
+    "Mail me at me@github.com today.",
+])
+def test_not_repos(text):
+    assert list(find_repos(text)) == []
+
+
+def test_repo_entity_in_extraction():
+    x = run("Tool", "Code: https://github.com/acme/widget.git.")
+    repos = [e for e in x.entities if e.type == "Repo"]
+    assert [e.url for e in repos] == ["https://github.com/acme/widget"]
+
+
+# --- streaming, workers, output contract ---------------------------------------------
+
+def test_order_kept_and_workers_give_same_output():
+    papers = [paper(f"Model{i}Net: Title {i}", f"We propose Model{i}Net. It reaches {70 + i}.5% accuracy "
+                    "on CIFAR-10.", pid=f"P{i}") for i in range(12)]
+    single = [extraction_to_json(x) for x in extract(papers)]
+    pooled = [extraction_to_json(x) for x in extract(papers, workers=2)]
+    assert [x["paper"]["id"] for x in single] == [p.id for p in papers]
+    assert single == pooled
+
+
+def test_output_contract_shape():
+    row = extraction_to_json(run("HawkDet: Fast Detection", "Our HawkDet achieves 59.4% box AP on COCO test-dev."))
+    assert set(row) == {"paper", "entities", "relations", "results"}
+    assert {"id", "title", "abstract"} <= set(row["paper"])
+    e = row["entities"][0]
+    assert set(e) == {"type", "key", "name", "mentions", "proposed", "roles", "url"}
+    assert set(e["mentions"][0]) == {"field", "start", "end", "text", "sentence"}
+    r = row["results"][0]
+    assert set(r) == {"method", "dataset", "split", "metric", "value", "unit", "evidence"}
+    assert set(r["evidence"]) == {"paper", "field", "sentence", "start", "end", "text"}
+
+
+def test_version_string_changes_with_data():
+    assert EXTRACTOR_VERSION.split("+")[0] and len(EXTRACTOR_VERSION.split("+")[1]) == 12
