@@ -80,8 +80,8 @@ def resolve_one(extraction: Extraction, table: CanonicalTable) -> Extraction:
             target = merged[slot] = Entity(type=entity.type, key=key, name=name, mentions=list(entity.mentions),
                                            proposed=entity.proposed, roles=list(entity.roles), url=entity.url)
         else:
-            seen = {(m.field, m.start, m.end) for m in target.mentions}
-            target.mentions.extend(m for m in entity.mentions if (m.field, m.start, m.end) not in seen)
+            seen = {(m.field, m.start, m.end, m.text) for m in target.mentions}
+            target.mentions.extend(m for m in entity.mentions if (m.field, m.start, m.end, m.text) not in seen)
             target.mentions.sort(key=lambda m: (m.field != "title", m.start))
             target.proposed = target.proposed or entity.proposed
             target.roles = sorted(set(target.roles) | set(entity.roles))
@@ -89,7 +89,8 @@ def resolve_one(extraction: Extraction, table: CanonicalTable) -> Extraction:
             if not _is_lexicon_name(target, table):
                 target.name = _most_frequent_form(target)
         rename[(entity.type, entity.key)] = EntityRef(type=entity.type, key=key, name=target.name)
-    # display names may have changed while merging: refresh every ref from the final entity
+    # Refs carry the canonical key and the name as this paper writes it, so a fact reads
+    # the way its evidence sentence does ("MSCOCO", "Dice score") while the key unifies.
     final = {(e.type, e.key): e for e in merged.values()}
 
     def ref(old: EntityRef | None) -> EntityRef | None:
@@ -99,7 +100,7 @@ def resolve_one(extraction: Extraction, table: CanonicalTable) -> Extraction:
         if new is None:
             return old
         entity = final[(new.type, new.key)]
-        return EntityRef(type=entity.type, key=entity.key, name=entity.name)
+        return EntityRef(type=entity.type, key=entity.key, name=_written_name(entity))
 
     relations, seen_pairs = [], set()
     for relation in extraction.relations:
@@ -130,6 +131,14 @@ def _canonical(entity: Entity, table: CanonicalTable) -> tuple[str, str]:
 
 def _is_lexicon_name(entity: Entity, table: CanonicalTable) -> bool:
     return (entity.type, entity.key) in table.by_key
+
+
+def _written_name(entity: Entity) -> str:
+    """The display name where the paper writes it (in any spacing or case), else the paper's own spelling."""
+    wanted = normalise_name(entity.name)
+    if not entity.mentions or any(wanted == normalise_name(m.text) for m in entity.mentions):
+        return entity.name
+    return _most_frequent_form(entity)
 
 
 def _most_frequent_form(entity: Entity) -> str:

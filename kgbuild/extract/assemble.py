@@ -8,6 +8,18 @@ from kgbuild.extract.sentences import SentenceIndex
 from kgbuild.models import Entity, EntityRef, Evidence, Extraction, Mention, Paper, Relation, Result
 
 ROLE_ORDER = ("backbone",)
+# Lexicon entries such as "COCO dataset" name the dataset plus a generic head noun; the
+# dataset is written "COCO", so the mention stops before the head.
+GENERIC_DATASET_TAILS = (" datasets", " dataset", " benchmarks", " benchmark", " corpus")
+
+
+def _without_generic_tail(etype: str, start: int, end: int, text: str) -> tuple[int, str]:
+    if etype != "Dataset":
+        return end, text
+    for tail in GENERIC_DATASET_TAILS:
+        if text.endswith(tail) and len(text) > len(tail) + 1:
+            return end - len(tail), text[: -len(tail)]
+    return end, text
 
 
 def _evidence(paper: Paper, texts, sentences: dict[str, SentenceIndex], field: str, sentence: int) -> Evidence:
@@ -21,11 +33,11 @@ def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], 
     entities: list[Entity] = []
     refs: list[EntityRef] = []
     for draft in drafts:
-        mentions = [
-            Mention.model_construct(field=m.field, start=m.start, end=m.end, text=m.text,
-                                    sentence=sentences[m.field].of(m.start))
-            for m in draft.mentions
-        ]
+        mentions = []
+        for m in draft.mentions:
+            end, text = _without_generic_tail(draft.etype, m.start, m.end, m.text)
+            mentions.append(Mention.model_construct(field=m.field, start=m.start, end=end, text=text,
+                                                    sentence=sentences[m.field].of(m.start)))
         entity = Entity.model_construct(type=draft.etype, key=draft.key, name=draft.name, mentions=mentions,
                                         proposed=draft.proposed and draft.etype in ("Method", "Dataset"),
                                         roles=sorted(draft.roles), url=None)

@@ -36,7 +36,8 @@ METRIC_LF_HEADS = frozenset({"error", "accuracy", "score", "rate", "ratio", "dis
                              "similarity", "divergence", "likelihood", "perplexity", "index", "measure"})
 SIZE_WORD_RE = re.compile(r"^[A-Z0-9][\w]*$")
 GLUE_SUFFIX_RE = re.compile(r"-(?:based|like|style|level|wise|aware|free|guided|specific|driven|inspired|"
-                            r"enhanced|powered|type|only|centric|oriented|friendly|agnostic|dependent)$")
+                            r"enhanced|powered|type|only|centric|oriented|friendly|agnostic|dependent|trained|"
+                            r"pretrained|pre-trained|sized|scale|equipped|generated|assisted|supervised)$", re.I)
 
 
 @dataclass(slots=True)
@@ -115,7 +116,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     if not is_title:
         for start, end in rules.title_case_methods(text):
             cands.append((start, end, "Method", None, PHRASE))
-    for start, end in rules.shaped_names(scan):
+    for start, end in rules.shaped_names(scan, is_title):
         glued = GLUE_SUFFIX_RE.search(text, start, end)
         if glued:
             end = glued.start()
@@ -130,7 +131,23 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     definitions = find_definitions(text)
     found = _apply_definitions(text, field, found, definitions)
     found.sort(key=lambda f: f.start)
+    _coordinated_datasets(text, found)
     return found, definitions
+
+
+COORDINATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
+
+
+def _coordinated_datasets(text: str, found: list[Found]) -> None:
+    """"on CTW1500 and Total-Text": a shape-only name coordinated with a known dataset is one too."""
+    for _ in range(2):  # twice, so that a list propagates from its known member both ways
+        for left, right in zip(found, found[1:]):
+            gap = COORDINATION_RE.fullmatch(text, left.end, right.start)
+            if not gap:
+                continue
+            for known, other in ((left, right), (right, left)):
+                if known.etype == "Dataset" and known.rank <= PHRASE and other.rank == SHAPE:
+                    other.etype, other.rank = "Dataset", PHRASE
 
 
 def _inherit_lexicon_type(cand, lex_spans):
@@ -237,7 +254,8 @@ def _definition_type(text, d: Definition, short, long_cover, long_text: str, sho
             return "Method", None
         return None, None  # "graph neural networks (GNNs)": a family, not a named method
     vocabulary = rules.task_modifier_vocabulary()
-    if len(words) >= 2 and all(w.lower() in vocabulary for w in words) and not capitalised:
+    if len(words) >= 2 and not capitalised and all(w.lower() in vocabulary and w.lower() not in rules.STOP
+                                                   for w in words):
         return "Task", None  # "remote sensing (RS)": a field/problem written in task words
     if capitalised and len(words) >= 2 and not plural_acronym:
         return "Method", None  # "Non-Maximum Suppression (NMS)": a Title Case named technique

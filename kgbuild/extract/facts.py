@@ -14,7 +14,7 @@ from kgbuild.extract.entities import EntityDraft
 from kgbuild.extract.sentences import SentenceIndex
 
 PROPOSE_CUE_RE = re.compile(
-    r"\b(?:we|paper|work|article|study|letter|report|here)\s+(?:\w+\s+){0,2}?"
+    r"(?:\b(?:we|paper|work|article|study|letter|report|here)\s+(?:\w+\s+){0,2}?|\band\s+(?:then\s+|also\s+)?)"
     r"(?:propose[sd]?|present(?:s|ed)?|introduce[sd]?|develop(?:s|ed)?|design(?:s|ed)?|devise[sd]?|"
     r"put forward|build|construct|contribute|offer|unveil|release|describe)\b",
     re.IGNORECASE,
@@ -33,7 +33,8 @@ PASSIVE_PROPOSED_RE = re.compile(
     r"(?:proposed|introduced|presented|designed|developed|devised)\b"
 )
 NAMED_BEFORE_RE = re.compile(
-    r"\b(?:named|called|dubbed|termed|coined|referred to as|denoted as|nicknamed)\s+(?:as\s+)?[\"'“]?$", re.I
+    r"\b(?:named|called|dubbed|termed|coined|referred to as|denoted as|nicknamed)\s+(?:as\s+)?(?:the\s+)?"
+    r"[\"'“]?$", re.I
 )
 
 # Matched at the end of a method mention (re.match with pos: no "^" anchor, it would
@@ -41,7 +42,10 @@ NAMED_BEFORE_RE = re.compile(
 BACKBONE_AFTER_RE = re.compile(
     r"(?:\s*\([^)]{1,20}\))?(?:-based|-style)?\s*(?:,\s*)?(?:(?:as|is|was|are|serves as|serving as|"
     r"(?:can|could|may|might|will|would|to)\s+(?:be|serve as|act as|work as)|has become|becomes|became|"
-    r"being)\s+)?(?:(?:the|a|an|our|their|its|both|one of the)\s+)?(?:[\w-]+\s+){0,5}?"
+    r"being)\s+)?(?:(?:the|a|an|our|their|its|both|one of the)\s+)?"
+    # up to five describing words; a preposition or verb in between means the backbone is
+    # something else ("FCENet with a backbone", "X uses a ResNet backbone")
+    r"(?:(?!(?:with|on|for|of|using|via|from|in|to|by|uses?|used|than|into)\b)[\w-]+\s+){0,5}?"
     r"backbones?\b",
     re.IGNORECASE,
 )
@@ -62,7 +66,7 @@ DELTA_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 DELTA_AFTER_RE = re.compile(
-    r"\s*(?:%|percent)?\s*(?:\w+\s+)?(?:higher|lower|better|worse|more|less|fewer|improvements?|gains?|"
+    r"\s*(?:%|percent)?\s*(?:(?!and\b|or\b|while\b|with\b|but\b)\w+\s+)?(?:higher|lower|better|worse|more|less|fewer|improvements?|gains?|"
     r"increases?|decreases?|reductions?|boosts?|faster|slower|smaller|larger|times|x\b|×|fold|-fold|"
     r"points?\b|pp\b|absolute|relative|of the|drop|margin|speed-?up|over\b|above\b|below\b|"
     r"compared|improvement|of\b)",
@@ -107,6 +111,9 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
         text = texts[f.field]
         if f.field == "title" and title_prefix_span and f.start == title_prefix_span[0]:
             drafts[f.entity].proposed = True
+            continue
+        if f.field == "title" and text[:f.start].rstrip().endswith(":") and not text[f.end:].strip():
+            drafts[f.entity].proposed = True  # "... for Dynamic Networks: JEI-DNN"
             continue
         window = text[max(0, f.start - 120):f.start]
         if NAMED_BEFORE_RE.search(window) or OUR_BEFORE_RE.search(window):
@@ -287,10 +294,33 @@ def _split_for(splits, field, dataset: Found, s_start, s_end) -> str | None:
     return best
 
 
+COMPARED_BEFORE_RE = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|than|compared (?:to|with)|comparison (?:to|with)|over|as|versus|vs\.?|"
+    r"beat\w*|exceed\w*|such as|including|like|against)\s+(?:[\w-]+\s+){0,4}?$",
+    re.IGNORECASE,
+)
+SUBJECT_OF_SCORE_RE = re.compile(r"\b(?:achiev|obtain|reach|attain|yield|score|get|set)\w*\b", re.IGNORECASE)
+
+
+def _evaluated_method(text: str, mention: Found, s_start: int, drafts, result_methods: set[int]) -> bool:
+    """Methods a sentence evaluates: the proposed one, ones with a score, ones compared against,
+    and the subject of "achieves/obtains ..."; not ones merely used ("with T5 and CLIP-T5")."""
+    if drafts[mention.entity].proposed or mention.entity in result_methods:
+        return True
+    if COMPARED_BEFORE_RE.search(text, max(s_start, mention.start - 80), mention.start):
+        return True
+    verb = SUBJECT_OF_SCORE_RE.search(text, mention.end, mention.end + 60)
+    return bool(verb) and not SENTENCE_GAP_RE.search(text, mention.end, verb.start())
+
+
+SENTENCE_GAP_RE = re.compile(r"[,;:]|\bwhich\b|\bthat\b")
+
+
 def find_evaluated_on(texts: dict[str, str], sentences: dict[str, SentenceIndex], found: list[Found],
                       drafts: list[EntityDraft], results: list[FactResult], main_methods: list[int]):
     """``[(method_entity, dataset_entity, field, sentence)]``, first evidence kept."""
     pairs: dict[tuple[int, int], tuple[str, int]] = {}
+    result_methods = {r.method for r in results if r.method is not None}
     for r in results:
         if r.method is not None and r.dataset is not None:
             pairs.setdefault((r.method, r.dataset), (r.field, r.sentence))
@@ -305,7 +335,7 @@ def find_evaluated_on(texts: dict[str, str], sentences: dict[str, SentenceIndex]
         if not EVAL_CUE_RE.search(text, s_start, s_end):
             continue
         in_sentence = [o.entity for o in found if o.field == f.field and o.etype == "Method"
-                       and s_start <= o.start < s_end]
+                       and s_start <= o.start < s_end and _evaluated_method(text, o, s_start, drafts, result_methods)]
         # the proposed method is meant even when the sentence says "our model"; baselines
         # named next to the dataset ("outperforms X on D", "as X") are evaluated there too
         if not any(drafts[m].proposed for m in in_sentence):

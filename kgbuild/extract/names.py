@@ -63,6 +63,8 @@ def is_generic_term(word: str) -> bool:
     if stem in term_list("never_entities") or word in term_list("never_entities"):
         return True  # "iPhone12", "A100"
     parts = word.split("-")
+    if len(parts) > 1 and parts[0] in term_list("never_entities"):
+        return True  # "GPU-Computation"
     if len(parts) > 1 and ("to" in parts[1:-1] or parts[0].islower()):
         return True  # "Text-to-3D" (a task shape), "post-GELU" (a position, not a name)
     return False

@@ -37,7 +37,7 @@ TITLE_CASE_RUN_RE = re.compile(
     r"(?<![\w-])(?:[A-Z][\w]*(?:-[A-Za-z0-9][\w]*)*\s+){1,4}[A-Z][\w]*(?:-[A-Za-z0-9][\w]*)*(?![\w-])"
 )
 NAMED_CUE_RE = re.compile(
-    r"\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|referred to as|nicknamed)\s+(?:as\s+)?[\"'“]?"
+    r"\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|referred to as|nicknamed)\s+(?:as\s+)?(?:the\s+)?[\"'“]?"
     r"(?P<name>[A-Z][\w]*(?:[-.+][\w]+)*(?:\+\+)?(?:\s+[A-Z][\w]*(?:-[\w]+)*){0,2})"
 )
 TITLE_PREFIX_RE = re.compile(r"^\s*(?P<name>[^:]{1,40}?)\s*:\s+\S")
@@ -255,7 +255,7 @@ def is_sentence_start(text: str, pos: int) -> bool:
 GLUED_CAPITAL_WORD_RE = re.compile(r"([A-Z][a-z]+)( )$")
 
 
-def shaped_names(scan: WordScan) -> list[tuple[int, int]]:
+def shaped_names(scan: WordScan, in_title: bool = False) -> list[tuple[int, int]]:
     """Tokens shaped like model names, extended left over capitalised words ("Mask R-CNN")."""
     found = []
     text = scan.text
@@ -268,8 +268,9 @@ def shaped_names(scan: WordScan) -> list[tuple[int, int]]:
         ):
             continue  # "COPY-PASTE" written for emphasis, not a name
         start = match.start()
-        # "Mask R-CNN", "Cascade Mask R-CNN": capitalised words glued by one space
-        for _ in range(2):
+        # "Mask R-CNN", "Cascade Mask R-CNN": capitalised words glued by one space (not in
+        # titles, where every word is capitalised)
+        for _ in range(0 if in_title else 2):
             back = GLUED_CAPITAL_WORD_RE.search(text, max(0, start - 20), start)
             if not back or back.group(1).lower() in STOP:
                 break
