@@ -123,6 +123,21 @@ def test_backbone_lists():
     assert "backbone" in entity(x, "Method", "ConvNeXt-T").roles
 
 
+def test_backbone_in_detector_plus_backbone_notation():
+    x = run("TileNet: A Backbone for Detection",
+            "With a similar budget, RetinaNet+TileNet reaches 41.0 AP, while RetinaNet+ResNet-50 reaches 36.1 AP.")
+    assert "backbone" in entity(x, "Method", "ResNet-50").roles
+    assert "backbone" not in entity(x, "Method", "RetinaNet").roles
+
+
+def test_backbone_when_used_as_an_encoder_or_feature_extractor():
+    x = run("Fusion", "Swin-T based image encoders and DeiT-S feature extractors are used. "
+                      "HourNet is an Encoder-decoder network.")
+    assert "backbone" in entity(x, "Method", "Swin-T").roles
+    assert "backbone" in entity(x, "Method", "DeiT-S").roles
+    assert "backbone" not in entity(x, "Method", "HourNet").roles
+
+
 # --- datasets and splits ---------------------------------------------------------------
 
 def test_split_is_kept_apart_from_dataset():

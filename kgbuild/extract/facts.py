@@ -38,15 +38,17 @@ NAMED_BEFORE_RE = re.compile(
 )
 
 # Matched at the end of a method mention (re.match with pos: no "^" anchor, it would
-# only match at the start of the string).
+# only match at the start of the string). A network used to encode the input for the rest
+# of a system ("X-based encoders", "X feature extractors", written in lower case: a capitalised
+# "Encoder" is part of a name) is a backbone by role; "encoder-decoder" is an architecture.
 BACKBONE_AFTER_RE = re.compile(
     r"(?:\s*\([^)]{1,20}\))?(?:-based|-style)?\s*(?:,\s*)?(?:(?:as|is|was|are|serves as|serving as|"
     r"(?:can|could|may|might|will|would|to)\s+(?:be|serve as|act as|work as)|has become|becomes|became|"
     r"being)\s+)?(?:(?:the|a|an|our|their|its|both|one of the)\s+)?"
     # up to five describing words; a preposition or verb in between means the backbone is
     # something else ("FCENet with a backbone", "X uses a ResNet backbone")
-    r"(?:(?!(?:with|on|for|of|using|via|from|in|to|by|uses?|used|than|into)\b)[\w-]+\s+){0,5}?"
-    r"backbones?\b",
+    r"(?:(?!(?:with|on|for|of|using|via|from|in|to|by|uses?|used|than|into)\b)[\w/-]+\s+){0,5}?"
+    r"(?:backbones?|(?-i:feature extractors?|encoders?(?![-\w])))",
     re.IGNORECASE,
 )
 BACKBONE_LIST_RE = re.compile(
@@ -145,13 +147,15 @@ def _mention_between(found: list[Found], f: Found, cue, window_len: int) -> bool
 
 def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
                    title_prefix_span: tuple[int, int] | None) -> None:
+    talks_of_backbones = any("backbone" in text.lower() for text in texts.values())
     for f in found:
         if f.etype != "Method":
             continue
         text = texts[f.field]
         if BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70)):
             between = text[f.end:f.end + 70]
-            if not _other_method_in(found, f, f.end, f.end + between.lower().find("backbone")):
+            head = re.search(r"backbone|feature extractor|encoder", between, re.IGNORECASE)
+            if not _other_method_in(found, f, f.end, f.end + (head.start() if head else 0)):
                 drafts[f.entity].roles.add("backbone")
                 continue
         if BACKBONE_BEFORE_RE.search(text, max(0, f.start - 30), f.start):
@@ -160,6 +164,9 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         if f.field == "title" and title_prefix_span and f.start == title_prefix_span[0]:
             if "backbone" in text[f.end:].lower():
                 drafts[f.entity].roles.add("backbone")
+                continue
+        if talks_of_backbones and _composed_after_method(found, f, text):
+            drafts[f.entity].roles.add("backbone")  # "RetinaNet+PVT": detector + backbone
     for field, text in texts.items():
         for cue in BACKBONE_LIST_RE.finditer(text):
             stop = CLAUSE_END_RE.search(text, cue.end(), cue.end() + 120)
@@ -167,6 +174,16 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
             for f in found:
                 if f.field == field and f.etype == "Method" and cue.end() <= f.start < limit:
                     drafts[f.entity].roles.add("backbone")
+
+
+def _composed_after_method(found: list[Found], f: Found, text: str) -> bool:
+    """The mention is the second part of "Method+Method" (how detector/backbone pairs are written)."""
+    joined = text[max(0, f.start - 3):f.start]
+    if "+" not in joined:
+        return False
+    plus = f.start - 3 + joined.rindex("+") if f.start >= 3 else joined.rindex("+")
+    return any(o.field == f.field and o.etype == "Method" and o.entity != f.entity
+               and plus - 2 <= o.end <= plus for o in found)
 
 
 def _other_method_in(found: list[Found], f: Found, start: int, end: int) -> bool:

@@ -52,6 +52,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _error_codes(exc: Exception) -> set[str]:
+    """The status codes of a failure: the driver's, and the raw one a server sent outside the
+    fields the driver reads (FalkorDB's Bolt puts its codes there, e.g. on a failed login)."""
+    codes = {str(getattr(exc, "code", None) or "")}
+    metadata = getattr(exc, "metadata", None)
+    if isinstance(metadata, dict) and metadata.get("code"):
+        codes.add(str(metadata["code"]))
+    return codes - {""}
+
+
 def display_uri(uri: str) -> str:
     """The URI without any user:password@ part, fit for messages and logs."""
     parts = urlsplit(uri)
@@ -244,19 +254,20 @@ class Neo4jStore(CypherStore):
         where = display_uri(self.uri)
         doing = doing or ("write to the graph" if writing else "read the graph")
         code = getattr(exc, "code", None) or ""
+        codes = _error_codes(exc)
         detail = self._scrub(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
-        if isinstance(exc, nx.AuthError) or code.endswith("Security.Unauthorized"):
+        if isinstance(exc, nx.AuthError) or any(c.endswith("Security.Unauthorized") for c in codes):
             return StoreError(f"Neo4j at {where} refused to log in user '{self.user or '(none)'}'",
                               hint="check --neo4j-user / NEO4J_USERNAME and the password in NEO4J_PASSWORD")
-        if isinstance(exc, nx.Forbidden) or code.endswith("Security.Forbidden"):
+        if isinstance(exc, nx.Forbidden) or any(c.endswith("Security.Forbidden") for c in codes):
             return StoreError(f"user '{self.user}' may not {doing} in {self.location}: {detail}",
                               hint="grant the user the needed privileges (a load needs write access and, "
                                    "for the schema, permission to create constraints and indexes)")
-        if code.endswith("Database.DatabaseNotFound"):
+        if any(c.endswith("Database.DatabaseNotFound") for c in codes):
             return StoreError(f"there is no database '{self.database}' on {where}",
                               hint="pass the name of an existing database with --database / NEO4J_DATABASE, "
                                    "or leave it out to use the server's default")
-        if code.endswith("Statement.AccessMode") and not writing:
+        if any(c.endswith("Statement.AccessMode") for c in codes) and not writing:
             return StoreError(f"queries are read-only, and this one tries to write ({detail})",
                               hint="remove the writing clause; kgbuild build is what changes the graph")
         if isinstance(exc, nx.IncompleteCommit):
