@@ -255,3 +255,11 @@ def test_output_contract_shape():
 
 def test_version_string_changes_with_data():
     assert EXTRACTOR_VERSION.split("+")[0] and len(EXTRACTOR_VERSION.split("+")[1]) == 12
+
+
+def test_measures_named_as_training_losses_are_not_metrics():
+    x = run("Segmentation", "The hybrid loss combines binary cross entropy, SSIM and IoU losses. "
+                            "Our model reaches 81.2% mIoU and 0.93 SSIM on the test set.")
+    assert entity(x, "Metric", "mIoU") is not None
+    assert entity(x, "Metric", "SSIM") is not None  # reported as a score in the second sentence
+    assert entity(x, "Metric", "IoU") is None

@@ -95,6 +95,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                     continue
             elif not _written_as_name(text, start, end, sentences):
                 continue  # "performer", "For instance": common words that happen to be names
+        elif etype == "Metric" and LOSS_AFTER_RE.match(text, end, min(len(text), end + 80)):
+            continue
         elif etype == "Metric" and written.lower() in weak_metrics:
             s_start, s_end = sentences.spans[sentences.of(start)]
             if not DIGIT_RE.search(text, s_start, s_end):
@@ -134,6 +136,14 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     _coordinated_datasets(text, found)
     return found, definitions
 
+
+# "the binary cross entropy, structural similarity and IoU losses": measures named as
+# training losses are not reported metrics.
+LOSS_AFTER_RE = re.compile(
+    r"(?:\s*(?:,|\band\b|\bor\b|/)?\s*"
+    r"(?!(?:with|on|for|of|in|to|by|than|while|at|is|are|was|were|the)\b)[\w-]+){0,6}?\s*loss(?:es)?\b",
+    re.IGNORECASE,
+)
 
 COORDINATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
 
