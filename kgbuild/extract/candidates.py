@@ -95,7 +95,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                     continue
             elif not _written_as_name(text, start, end, sentences):
                 continue  # "performer", "For instance": common words that happen to be names
-        elif etype == "Metric" and LOSS_AFTER_RE.match(text, end, min(len(text), end + 80)):
+        elif etype == "Metric" and "loss" in text[end:end + 80].lower() and LOSS_AFTER_RE.match(
+                text, end, min(len(text), end + 80)):
             continue
         elif etype == "Metric" and written.lower() in weak_metrics:
             s_start, s_end = sentences.spans[sentences.of(start)]
@@ -140,8 +141,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
 # "the binary cross entropy, structural similarity and IoU losses": measures named as
 # training losses are not reported metrics.
 LOSS_AFTER_RE = re.compile(
-    r"(?:\s*(?:,|\band\b|\bor\b|/)?\s*"
-    r"(?!(?:with|on|for|of|in|to|by|than|while|at|is|are|was|were|the)\b)[\w-]+){0,6}?\s*loss(?:es)?\b",
+    r"(?:[\s,/]+(?!(?:with|on|for|of|in|to|by|than|while|at|is|are|was|were|the)\b)[\w-]+\b){0,6}?"
+    r"[\s-]+loss(?:es)?\b",
     re.IGNORECASE,
 )
 
