@@ -24,6 +24,7 @@ from kgbuild.stores.base import GraphStore
 DEFAULT_CHUNK = 500
 ProgressHook = Callable[[int], None]
 T = TypeVar("T")
+InputGroup = tuple[list[str], str | None]
 
 
 class RunCounts(BaseModel):
@@ -42,6 +43,7 @@ class BuildSummary(BaseModel):
     written: int = 0
     replaced: int = 0
     unchanged: int = 0
+    removed: int = 0
     graph: GraphCounts = Field(default_factory=GraphCounts)
     rejects_file: str | None = None
     extractor_version: str = EXTRACTOR_VERSION
@@ -73,10 +75,17 @@ class RejectsWriter:
             self.path.unlink()  # a clean run leaves no stale rejects behind
 
 
+def _read_groups(groups: Iterable[InputGroup]) -> Iterator[Paper | Rejected]:
+    for paths, fmt in groups:
+        yield from read_papers(paths, fmt=fmt)
+
+
 def distinct_papers(inputs: Iterable[str | Path], counts: RunCounts, dedup: Deduplicator,
                     on_reject: Callable[[Rejected], None], fmt: str | None = None,
-                    progress: ProgressHook | None = None) -> Iterator[Paper]:
-    for item in dedup.dedupe(read_papers(inputs, fmt=fmt)):
+                    progress: ProgressHook | None = None,
+                    groups: list[InputGroup] | None = None) -> Iterator[Paper]:
+    """Each distinct paper once; ``groups`` (paths with their format) replaces ``inputs``/``fmt``."""
+    for item in dedup.dedupe(_read_groups(groups or [([str(i) for i in inputs], fmt)])):
         if isinstance(item, Rejected):
             counts.rejected += 1
             on_reject(item)
@@ -114,15 +123,21 @@ def _changed_only(papers: Iterable[Paper], store: GraphStore, size: int, summary
 
 def build(inputs: list[str], store: GraphStore, *, workers: int = 1, chunk_size: int = DEFAULT_CHUNK,
           rejects_path: Path | None = None, fmt: str | None = None, force: bool = False,
-          progress: ProgressHook | None = None) -> BuildSummary:
-    """Load ``inputs`` into an open ``store``; unchanged papers are skipped, changed ones replaced."""
+          progress: ProgressHook | None = None, groups: list[InputGroup] | None = None,
+          prune: bool = False) -> BuildSummary:
+    """Load ``inputs`` into an open ``store``; unchanged papers are skipped, changed ones replaced.
+
+    ``groups`` gives paths with a format each instead of ``inputs``/``fmt``. With ``prune``,
+    stored papers that are no longer in the inputs are removed with their facts.
+    """
     started = time.monotonic()
-    summary = BuildSummary(inputs=[str(i) for i in inputs], store=getattr(store, "location", store.name),
-                           counts=RunCounts())
+    groups = groups or [([str(i) for i in inputs], fmt)]
+    summary = BuildSummary(inputs=[p for paths, _ in groups for p in paths],
+                           store=getattr(store, "location", store.name), counts=RunCounts())
     rejects = RejectsWriter(rejects_path)
     dedup = Deduplicator()
     try:
-        papers = distinct_papers(inputs, summary.counts, dedup, rejects, fmt=fmt, progress=progress)
+        papers = distinct_papers([], summary.counts, dedup, rejects, progress=progress, groups=groups)
         todo = _changed_only(papers, store, chunk_size, summary, force)
         for chunk in _batched(resolve(extract(todo, workers=workers)), chunk_size):
             report = store.write(to_graph(chunk, EXTRACTOR_VERSION))
@@ -131,6 +146,10 @@ def build(inputs: list[str], store: GraphStore, *, workers: int = 1, chunk_size:
             summary.unchanged += report.unchanged
         if dedup.later_sources:
             store.record_sightings(dedup.later_sources)
+        if prune:
+            gone = sorted(set(store.paper_ids()) - dedup.seen_ids)
+            store.delete_papers(gone)
+            summary.removed = len(gone)
     finally:
         rejects.close()
     summary.rejects_file = str(rejects_path) if rejects.count and rejects_path else None

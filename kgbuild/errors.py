@@ -34,3 +34,9 @@ class QueryError(KgbuildError):
     """A named query is unknown, misses a parameter, or failed in the store."""
 
     exit_code = 2
+
+
+class RebuildLockedError(KgbuildError):
+    """Another rebuild of the same target is running."""
+
+    exit_code = 75  # EX_TEMPFAIL, as for a busy store: a scheduler may simply try again later

@@ -140,3 +140,27 @@ class WriteReport(Record):
     written: int = 0
     unchanged: int = 0
     replaced: int = 0
+
+
+RunOutcome = Literal["running", "succeeded", "succeeded with rejects", "failed"]
+
+
+class BuildRun(Record):
+    """One scheduled rebuild, as recorded in the graph and printed as its summary."""
+
+    id: str
+    started: str
+    finished: str | None = None
+    outcome: RunOutcome = "running"
+    inputs: list[str] = Field(default_factory=list)
+    papers_added: int = 0
+    papers_changed: int = 0
+    papers_removed: int = 0
+    papers_unchanged: int = 0
+    papers_rejected: int = 0
+    entity_delta: dict[str, int] = Field(default_factory=dict)
+    relationship_delta: dict[str, int] = Field(default_factory=dict)
+    extractor_version: str = ""
+    rejects_file: str | None = None
+    message: str = ""
+    seconds: float = 0.0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from itertools import islice
+from itertools import chain, islice
 
 from kgbuild.models import Extraction, Paper
 
@@ -32,7 +32,16 @@ def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
 
 
 def extract(papers: Iterable[Paper], workers: int = 1) -> Iterator[Extraction]:
-    """Extraction records for ``papers``, in the same order, streamed."""
+    """Extraction records for ``papers``, in the same order, streamed.
+
+    The pipeline is only built once there is a paper to extract: a rebuild where nothing
+    changed must not pay for loading the lexicons.
+    """
+    iterator = iter(papers)
+    first = next(iterator, None)
+    if first is None:
+        return
+    papers = chain([first], iterator)
     if workers <= 1:
         yield from _get_extractor().run(papers)
         return

@@ -110,6 +110,10 @@ class Deduplicator:
     def distinct(self) -> int:
         return len(self._seen)
 
+    @property
+    def seen_ids(self) -> frozenset[str]:
+        return frozenset(self._seen)
+
     def dedupe(self, items: Iterable[Paper | Rejected]) -> Iterator[Paper | Rejected]:
         for item in items:
             if isinstance(item, Rejected):

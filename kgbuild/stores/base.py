@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
 from kgbuild.graph import GraphBatch
-from kgbuild.models import GraphCounts, QueryResult, SourceRef, WriteReport
+from kgbuild.models import BuildRun, GraphCounts, QueryResult, SourceRef, WriteReport
 
 
 @runtime_checkable
@@ -41,6 +42,16 @@ class GraphStore(Protocol):
         """Run a read-only query."""
 
     def counts(self) -> GraphCounts: ...
+
+    def record_run(self, run: BuildRun) -> None:
+        """Create or update the BuildRun node of a rebuild."""
+
+    def runs(self, limit: int = 20) -> list[BuildRun]:
+        """The most recent rebuilds, newest first."""
+
+    def atomic(self) -> AbstractContextManager[None]:
+        """Writes made inside become visible to readers together (embedded) or per batch (Neo4j);
+        an exception or a crash inside leaves what readers saw before."""
 
     def export(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """All nodes (``{"id", "label", "props"}``) and relationships (``{"source", "target", "type", "props"}``)."""

@@ -6,11 +6,13 @@ A backend supplies three primitives: ``_write`` (a statement that changes data),
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from kgbuild.graph import GraphBatch
-from kgbuild.models import ENTITY_TYPES, GraphCounts, QueryResult, SourceRef, WriteReport
+from kgbuild.models import ENTITY_TYPES, BuildRun, GraphCounts, QueryResult, SourceRef, WriteReport
 from kgbuild.stores import statements as st
 from kgbuild.stores.base import chunked
 
@@ -96,6 +98,30 @@ class CypherStore:
             relationships={t: single(st.count_relationship(t)) for t in st.RELATIONSHIP_TYPES},
             results=single(st.count_label("Result")),
         )
+
+    def record_run(self, run: BuildRun) -> None:
+        row = run.model_dump()
+        row["entity_delta"] = json.dumps(run.entity_delta, sort_keys=True)
+        row["relationship_delta"] = json.dumps(run.relationship_delta, sort_keys=True)
+        self._write(st.MERGE_RUN, {"run": row})
+
+    def runs(self, limit: int = 20) -> list[BuildRun]:
+        result = self._read(st.RECENT_RUNS, {"limit": limit})
+        runs = []
+        for values in result.rows:
+            row = dict(zip(result.columns, values))
+            for field in ("entity_delta", "relationship_delta"):
+                row[field] = json.loads(row[field] or "{}")
+            runs.append(BuildRun(**{k: v for k, v in row.items() if v is not None}))
+        return runs
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Writes inside become visible together where the backend can do that.
+
+        The default gives each statement's own atomicity; backends override it.
+        """
+        yield
 
     def export(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         nodes = [{"id": f"{label}:{key}", "label": label, "props": dict(props)}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from kgbuild.stores.embedded_server import EmbeddedServer
 from kgbuild.stores.statements import NODE_KEYS
 
 GRAPH_NAME = "kgbuild"
+# Where an atomic rebuild writes before its result replaces GRAPH_NAME in one RENAME.
+STAGING_GRAPH = "kgbuild:staging"
 DEFAULT_STORE_DIR = "kgbuild-data"
 
 
@@ -47,12 +50,16 @@ class FalkorDBStore(CypherStore):
         self._server = EmbeddedServer(self.directory, lock_timeout=wait, bolt_port=bolt_port)
         self._graph = None
         self._client: FalkorDB | None = None
+        self._stage_on_write = False
 
     def __enter__(self) -> FalkorDBStore:
         self._server.start()
         self._client = FalkorDB(unix_socket_path=self._server.socket_path)
         self._graph = self._client.select_graph(GRAPH_NAME)
         try:
+            # A rebuild that died before its swap leaves its staging copy behind; readers
+            # never saw it, and the next rebuild starts a fresh one.
+            self._drop_graph(STAGING_GRAPH)
             self.ensure_schema()
         except BaseException:
             self.close()
@@ -76,6 +83,53 @@ class FalkorDBStore(CypherStore):
     def location(self) -> str:
         return str(self.directory)
 
+    # -- atomic rebuilds ---------------------------------------------------------------------
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Writes go to a copy of the graph that replaces it at the end in one RENAME.
+
+        The copy is made at the first write, so a run that changes nothing costs nothing.
+        An exception (or a kill) before the swap leaves the graph as readers knew it.
+        """
+        self._stage_on_write = True
+        try:
+            yield
+        except BaseException:
+            self._stage_on_write = False
+            if self._client is not None:
+                self._graph = self._client.select_graph(GRAPH_NAME)
+                self._drop_graph(STAGING_GRAPH)
+            raise
+        staged = self._graph is not None and self._graph.name == STAGING_GRAPH
+        self._stage_on_write = False
+        if staged:
+            self._command("RENAME", STAGING_GRAPH, GRAPH_NAME)
+            self._graph = self._client.select_graph(GRAPH_NAME)
+
+    def _start_staging(self) -> None:
+        self._stage_on_write = False
+        if GRAPH_NAME in self._graph_names():
+            self._command("GRAPH.COPY", GRAPH_NAME, STAGING_GRAPH)
+            self._graph = self._client.select_graph(STAGING_GRAPH)
+        else:
+            self._graph = self._client.select_graph(STAGING_GRAPH)
+            self.ensure_schema()
+
+    def _graph_names(self) -> set[str]:
+        return {n.decode() if isinstance(n, bytes) else str(n) for n in self._command("GRAPH.LIST")}
+
+    def _drop_graph(self, name: str) -> None:
+        if name in self._graph_names():
+            self._command("GRAPH.DELETE", name)
+
+    def _command(self, *args: str):
+        try:
+            return self._client.connection.execute_command(*args)
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreError(f"lost the embedded FalkorDB server: {exc}",
+                             hint="run the command again; the graph is as the last completed run left it") from exc
+
     # -- primitives ---------------------------------------------------------------------------
 
     def _require_graph(self):
@@ -84,6 +138,8 @@ class FalkorDBStore(CypherStore):
         return self._graph
 
     def _write(self, cypher: str, params: Mapping[str, Any]) -> None:
+        if self._stage_on_write:
+            self._start_staging()
         try:
             self._require_graph().query(cypher, dict(params))
         except redis.exceptions.ConnectionError as exc:
@@ -118,7 +174,7 @@ class FalkorDBStore(CypherStore):
                 continue
             try:
                 self._client.connection.execute_command(
-                    *dialect.falkordb_unique_constraint(GRAPH_NAME, label, prop))
+                    *dialect.falkordb_unique_constraint(graph.name, label, prop))
             except redis.exceptions.ResponseError as exc:
                 raise StoreError(f"cannot create the uniqueness constraint on {label}.{prop}: {exc}",
                                  hint="the store may hold duplicate keys; rebuild into a new --store") from exc

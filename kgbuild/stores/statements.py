@@ -10,7 +10,8 @@ from __future__ import annotations
 from kgbuild.models import ENTITY_TYPES
 
 # Node label -> the property that identifies a node of that label.
-NODE_KEYS: dict[str, str] = {"Paper": "id", **{label: "key" for label in ENTITY_TYPES}, "Result": "id"}
+NODE_KEYS: dict[str, str] = {"Paper": "id", **{label: "key" for label in ENTITY_TYPES}, "Result": "id",
+                             "BuildRun": "id"}
 
 RELATIONSHIP_TYPES: tuple[str, ...] = (
     "MENTIONS", "PROPOSES", "USES_BACKBONE", "HAS_CODE", "EVALUATED_ON",
@@ -95,6 +96,30 @@ MATCH (a)-[r]->(b)
 RETURN labels(a)[0] AS source_label, coalesce(a.key, a.id) AS source_key, type(r) AS type,
        labels(b)[0] AS target_label, coalesce(b.key, b.id) AS target_key, properties(r) AS props
 ORDER BY source_label, source_key, type, target_label, target_key
+"""
+
+
+# Maps cannot be property values in either database, so the deltas travel as JSON text.
+MERGE_RUN = """
+MERGE (r:BuildRun {id: $run.id})
+SET r.started = $run.started, r.finished = $run.finished, r.outcome = $run.outcome,
+    r.inputs = $run.inputs, r.papers_added = $run.papers_added, r.papers_changed = $run.papers_changed,
+    r.papers_removed = $run.papers_removed, r.papers_unchanged = $run.papers_unchanged,
+    r.papers_rejected = $run.papers_rejected, r.entity_delta = $run.entity_delta,
+    r.relationship_delta = $run.relationship_delta, r.extractor_version = $run.extractor_version,
+    r.rejects_file = $run.rejects_file, r.message = $run.message, r.seconds = $run.seconds
+"""
+
+RECENT_RUNS = """
+MATCH (r:BuildRun)
+RETURN r.id AS id, r.started AS started, r.finished AS finished, r.outcome AS outcome, r.inputs AS inputs,
+       r.papers_added AS papers_added, r.papers_changed AS papers_changed, r.papers_removed AS papers_removed,
+       r.papers_unchanged AS papers_unchanged, r.papers_rejected AS papers_rejected,
+       r.entity_delta AS entity_delta, r.relationship_delta AS relationship_delta,
+       r.extractor_version AS extractor_version, r.rejects_file AS rejects_file, r.message AS message,
+       r.seconds AS seconds
+ORDER BY started DESC, id DESC
+LIMIT $limit
 """
 
 
@@ -194,7 +219,7 @@ def all_write_statements() -> list[str]:
     statements = [
         PAPER_HASHES, MERGE_PAPERS, MARK_PAPERS_COMPLETE, ADD_SIGHTINGS, PAPER_ENTITY_KEYS,
         DELETE_PAPER_RESULTS, DELETE_PAPER_EVALUATIONS, DELETE_PAPER_LINKS, DELETE_PAPERS,
-        ALL_PAPER_IDS, COUNT_PAPERS, EXPORT_NODES, EXPORT_RELATIONSHIPS, MERGE_EVALUATIONS, MERGE_RESULTS,
+        ALL_PAPER_IDS, COUNT_PAPERS, MERGE_RUN, RECENT_RUNS, EXPORT_NODES, EXPORT_RELATIONSHIPS, MERGE_EVALUATIONS, MERGE_RESULTS,
         LINK_RESULT_METHODS, LINK_RESULT_DATASETS,
     ]
     for label in ENTITY_TYPES:
