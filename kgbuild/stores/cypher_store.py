@@ -77,8 +77,14 @@ class CypherStore:
         self._delete_orphans(previous_entities)
 
     def record_sightings(self, sightings: Mapping[str, list[SourceRef]]) -> None:
-        rows = [{"id": pid, "also_seen_in": sorted({f"{s.file}:{s.line}" for s in refs})}
-                for pid, refs in sorted(sightings.items())]
+        wanted = {pid: sorted({f"{s.file}:{s.line}" for s in refs}) for pid, refs in sightings.items()}
+        stored: dict[str, list[str]] = {}
+        for chunk in chunked(sorted(wanted), self.batch_size):
+            for pid, seen in self._read(st.PAPER_SIGHTINGS, {"ids": chunk}).rows:
+                stored[str(pid)] = list(seen or [])
+        # Only what changed is written, so a run that changes nothing writes nothing.
+        rows = [{"id": pid, "also_seen_in": seen} for pid, seen in sorted(wanted.items())
+                if pid in stored and stored[pid] != seen]
         self._write_rows(st.ADD_SIGHTINGS, rows)
 
     def paper_ids(self) -> list[str]:

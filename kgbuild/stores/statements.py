@@ -50,6 +50,12 @@ MATCH (p:Paper {id: row.id})
 SET p.also_seen_in = row.also_seen_in
 """
 
+PAPER_SIGHTINGS = """
+UNWIND $ids AS id
+MATCH (p:Paper {id: id})
+RETURN p.id AS id, p.also_seen_in AS also_seen_in
+"""
+
 PAPER_ENTITY_KEYS = """
 UNWIND $ids AS id
 MATCH (p:Paper {id: id})-[:MENTIONS]->(e)
@@ -217,7 +223,7 @@ def count_relationship(rel_type: str) -> str:
 def all_write_statements() -> list[str]:
     """Every statement a store sends, for linting them as Neo4j Cypher."""
     statements = [
-        PAPER_HASHES, MERGE_PAPERS, MARK_PAPERS_COMPLETE, ADD_SIGHTINGS, PAPER_ENTITY_KEYS,
+        PAPER_HASHES, MERGE_PAPERS, MARK_PAPERS_COMPLETE, ADD_SIGHTINGS, PAPER_SIGHTINGS, PAPER_ENTITY_KEYS,
         DELETE_PAPER_RESULTS, DELETE_PAPER_EVALUATIONS, DELETE_PAPER_LINKS, DELETE_PAPERS,
         ALL_PAPER_IDS, COUNT_PAPERS, MERGE_RUN, RECENT_RUNS, EXPORT_NODES, EXPORT_RELATIONSHIPS, MERGE_EVALUATIONS, MERGE_RESULTS,
         LINK_RESULT_METHODS, LINK_RESULT_DATASETS,
