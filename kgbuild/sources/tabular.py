@@ -61,7 +61,8 @@ def read_csv(lines: NumberedLines, file: str) -> Iterator[Paper | Rejected]:
             yield Rejected(file=file, line=start_line, reason=reason, raw=excerpt(feed.take_raw()))
             continue
         raw = feed.take_raw()
-        if not any(cell.strip() for cell in row):
+        # A blank line is no record; a data row of empty cells is one, and gets rejected.
+        if not row or (header is None and not any(cell.strip() for cell in row)):
             continue
         if header is None:
             header = [normalise_key(ESCAPED_BYTE.sub("\ufffd", name)) for name in row]

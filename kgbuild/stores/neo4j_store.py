@@ -62,6 +62,10 @@ def _error_codes(exc: Exception) -> set[str]:
     return codes - {""}
 
 
+def _is_forbidden(exc: Exception) -> bool:
+    return isinstance(exc, nx.Forbidden) or any(c.endswith("Security.Forbidden") for c in _error_codes(exc))
+
+
 def display_uri(uri: str) -> str:
     """The URI without any user:password@ part, fit for messages and logs."""
     parts = urlsplit(uri)
@@ -110,27 +114,48 @@ class Neo4jStore(CypherStore):
     # -- lifecycle ----------------------------------------------------------------------------
 
     def __enter__(self) -> Neo4jStore:
-        auth = neo4j.basic_auth(self.user, self._password) if self.user else None
-        try:
-            self._driver = neo4j.GraphDatabase.driver(
-                self.uri, auth=auth, user_agent=f"kgbuild/{__version__}",
-                max_transaction_retry_time=self.retry_time, connection_timeout=self.connection_timeout)
-        except (nx.ConfigurationError, ValueError) as exc:
-            raise InputError(f"cannot use the Neo4j URI {display_uri(self.uri)}: {self._scrub(str(exc))}",
-                             hint="use bolt://HOST:7687 or neo4j://HOST:7687 (+s for TLS)") from None
         log.debug("connecting to %s as %s", display_uri(self.uri), self.user or "(no auth)")
         try:
             try:
-                self._driver.verify_connectivity()
-                if self.database is None:
+                self._connect(filter_notifications=True)
+            except nx.ConfigurationError as exc:
+                if "otification filtering" not in str(exc):
+                    raise self._store_error(exc, writing=False, doing="connect") from exc
+                # Bolt < 5.2 (Neo4j before 5.7) cannot filter notifications: do without.
+                self.close()
+                try:
+                    self._connect(filter_notifications=False)
+                except nx.ConfigurationError as again:
+                    raise self._store_error(again, writing=False, doing="connect") from again
+            if self.database is None:
+                try:
                     self.database = self._home_database()
-            except (nx.Neo4jError, nx.DriverError) as exc:
-                raise self._store_error(exc, writing=False, doing="connect") from None
-            self.ensure_schema()
+                except (nx.Neo4jError, nx.DriverError) as exc:
+                    raise self._store_error(exc, writing=False, doing="connect") from exc
+            self._ensure_schema(strict=False)
         except BaseException:
             self.close()
             raise
         return self
+
+    def _connect(self, filter_notifications: bool) -> None:
+        auth = neo4j.basic_auth(self.user, self._password) if self.user else None
+        # Performance hints on pack queries would reach the user as log noise; the statements
+        # are linted for deprecations instead (tests/test_cypher_lint.py).
+        extra = {"notifications_min_severity": "OFF"} if filter_notifications else {}
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                self.uri, auth=auth, user_agent=f"kgbuild/{__version__}",
+                max_transaction_retry_time=self.retry_time, connection_timeout=self.connection_timeout, **extra)
+        except (nx.ConfigurationError, ValueError) as exc:
+            raise InputError(f"cannot use the Neo4j URI {display_uri(self.uri)}: {self._scrub(str(exc))}",
+                             hint="use bolt://HOST:7687 or neo4j://HOST:7687 (+s for TLS)") from None
+        try:
+            self._driver.verify_connectivity()
+        except nx.ConfigurationError:
+            raise
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._store_error(exc, writing=False, doing="connect") from exc
 
     def __exit__(self, *exc: object) -> None:
         self.close()
@@ -166,7 +191,7 @@ class Neo4jStore(CypherStore):
 
     def _get_session(self) -> neo4j.Session:
         """The store's one session: on its database, chaining each transaction after the last."""
-        if self._session is None or self._session.closed():
+        if self._session is None:
             self._session = self._require_driver().session(database=self.database)
         return self._session
 
@@ -177,13 +202,13 @@ class Neo4jStore(CypherStore):
         try:
             self._get_session().execute_write(work)
         except (nx.Neo4jError, nx.DriverError) as exc:
-            raise self._store_error(exc, writing=True) from None
+            raise self._store_error(exc, writing=True) from exc
 
     def _read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
         try:
             return self._run_read(self._get_session(), cypher, params or {})
         except (nx.Neo4jError, nx.DriverError) as exc:
-            raise self._store_error(exc, writing=False) from None
+            raise self._store_error(exc, writing=False) from exc
 
     @staticmethod
     def _run_read(session: neo4j.Session, cypher: str, params: Mapping[str, Any]) -> QueryResult:
@@ -196,24 +221,52 @@ class Neo4jStore(CypherStore):
 
     def ensure_schema(self) -> None:
         """Neo4j 5 constraints and indexes; on a FalkorDB server, its own index statements."""
-        statements = dialect.neo4j_schema()
+        self._ensure_schema(strict=True)
+
+    def _ensure_schema(self, strict: bool) -> None:
+        """Create what is missing. Not strict (on open): a user who may not change the schema
+        still gets a store to query, with a note; a load then fails on its first write."""
         try:
-            self._schema_write(statements[0])
+            missing = self._missing_neo4j_schema()
+        except nx.DriverError as exc:
+            raise self._store_error(exc, writing=False, doing="read the schema") from exc
+        statements = dialect.neo4j_schema() if missing is None else missing
+        try:
+            if statements:
+                self._schema_write(statements[0])
         except nx.Neo4jError as exc:
-            if not self._is_falkordb():
-                raise self._store_error(exc, writing=True, doing="create the schema") from None
-            self._falkordb_schema()
+            if self._is_falkordb():
+                self._falkordb_schema()
+                return
+            error = self._store_error(exc, writing=True, doing="create the schema")
+            if strict or not _is_forbidden(exc):
+                raise error from exc
+            self.schema_dialect = "neo4j"
+            self.schema_notes = [f"{error} ({error.hint})"]
+            log.warning("%s", self.schema_notes[0])
             return
         except nx.DriverError as exc:
-            raise self._store_error(exc, writing=True, doing="create the schema") from None
+            raise self._store_error(exc, writing=True, doing="create the schema") from exc
         try:
             for statement in statements[1:]:
                 self._schema_write(statement)
-            self._schema_write(dialect.NEO4J_AWAIT_INDEXES)
+            if statements:
+                self._schema_write(dialect.NEO4J_AWAIT_INDEXES)
         except (nx.Neo4jError, nx.DriverError) as exc:
-            raise self._store_error(exc, writing=True, doing="create the schema") from None
+            raise self._store_error(exc, writing=True, doing="create the schema") from exc
         self.schema_dialect = "neo4j"
         self.schema_notes = []
+
+    def _missing_neo4j_schema(self) -> list[str] | None:
+        """The schema statements still to run, or None when the server cannot tell (not Neo4j 5,
+        or no privilege to list the schema): then all of them run, being idempotent."""
+        session = self._get_session()
+        try:
+            constraints = self._run_read(session, dialect.NEO4J_SHOW_CONSTRAINTS, {}).rows
+            indexes = self._run_read(session, dialect.NEO4J_SHOW_INDEXES, {}).rows
+        except nx.Neo4jError:
+            return None
+        return dialect.neo4j_missing_schema(constraints, indexes)
 
     def _schema_write(self, statement: str) -> None:
         self._get_session().execute_write(lambda tx: tx.run(statement).consume())
@@ -233,7 +286,7 @@ class Neo4jStore(CypherStore):
             for statement in dialect.falkordb_bolt_schema(indexed):
                 self._schema_write(statement)
         except (nx.Neo4jError, nx.DriverError) as exc:
-            raise self._store_error(exc, writing=True, doing="create the FalkorDB indexes") from None
+            raise self._store_error(exc, writing=True, doing="create the FalkorDB indexes") from exc
         self.schema_dialect = "falkordb"
         self.schema_notes = [
             f"{display_uri(self.uri)} is a FalkorDB server speaking Bolt, not Neo4j: created its indexes "
@@ -256,10 +309,17 @@ class Neo4jStore(CypherStore):
         code = getattr(exc, "code", None) or ""
         codes = _error_codes(exc)
         detail = self._scrub(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+        if any(c.endswith("Security.AuthenticationRateLimit") for c in codes):
+            return StoreError(f"Neo4j at {where} refuses logins for now: too many failed attempts",
+                              hint="wait a few seconds, then check NEO4J_USERNAME and NEO4J_PASSWORD")
+        if any(c.endswith("Security.CredentialsExpired") for c in codes):
+            return StoreError(f"the password of user '{self.user}' on {where} has expired",
+                              hint="set a new one (Neo4j Browser asks for it at login, or ALTER CURRENT USER SET "
+                                   "PASSWORD FROM ... TO ...), then put it in NEO4J_PASSWORD")
         if isinstance(exc, nx.AuthError) or any(c.endswith("Security.Unauthorized") for c in codes):
             return StoreError(f"Neo4j at {where} refused to log in user '{self.user or '(none)'}'",
                               hint="check --neo4j-user / NEO4J_USERNAME and the password in NEO4J_PASSWORD")
-        if isinstance(exc, nx.Forbidden) or any(c.endswith("Security.Forbidden") for c in codes):
+        if _is_forbidden(exc):
             return StoreError(f"user '{self.user}' may not {doing} in {self.location}: {detail}",
                               hint="grant the user the needed privileges (a load needs write access and, "
                                    "for the schema, permission to create constraints and indexes)")
@@ -284,14 +344,19 @@ class Neo4jStore(CypherStore):
             return StoreError(f"Neo4j kept failing to {doing} with a temporary error, also after retrying "
                               f"for {self.retry_time:g}s: {code}: {detail}",
                               hint="run the command again; if it keeps happening, lower --batch-size")
-        if isinstance(exc, nx.ConstraintError) and doing == "create the schema":
-            return StoreError(f"cannot create the uniqueness constraints in {self.location}: {detail}",
-                              hint="the database holds nodes with duplicate keys or a conflicting index; "
-                                   "load into an empty database or drop the conflicting index")
+        if doing == "create the schema" and any(".Schema." in c for c in codes):
+            return StoreError(f"cannot create kgbuild's constraints and indexes in {self.location}: {detail}",
+                              hint="the database holds nodes with duplicate keys, or an index or constraint "
+                                   "of its own on the same property (see SHOW INDEXES): drop it, or use an "
+                                   "empty database")
         if isinstance(exc, nx.ClientError) and not writing:
             return StoreError(f"query failed: {code}: {detail}", hint="check the query text and its parameters")
         if isinstance(exc, nx.Neo4jError):
             return StoreError(f"Neo4j could not {doing} in {self.location}: {code}: {detail}",
                               hint="report this as a kgbuild bug, with the command you ran and the Neo4j version")
+        if doing == "connect":
+            return StoreError(f"the Neo4j driver cannot connect to {where}: {type(exc).__name__}: {detail}",
+                              hint="check the URI scheme: +s needs a certificate the machine trusts, +ssc also "
+                                   "accepts a self-signed one, and plain bolt:// or neo4j:// uses no TLS")
         return StoreError(f"the Neo4j driver failed to {doing} on {where}: {type(exc).__name__}: {detail}",
                           hint=RERUN_HINT)
