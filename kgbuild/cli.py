@@ -378,6 +378,53 @@ def schema(target) -> None:
     click.echo(f"schema ready in {target.describe()}")
 
 
+@cli.command()
+@click.option("--top", type=click.IntRange(1, 10_000), default=10, show_default=True,
+              help="How many methods, datasets and communities to show.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_store_options
+def analyze(top: int, fmt: str, target) -> None:
+    """Rank the most central methods and datasets and find communities of co-evaluated datasets.
+
+    Runs networkx on the methods, datasets and EVALUATED_ON relationships of the graph:
+    PageRank on its method and dataset projections, greedy modularity communities of
+    datasets evaluated together.
+
+    \b
+    Example:
+      kgbuild analyze --top 15
+      kgbuild analyze --format json > analysis.json
+    """
+    from kgbuild.analyze import EVALUATIONS_QUERY, analysis_text, evaluations_graph
+    from kgbuild.analyze import analyze as run_analysis
+
+    _require_store(target)
+    with _open(target) as store:
+        rows = store.query(EVALUATIONS_QUERY).rows
+    result = run_analysis(evaluations_graph(rows), top=top)
+    click.echo(result.model_dump_json(indent=1) if fmt == "json" else analysis_text(result))
+
+
+@cli.command("browser-assets")
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write style.grass and guide.html into (created if missing).")
+def browser_assets(out_dir: Path) -> None:
+    """Write the Neo4j Browser style sheet and a guide with every named query of the packs.
+
+    \b
+    Example:
+      kgbuild browser-assets --out cypher/browser
+      cd cypher/browser && python3 -m http.server 8001
+      # in Neo4j Browser: :play http://localhost:8001/guide.html
+    """
+    from kgbuild.browser import write_browser_assets
+
+    for path in write_browser_assets(out_dir):
+        click.echo(f"wrote {path}")
+    click.echo("next: serve the directory over http (localhost is allowed by default) and run "
+               ":play http://localhost:PORT/guide.html in Neo4j Browser; drop style.grass on the :style frame")
+
+
 def main() -> None:
     cli(prog_name="kgbuild")
 

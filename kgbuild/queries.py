@@ -7,7 +7,15 @@ A pack file holds one or more queries, each introduced by a header::
     // params: dataset (string), limit (int, 25)
     MATCH ...
 
-A parameter without a default is required. Values reach the store only as parameters.
+A parameter without a default is required; ``null`` as a default makes it optional with no
+value. Values reach the store only as parameters, never as Cypher text.
+
+A string parameter named after an entity type (``dataset``, ``method``, ``backbone``,
+``metric``, ``task``) is mapped to the lexicon's canonical key before it is bound, the way
+``kgbuild build`` resolves names: "Microsoft COCO" becomes ``coco`` even when no paper wrote
+that spelling. A name the lexicon does not know is passed in its normalised form (what an
+entity's ``lookup`` holds). The queries normalise their parameters themselves as well, so they
+give the same answers for names papers wrote when run by hand in Neo4j Browser.
 """
 
 from __future__ import annotations
@@ -23,6 +31,10 @@ from pydantic import BaseModel
 from kgbuild.errors import InputError, QueryError
 
 PACKS_ENV = "KGBUILD_PACKS"
+# Parameter name -> the entity type its value names (see the module docstring).
+ENTITY_PARAMS: dict[str, str] = {
+    "dataset": "Dataset", "method": "Method", "backbone": "Method", "metric": "Metric", "task": "Task",
+}
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
 _HEADER = re.compile(r"^//\s*(name|description|params|example)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(\w+)\s*(?:,\s*(.*?))?\s*\)\s*$")
@@ -45,8 +57,13 @@ class NamedQuery(BaseModel):
     pack: str
     example: str = ""
 
-    def bind(self, raw: Mapping[str, str]) -> dict[str, Any]:
-        """Typed parameter values from ``key=value`` strings, with defaults filled in."""
+    def bind(self, raw: Mapping[str, str], canonical: bool = True) -> dict[str, Any]:
+        """Typed parameter values from ``key=value`` strings, with defaults filled in.
+
+        With ``canonical`` (the default), entity-name parameters are mapped through the
+        lexicon (see :func:`canonical_name`); without it they are bound exactly as given,
+        as Neo4j Browser would send them.
+        """
         declared = {p.name: p for p in self.params}
         unknown = sorted(set(raw) - set(declared))
         if unknown:
@@ -58,6 +75,8 @@ class NamedQuery(BaseModel):
         for param in self.params:
             if param.name in raw:
                 bound[param.name] = _convert(self.name, param, raw[param.name])
+                if canonical and param.type == "string" and param.name in ENTITY_PARAMS:
+                    bound[param.name] = canonical_name(ENTITY_PARAMS[param.name], bound[param.name])
             elif param.required:
                 raise QueryError(
                     f"query '{self.name}' needs --param {param.name}=<{param.type}>",
@@ -66,6 +85,19 @@ class NamedQuery(BaseModel):
             else:
                 bound[param.name] = param.default
         return bound
+
+
+def canonical_name(entity_type: str, text: str) -> str:
+    """The lexicon's canonical key for ``text`` as an entity of ``entity_type``, else ``text``
+    normalised as entity lookups are (case, spaces and punctuation removed), else ``text``."""
+    from kgbuild.graph import lookup_key
+    from kgbuild.resolve import default_table, normalise_name
+
+    normalised = normalise_name(text)
+    if not normalised:
+        return text
+    entry = default_table().lookup(entity_type, normalised, [text])
+    return entry[0] if entry else (lookup_key(text) or text)
 
 
 def _convert(query: str, param: QueryParam, text: str) -> Any:

@@ -1,26 +1,71 @@
 // Questions about single papers and entities.
 
 // name: paper-card
-// description: Everything extracted from one paper (by id or exact title): its entities with roles and the sentences they come from, its evaluations and results.
-// params: paper (string)
+// description: Everything extracted from one paper (by id or title, ignoring case), one fact per row with where it was read: what it proposes, its backbones, code, evaluations with their evidence sentence, reported results with theirs, and every entity it mentions with the forms it was written in.
+// params: paper (string), limit (int, 200)
 // example: kgbuild query paper-card --param paper="LWGANet: A Lightweight Group Attention Backbone for Remote Sensing Visual Tasks"
-MATCH (p:Paper)
-WHERE p.id = $paper OR toLower(p.title) = toLower($paper)
-MATCH (p)-[mn:MENTIONS]->(e)
-OPTIONAL MATCH (e)-[ev:EVALUATED_ON {paper: p.id}]->(d:Dataset)
-RETURN p.id AS paper, labels(e)[0] AS type, e.name AS entity, mn.proposed AS proposed, mn.roles AS roles,
-       mn.texts AS written_as, collect(DISTINCT d.name) AS evaluated_on, mn.field AS field,
-       mn.start AS start, mn.end AS end
-ORDER BY type, entity
+OPTIONAL MATCH (by_id:Paper {id: $paper})
+WITH collect(by_id) AS by_id
+OPTIONAL MATCH (by_title:Paper {title: $paper})
+WHERE size(by_id) = 0
+WITH by_id, collect(by_title) AS by_title
+OPTIONAL MATCH (by_any_case:Paper)
+WHERE size(by_id) + size(by_title) = 0 AND toLower(by_any_case.title) = toLower($paper)
+WITH by_id, by_title, collect(by_any_case) AS by_any_case
+UNWIND by_id + by_title + by_any_case AS p
+OPTIONAL MATCH (p)-[mn:MENTIONS]->(e)
+WITH p, mn, e
+ORDER BY mn.start
+WITH p, collect(CASE WHEN e IS NULL THEN null ELSE
+  {rank: 5, fact: 'mentions', type: labels(e)[0], subject: e.name, object: null, value: null, texts: mn.texts,
+   field: mn.field, start: mn.start, end: mn.end, evidence: mn.text} END) AS mentions
+OPTIONAL MATCH (p)-[l:PROPOSES|USES_BACKBONE|HAS_CODE]->(t)
+WITH p, mentions, collect(CASE WHEN t IS NULL THEN null ELSE
+  {rank: CASE type(l) WHEN 'PROPOSES' THEN 0 WHEN 'USES_BACKBONE' THEN 1 ELSE 2 END, fact: toLower(type(l)),
+   type: labels(t)[0], subject: t.name, object: null, value: null, texts: null,
+   field: l.field, start: l.start, end: l.end, evidence: l.evidence} END) AS links
+OPTIONAL MATCH (p)-[:MENTIONS]->(m:Method)-[ev:EVALUATED_ON]->(d:Dataset)
+WHERE ev.paper = p.id
+WITH p, mentions, links, collect(CASE WHEN ev IS NULL THEN null ELSE
+  {rank: 3, fact: 'evaluated_on', type: 'Method', subject: m.name, object: d.name, value: null, texts: null,
+   field: ev.field, start: ev.start, end: ev.end, evidence: ev.evidence} END) AS evaluations
+OPTIONAL MATCH (p)-[:REPORTS]->(r:Result)
+WITH p, mentions, links, evaluations, collect(CASE WHEN r IS NULL THEN null ELSE
+  {rank: 4, fact: 'reports', type: 'Result', subject: r.method, object: r.dataset, value: r.value,
+   texts: [r.metric, r.unit, r.split], field: r.field, start: r.start, end: r.end, evidence: r.evidence} END) AS results
+WITH p, links + evaluations + results + mentions AS facts
+UNWIND facts AS f
+RETURN p.id AS paper, f.fact AS fact, f.type AS type, f.subject AS subject, f.object AS object,
+       f.value AS value, f.texts AS detail, f.field AS field, f.start AS start, f.end AS end,
+       f.evidence AS evidence
+ORDER BY paper, f.rank, type, subject, object, value, start
+LIMIT $limit
 
 // name: entity-lookup
-// description: Find entities of any type by a name or any alias a paper used, with how many papers mention each.
+// description: Find entities of any type by a name or any alias a paper used (repositories also by their URL), with how many papers mention each.
 // params: name (string), limit (int, 20)
 // example: kgbuild query entity-lookup --param name="MS COCO"
 WITH replace(replace(replace(replace(toLower($name), ' ', ''), '-', ''), '_', ''), '.', '') AS wanted
-MATCH (e)
-WHERE (e:Method OR e:Dataset OR e:Metric OR e:Task OR e:Repo) AND (e.key = wanted OR wanted IN e.lookup)
+OPTIONAL MATCH (m:Method)
+WHERE m.key = wanted OR wanted IN m.lookup
+WITH wanted, collect(m) AS methods
+OPTIONAL MATCH (d:Dataset)
+WHERE d.key = wanted OR wanted IN d.lookup
+WITH wanted, methods, collect(d) AS datasets
+OPTIONAL MATCH (x:Metric)
+WHERE x.key = wanted OR wanted IN x.lookup
+WITH wanted, methods, datasets, collect(x) AS metrics
+OPTIONAL MATCH (t:Task)
+WHERE t.key = wanted OR wanted IN t.lookup
+WITH wanted, methods, datasets, metrics, collect(t) AS tasks
+OPTIONAL MATCH (g:Repo)
+WHERE g.key = wanted OR wanted IN g.lookup
+   OR g.key = replace(replace(replace(toLower($name), 'https://', ''), 'http://', ''), 'www.', '')
+WITH methods, datasets, metrics, tasks, collect(g) AS repos
+WITH methods + datasets + metrics + tasks + repos AS found
+UNWIND found AS e
 OPTIONAL MATCH (p:Paper)-[:MENTIONS]->(e)
-RETURN labels(e)[0] AS type, e.key AS key, e.name AS name, e.aliases AS aliases, count(p) AS papers
+WITH e, count(p) AS papers
+RETURN labels(e)[0] AS type, e.key AS key, e.name AS name, e.aliases AS aliases, papers
 ORDER BY papers DESC, type, key
 LIMIT $limit
