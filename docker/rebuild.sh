@@ -3,20 +3,23 @@
 # INTERVAL seconds, repeat. Each run is incremental: unchanged papers are skipped, changed
 # ones replace their own facts, and a run cut off half-way is completed by the next one.
 #
-# To move to `kgbuild rebuild --config`, change only REBUILD_COMMAND in compose.yml, e.g.
-#   REBUILD_COMMAND: kgbuild rebuild --config /data/kgbuild.toml
+# Exit codes of kgbuild rebuild: 0 succeeded, 3 succeeded with rejects, 75 another rebuild
+# was still running, 1 failed (the previous graph is kept).
 set -u
 
 : "${INTERVAL:=3600}"
-: "${REBUILD_COMMAND:=kgbuild build /data/inputs --quiet --rejects /data/state/rejects.jsonl}"
+: "${REBUILD_COMMAND:=kgbuild rebuild --config /app/docker/kgbuild.toml --quiet}"
 
 echo "rebuild: every ${INTERVAL}s: ${REBUILD_COMMAND}"
 while true; do
     started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-    if sh -c "${REBUILD_COMMAND}"; then
-        echo "rebuild: ${started} done"
-    else
-        echo "rebuild: ${started} failed (exit $?); next try in ${INTERVAL}s" >&2
-    fi
+    sh -c "${REBUILD_COMMAND}"
+    code=$?
+    case "${code}" in
+        0) echo "rebuild: ${started} done" ;;
+        3) echo "rebuild: ${started} done; some records were set aside (/data/state/rejects.jsonl)" ;;
+        75) echo "rebuild: ${started} skipped: another rebuild is still running" ;;
+        *) echo "rebuild: ${started} failed (exit ${code}); the previous graph is kept; next try in ${INTERVAL}s" >&2 ;;
+    esac
     sleep "${INTERVAL}"
 done

@@ -7,7 +7,7 @@ import io
 import json
 from typing import Any
 
-from kgbuild.models import GraphCounts, QueryResult
+from kgbuild.models import BuildRun, GraphCounts, QueryResult
 
 MAX_CELL = 80
 
@@ -59,4 +59,25 @@ def counts_text(counts: GraphCounts) -> str:
     lines.append("entities       " + ", ".join(f"{k} {v}" for k, v in counts.entities.items()))
     lines.append("relationships  " + ", ".join(f"{k} {v}" for k, v in counts.relationships.items()))
     lines.append(f"results        {counts.results}")
+    return "\n".join(lines)
+
+
+def run_text(run: BuildRun) -> str:
+    def delta(values: dict[str, int]) -> str:
+        changed = [f"{k} {v:+d}" for k, v in values.items() if v]
+        return ", ".join(changed) or "none"
+
+    lines = [
+        f"run            {run.id}",
+        f"outcome        {run.outcome}",
+        f"papers         {run.papers_added} added, {run.papers_changed} changed, {run.papers_removed} removed, "
+        f"{run.papers_unchanged} unchanged, {run.papers_rejected} rejected",
+        f"entities       {delta(run.entity_delta)}",
+        f"relationships  {delta(run.relationship_delta)}",
+        f"seconds        {run.seconds}",
+    ]
+    if run.rejects_file:
+        lines.append(f"rejects        {run.rejects_file}")
+    if run.message:
+        lines.append(f"note           {run.message}")
     return "\n".join(lines)

@@ -148,7 +148,8 @@ def test_export_graphml_and_json_read_back_with_networkx(sample_store, tmp_path:
     assert sum(1 for n in data["nodes"] if n["label"] == "Dataset") == stats["entities"]["Dataset"]
 
 
-@pytest.mark.parametrize("command", ["build", "extract", "query", "packs", "stats", "export", "eval", "schema"])
+@pytest.mark.parametrize("command", ["build", "extract", "query", "packs", "stats", "export", "eval", "schema",
+                                     "rebuild", "runs", "analyze", "browser-assets"])
 def test_every_command_has_help_with_an_example(command: str):
     output = run(command, "--help")
     assert "Example" in output

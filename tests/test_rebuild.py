@@ -209,3 +209,24 @@ def test_bad_configuration_is_a_clear_error(tmp_path: Path):
     assert "sources.0.paths" in str(caught.value)
     with pytest.raises(InputError):
         load_config(tmp_path / "nope.toml")
+
+
+def test_rebuild_and_runs_commands_report_and_exit_with_the_documented_codes(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from kgbuild.cli import cli
+
+    config = _config(tmp_path)
+    (tmp_path / "data" / "a.jsonl").write_text(json.dumps(_paper(1)) + "\n{broken\n")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["rebuild", "--config", str(config), "--quiet"])
+    assert result.exit_code == EXIT_SUCCEEDED_WITH_REJECTS, result.output
+    assert "outcome        succeeded with rejects" in result.output
+    assert "1 added" in result.output and "1 rejected" in result.output
+    with rebuild_lock(load_config(config).state_dir, "test"):
+        locked = runner.invoke(cli, ["rebuild", "--config", str(config)])
+    assert locked.exit_code == EXIT_LOCKED
+    assert "another rebuild" in locked.output and "Traceback" not in locked.output
+    listed = runner.invoke(cli, ["runs", "--config", str(config), "--format", "json"])
+    assert listed.exit_code == 0
+    assert [r["outcome"] for r in json.loads(listed.output)] == ["succeeded with rejects"]
