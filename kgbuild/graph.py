@@ -105,7 +105,8 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
         mentions={label: [] for label in ENTITY_TYPES},
         paper_links={"PROPOSES": [], "USES_BACKBONE": [], "HAS_CODE": []},
     )
-    seen_entities: dict[str, set[str]] = {label: set() for label in ENTITY_TYPES}
+    # Every paper of the batch contributes the spellings it wrote to the entity's aliases.
+    entity_rows: dict[tuple[str, str], EntityRow] = {}
     for extraction in extractions:
         paper = extraction.paper
         batch.papers.append(PaperRow(
@@ -115,13 +116,13 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
             authors=paper.authors, categories=paper.categories, extractor_version=extractor_version,
         ).model_dump())
         for entity in extraction.entities:
-            if entity.key not in seen_entities[entity.type]:
-                seen_entities[entity.type].add(entity.key)
-                aliases = sorted({entity.name, *(m.text for m in entity.mentions)})
-                lookup = sorted({entity.key, *(lookup_key(a) for a in aliases)})
-                batch.entities[entity.type].append(EntityRow(
-                    key=entity.key, name=entity.name, aliases=aliases, lookup=lookup, url=entity.url,
-                ).model_dump())
+            row = entity_rows.get((entity.type, entity.key))
+            if row is None:
+                row = entity_rows[(entity.type, entity.key)] = EntityRow(
+                    key=entity.key, name=entity.name, aliases=[], lookup=[entity.key], url=entity.url)
+            written = {entity.name, *(m.text for m in entity.mentions)}
+            row.aliases = sorted(set(row.aliases) | written)
+            row.lookup = sorted(set(row.lookup) | {lookup_key(a) for a in written})
             first = min(entity.mentions, key=lambda m: (m.field != "title", m.start), default=None)
             batch.mentions[entity.type].append(MentionRow(
                 paper=paper.id, key=entity.key,
@@ -160,4 +161,6 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
                 unit=result.unit, field=ev.field, sentence=ev.sentence, start=ev.start, end=ev.end,
                 evidence=ev.text,
             ).model_dump())
+    for (label, _), row in entity_rows.items():
+        batch.entities[label].append(row.model_dump())
     return batch

@@ -209,6 +209,7 @@ def test_top1_and_top1_accuracy_resolve_together():
     ("github.com/Owner/My.Repo).", "https://github.com/Owner/My.Repo"),
     ("https://gitlab.com/group/project", "https://gitlab.com/group/project"),
     ("https://huggingface.co/org/model-name", "https://huggingface.co/org/model-name"),
+    ("https://github.com/owner/repo.https://github.com/owner/repo.", "https://github.com/owner/repo"),
 ])
 def test_repo_urls_are_canonical(written, canonical):
     found = list(find_repos(f"Code is at {written} now"))

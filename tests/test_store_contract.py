@@ -151,3 +151,21 @@ def test_every_fact_keeps_its_provenance(open_store):
     paper, field, sentence, start, end, evidence = rows[0]
     assert (paper, field, sentence) == ("p1", "abstract", 1)
     assert extraction.paper.abstract[start:end] == evidence
+
+
+def test_aliases_of_every_paper_in_a_batch_are_kept(open_store):
+    first = paper_extraction("p1", "LWGANet", ["DOTA"])
+    second = paper_extraction("p2", "CBNet", ["DOTA-v1.0"])
+    for entity in second.entities:
+        if entity.type == "Dataset":
+            entity.key = "dota"  # resolved to the same dataset, written differently
+    for relation in second.relations:
+        relation.target.key = "dota"
+    for result in second.results:
+        result.dataset.key = "dota"
+    with open_store() as store:
+        _load(store, first, second)
+        rows = store.query("MATCH (d:Dataset {key: 'dota'}) RETURN d.aliases, d.lookup").rows
+    aliases, lookup = rows[0]
+    assert set(aliases) == {"DOTA", "DOTA-v1.0"}
+    assert {"dota", "dotav10"} <= set(lookup)

@@ -26,6 +26,7 @@ NOT_OWNERS = frozenset({"features", "about", "pricing", "login", "join", "topics
                         "marketplace", "explore", "sponsors", "collections", "site", "docs", "blog"})
 HF_NAMESPACES = frozenset({"datasets", "spaces", "models"})
 TRAILING_JUNK = ".,;:!?)]}>'\"*"
+GLUED_URL_RE = re.compile(r"https?://", re.IGNORECASE)
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
@@ -68,10 +69,16 @@ def find_repos(text: str) -> Iterator[tuple[int, int, str]]:
             # "user.github.io" style project pages, or an e-mail address: not a repo host
             continue
         path = match.group("path") or ""
+        end = match.end()
+        # Two URLs written without a space between them ("…/repo.https://…"): the
+        # first one ends where the second begins.
+        glued = GLUED_URL_RE.search(path)
+        if glued:
+            path = path[:glued.start()]
+            end = match.start("path") + glued.start()
         url = canonical_repo_url(match.group("host"), path)
         if url is None:
             continue
-        end = match.end()
         while end > start and text[end - 1] in TRAILING_JUNK:
             end -= 1
         yield start, end, url

@@ -25,17 +25,32 @@ from kgbuild.stores.statements import NODE_KEYS
 # Properties that query packs filter or sort on, beyond the node keys.
 EXTRA_INDEXES: tuple[tuple[str, str], ...] = (
     ("Paper", "date"),
+    ("Paper", "title"),
     ("Result", "paper"),
 )
+# Entity lookups match `wanted IN e.lookup`: FalkorDB answers that from an index on the
+# list property; Neo4j range indexes do not serve IN on a list, so these are FalkorDB's only.
+FALKORDB_LOOKUP_INDEXES: tuple[tuple[str, str], ...] = tuple(
+    (label, "lookup") for label in ("Method", "Dataset", "Metric", "Task", "Repo"))
+# Relationship properties queries filter on (paper cards, per-paper replacement).
+RELATIONSHIP_INDEXES: tuple[tuple[str, str], ...] = (("EVALUATED_ON", "paper"),)
 
 
 def indexed_properties() -> list[tuple[str, str]]:
-    """(label, property) pairs that get an index: node keys first, then query filters."""
-    return list(NODE_KEYS.items()) + list(EXTRA_INDEXES)
+    """(label, property) pairs that get a node index on FalkorDB: keys first, then query filters."""
+    return list(NODE_KEYS.items()) + list(EXTRA_INDEXES) + list(FALKORDB_LOOKUP_INDEXES)
 
 
 def falkordb_index(label: str, prop: str) -> str:
     return f"CREATE INDEX FOR (n:{label}) ON (n.{prop})"
+
+
+def falkordb_relationship_index(rel_type: str, prop: str) -> str:
+    return f"CREATE INDEX FOR ()-[r:{rel_type}]-() ON (r.{prop})"
+
+
+def neo4j_relationship_index(rel_type: str, prop: str) -> str:
+    return f"CREATE INDEX {rel_type.lower()}_{prop} IF NOT EXISTS FOR ()-[r:{rel_type}]-() ON (r.{prop})"
 
 
 def falkordb_unique_constraint(graph: str, label: str, prop: str) -> tuple[str, ...]:
@@ -55,6 +70,7 @@ def neo4j_index(label: str, prop: str) -> str:
 def neo4j_schema() -> list[str]:
     statements = [neo4j_unique_constraint(label, prop) for label, prop in NODE_KEYS.items()]
     statements += [neo4j_index(label, prop) for label, prop in EXTRA_INDEXES]
+    statements += [neo4j_relationship_index(rel_type, prop) for rel_type, prop in RELATIONSHIP_INDEXES]
     return statements
 
 
@@ -99,9 +115,10 @@ def neo4j_missing_schema(constraints: list[list[object]], indexes: list[list[obj
     """The schema statements whose constraint or index is not among the rows of
     ``NEO4J_SHOW_CONSTRAINTS`` and ``NEO4J_SHOW_INDEXES`` (matched by what they cover, not
     by name: an equivalent one made by hand counts)."""
-    def single_node_property(rows: list[list[object]], kinds: tuple[str, ...]) -> set[tuple[str, str]]:
+    def single_node_property(rows: list[list[object]], kinds: tuple[str, ...],
+                             entity_type: str = "NODE") -> set[tuple[str, str]]:
         return {(str(labels[0]), str(props[0])) for kind, entity, labels, props in rows
-                if entity == "NODE" and any(k in str(kind) for k in kinds)
+                if entity == entity_type and any(k in str(kind) for k in kinds)
                 and isinstance(labels, list) and isinstance(props, list) and len(labels) == len(props) == 1}
 
     unique = single_node_property(constraints, ("UNIQUENESS",))
@@ -109,6 +126,9 @@ def neo4j_missing_schema(constraints: list[list[object]], indexes: list[list[obj
     ranged = single_node_property(indexes, ("RANGE",)) | unique
     missing = [neo4j_unique_constraint(label, prop) for label, prop in NODE_KEYS.items() if (label, prop) not in unique]
     missing += [neo4j_index(label, prop) for label, prop in EXTRA_INDEXES if (label, prop) not in ranged]
+    ranged_relationships = single_node_property(indexes, ("RANGE",), "RELATIONSHIP")
+    missing += [neo4j_relationship_index(rel_type, prop) for rel_type, prop in RELATIONSHIP_INDEXES
+                if (rel_type, prop) not in ranged_relationships]
     return missing
 
 
@@ -129,4 +149,7 @@ def falkordb_bolt_schema(indexed: set[tuple[str, str]]) -> list[str]:
     FalkorDB's ``CREATE INDEX`` fails when the index exists, hence the explicit list.
     Uniqueness constraints cannot be created over Bolt (``GRAPH.CONSTRAINT`` is not Cypher).
     """
-    return [falkordb_index(label, prop) for label, prop in indexed_properties() if (label, prop) not in indexed]
+    statements = [falkordb_index(label, prop) for label, prop in indexed_properties() if (label, prop) not in indexed]
+    statements += [falkordb_relationship_index(rel_type, prop) for rel_type, prop in RELATIONSHIP_INDEXES
+                   if (rel_type, prop) not in indexed]
+    return statements

@@ -207,7 +207,8 @@ class EmbeddedServer:
                 return
             except redis.exceptions.BusyLoadingError as exc:
                 last_error = str(exc)
-            except (redis.exceptions.ConnectionError, FileNotFoundError) as exc:
+            except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, FileNotFoundError) as exc:
+                # A server replaying a long log can be slow to answer; keep waiting for it.
                 last_error = str(exc)
             time.sleep(0.005)
         raise StoreError(

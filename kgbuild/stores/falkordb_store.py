@@ -167,6 +167,9 @@ class FalkorDBStore(CypherStore):
         for label, prop in dialect.indexed_properties():
             if (label, prop) not in indexed:
                 graph.query(dialect.falkordb_index(label, prop))
+        for rel_type, prop in dialect.RELATIONSHIP_INDEXES:
+            if (rel_type, prop) not in indexed:
+                graph.query(dialect.falkordb_relationship_index(rel_type, prop))
         constrained = self._schema_pairs(
             "CALL db.constraints() YIELD label, properties RETURN label, properties")
         for label, prop in NODE_KEYS.items():
