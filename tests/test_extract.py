@@ -264,3 +264,11 @@ def test_measures_named_as_training_losses_are_not_metrics():
     assert entity(x, "Metric", "mIoU") is not None
     assert entity(x, "Metric", "SSIM") is not None  # reported as a score in the second sentence
     assert entity(x, "Metric", "IoU") is None
+
+
+def test_lexicon_names_match_whatever_their_case_does_to_tokenisation():
+    # "ADE20K" tokenises as ADE20|K but "ade20k" as one token; both must be found.
+    for written in ("ADE20K", "ade20k"):
+        x = run("Segmentation", f"It sets a new state of the art on {written} with 49.0% mIoU.")
+        assert entity(x, "Dataset", written) is not None, written
+        assert entity(x, "Method", written) is None

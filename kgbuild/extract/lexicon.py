@@ -52,8 +52,17 @@ class LexiconMatcher:
             by_matcher.setdefault((case, match_id), []).append(text)
         for (case, match_id), texts in by_matcher.items():
             matcher = self.lower if case == "lower" else self.exact
-            # make_doc is the tokenizer alone: patterns tokenise exactly like the texts
-            docs = [nlp.make_doc(t.lower() if case == "lower" else t) for t in texts]
+            # make_doc is the tokenizer alone, so patterns tokenise like the texts. Case
+            # changes tokenisation ("ADE20K" is ADE20|K, "ade20k" one token), so a
+            # case-insensitive pattern is added as written and lower-cased.
+            variants = {t for text in texts for t in ((text, text.lower()) if case == "lower" else (text,))}
+            docs, seen = [], set()
+            for variant in sorted(variants):
+                doc = nlp.make_doc(variant)
+                shape = tuple(token.lower_ if case == "lower" else token.text for token in doc)
+                if shape not in seen:
+                    seen.add(shape)
+                    docs.append(doc)
             matcher.add(nlp.vocab.strings[match_id], docs)
         self.size = len(rows)
 
