@@ -272,3 +272,8 @@ def test_lexicon_names_match_whatever_their_case_does_to_tokenisation():
         x = run("Segmentation", f"It sets a new state of the art on {written} with 49.0% mIoU.")
         assert entity(x, "Dataset", written) is not None, written
         assert entity(x, "Method", written) is None
+
+
+def test_family_names_stay_generic_behind_a_suffix():
+    x = run("Detection", "It works with backbones (CNN-based vs. Transformer-based) and heads.")
+    assert entity(x, "Method", "CNN") is None

@@ -123,6 +123,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
         glued = GLUE_SUFFIX_RE.search(text, start, end)
         if glued:
             end = glued.start()
+            if is_generic_term(text[start:end]):
+                continue  # "CNN-based": a family once the suffix is gone
         cands.append((start, end, "Method", None, SHAPE))
 
     urls = [m.span() for m in URL_RE.finditer(text)]
