@@ -277,3 +277,11 @@ def test_lexicon_names_match_whatever_their_case_does_to_tokenisation():
 def test_family_names_stay_generic_behind_a_suffix():
     x = run("Detection", "It works with backbones (CNN-based vs. Transformer-based) and heads.")
     assert entity(x, "Method", "CNN") is None
+
+
+def test_metric_acronym_inside_an_all_capitals_name_is_not_a_metric():
+    x = run("Apps", "We built AR COPY & PASTE on it. The detector reaches 50.1 COCO AP.")
+    assert entity(x, "Metric", "AR") is None
+    assert entity(x, "Metric", "AP") is not None
+    x = run("Apps", "The detector reaches 61.0 AR and 50.1 AP.")
+    assert entity(x, "Metric", "AR") is not None

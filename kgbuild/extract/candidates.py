@@ -95,6 +95,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                     continue
             elif not _written_as_name(text, start, end, sentences):
                 continue  # "performer", "For instance": common words that happen to be names
+        elif etype == "Metric" and written.isupper() and CAPS_WORD_AFTER_RE.match(text, end):
+            continue  # "AR COPY & PASTE": an acronym inside an all-capitals name is no measure
         elif etype == "Metric" and "loss" in text[end:end + 80].lower() and LOSS_AFTER_RE.match(
                 text, end, min(len(text), end + 80)):
             continue
@@ -147,6 +149,8 @@ LOSS_AFTER_RE = re.compile(
     r"[\s-]+loss(?:es)?\b",
     re.IGNORECASE,
 )
+
+CAPS_WORD_AFTER_RE = re.compile(r"\s+[A-Z]{2,}\b(?!\s*[(\d])")
 
 COORDINATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
 
