@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from kgbuild.extract import EXTRACTOR_VERSION, extract
 from kgbuild.graph import to_graph
 from kgbuild.models import Extraction, GraphCounts, Paper, Rejected
-from kgbuild.resolve import resolve
+from kgbuild.resolve import resolve_batch
 from kgbuild.sources import Deduplicator, read_papers
 from kgbuild.stores.base import GraphStore
 
@@ -139,7 +139,7 @@ def build(inputs: list[str], store: GraphStore, *, workers: int = 1, chunk_size:
     try:
         papers = distinct_papers([], summary.counts, dedup, rejects, progress=progress, groups=groups)
         todo = _changed_only(papers, store, chunk_size, summary, force)
-        for chunk in _batched(resolve(extract(todo, workers=workers)), chunk_size):
+        for chunk in _batched(extract(todo, workers=workers, then=resolve_batch), chunk_size):
             report = store.write(to_graph(chunk, EXTRACTOR_VERSION))
             summary.written += report.written
             summary.replaced += report.replaced
@@ -180,7 +180,7 @@ def extract_to_jsonl(inputs: list[str], out: Path, *, workers: int = 1, rejects_
     try:
         with out.open("wb") as handle:
             papers = distinct_papers(inputs, summary.counts, dedup, rejects, fmt=fmt, progress=progress)
-            for extraction in resolve(extract(papers, workers=workers)):
+            for extraction in extract(papers, workers=workers, then=resolve_batch):
                 handle.write(orjson.dumps(extraction_to_json(extraction)) + b"\n")
     finally:
         rejects.close()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable
+
+from typing import TypedDict
 
 from pydantic import BaseModel, Field
 
 from kgbuild.models import ENTITY_TYPES, Evidence, Extraction
 
 
-class PaperRow(BaseModel):
+class PaperRow(TypedDict):
     id: str
     hash: str
     title: str
@@ -27,20 +30,23 @@ class PaperRow(BaseModel):
     extractor_version: str
 
 
-class EntityRow(BaseModel):
+class EntityRow(TypedDict):
     key: str
     name: str
     aliases: list[str]
     lookup: list[str]
-    url: str | None = None
+    url: str | None
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
 
 
 def lookup_key(text: str) -> str:
     """How names are compared when looked up: case, spaces and punctuation do not count."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+    return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
-class MentionRow(BaseModel):
+class MentionRow(TypedDict):
     paper: str
     key: str
     field: str
@@ -60,7 +66,7 @@ def _evidence_row(evidence: Evidence, **extra: object) -> dict[str, object]:
             "start": evidence.start, "end": evidence.end, "evidence": evidence.text, **extra}
 
 
-class ResultRow(BaseModel):
+class ResultRow(TypedDict):
     id: str
     paper: str
     method: str | None
@@ -80,7 +86,11 @@ class ResultRow(BaseModel):
 
 
 class GraphBatch(BaseModel):
-    """Everything needed to write a set of papers; rows are plain dicts ready for UNWIND."""
+    """Everything needed to write a set of papers; rows are plain dicts ready for UNWIND.
+
+    The rows are typed by the TypedDicts above but not validated one by one: they are built
+    by the hundred thousand and go straight into UNWIND parameters.
+    """
 
     papers: list[dict] = Field(default_factory=list)
     entities: dict[str, list[dict]] = Field(default_factory=dict)
@@ -114,15 +124,16 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
             abstract=paper.abstract, source_file=paper.source.file, source_line=paper.source.line,
             arxiv_id=paper.arxiv_id, doi=paper.doi, url=paper.url, date=paper.date,
             authors=paper.authors, categories=paper.categories, extractor_version=extractor_version,
-        ).model_dump())
+        ))
         for entity in extraction.entities:
             row = entity_rows.get((entity.type, entity.key))
             if row is None:
                 row = entity_rows[(entity.type, entity.key)] = EntityRow(
                     key=entity.key, name=entity.name, aliases=[], lookup=[entity.key], url=entity.url)
             written = {entity.name, *(m.text for m in entity.mentions)}
-            row.aliases = sorted(set(row.aliases) | written)
-            row.lookup = sorted(set(row.lookup) | {lookup_key(a) for a in written})
+            if not written <= set(row["aliases"]):
+                row["aliases"] = sorted(set(row["aliases"]) | written)
+                row["lookup"] = sorted(set(row["lookup"]) | {lookup_key(a) for a in written})
             first = min(entity.mentions, key=lambda m: (m.field != "title", m.start), default=None)
             batch.mentions[entity.type].append(MentionRow(
                 paper=paper.id, key=entity.key,
@@ -131,7 +142,7 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
                 text=first.text if first else entity.name,
                 texts=sorted({m.text for m in entity.mentions}), count=len(entity.mentions),
                 roles=sorted(entity.roles), proposed=entity.proposed,
-            ).model_dump())
+            ))
             link_evidence = {"paper": paper.id, "key": entity.key,
                              "field": first.field if first else "abstract",
                              "sentence": first.sentence if first else -1,
@@ -160,7 +171,7 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
                 metric_name=result.metric.name, split=result.split, value=result.value,
                 unit=result.unit, field=ev.field, sentence=ev.sentence, start=ev.start, end=ev.end,
                 evidence=ev.text,
-            ).model_dump())
+            ))
     for (label, _), row in entity_rows.items():
-        batch.entities[label].append(row.model_dump())
+        batch.entities[label].append(dict(row))
     return batch

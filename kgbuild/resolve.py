@@ -69,6 +69,11 @@ def resolve(extractions: Iterable[Extraction], table: CanonicalTable | None = No
         yield resolve_one(extraction, table)
 
 
+def resolve_batch(extractions: list[Extraction]) -> list[Extraction]:
+    """``resolve`` over a list: the form the extraction workers run it in."""
+    return list(resolve(extractions))
+
+
 def resolve_one(extraction: Extraction, table: CanonicalTable) -> Extraction:
     merged: dict[tuple[str, str], Entity] = {}
     rename: dict[tuple[str, str], EntityRef] = {}

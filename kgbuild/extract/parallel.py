@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import chain, islice
 
@@ -21,8 +21,12 @@ def _get_extractor():
     return _worker_extractor
 
 
-def _extract_chunk(papers: list[Paper]) -> list[Extraction]:
-    return list(_get_extractor().run(papers))
+Stage = Callable[[list[Extraction]], list[Extraction]]
+
+
+def _extract_chunk(papers: list[Paper], then: Stage | None = None) -> list[Extraction]:
+    extractions = list(_get_extractor().run(papers))
+    return then(extractions) if then is not None else extractions
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -31,9 +35,12 @@ def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
         yield chunk
 
 
-def extract(papers: Iterable[Paper], workers: int = 1) -> Iterator[Extraction]:
+def extract(papers: Iterable[Paper], workers: int = 1, then: Stage | None = None) -> Iterator[Extraction]:
     """Extraction records for ``papers``, in the same order, streamed.
 
+    ``then`` (a picklable function over a list of records, such as
+    ``kgbuild.resolve.resolve_batch``) runs on each chunk where it was extracted, so with
+    several workers the next stage is spread over them too instead of queueing in this process.
     The pipeline is only built once there is a paper to extract: a rebuild where nothing
     changed must not pay for loading the lexicons.
     """
@@ -43,12 +50,13 @@ def extract(papers: Iterable[Paper], workers: int = 1) -> Iterator[Extraction]:
         return
     papers = chain([first], iterator)
     if workers <= 1:
-        yield from _get_extractor().run(papers)
+        for chunk in _chunks(papers, CHUNK_SIZE):
+            yield from _extract_chunk(chunk, then)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending = []
         for chunk in _chunks(papers, CHUNK_SIZE):
-            pending.append(pool.submit(_extract_chunk, chunk))
+            pending.append(pool.submit(_extract_chunk, chunk, then))
             # bounded look-ahead keeps memory flat on huge inputs while workers stay busy
             while len(pending) > 2 * workers:
                 yield from pending.pop(0).result()
