@@ -172,27 +172,54 @@ def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
 @click.option("--format", "fmt", type=click.Choice(["listing", "jsonl", "json", "csv", "arxiv"]),
               help="Input format (default: from each file's extension).")
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="Extraction processes.")
+              help="Extraction processes (with --executor dask and no --scheduler: processes of the "
+                   "local Dask cluster, default one per core).")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Run extraction on this machine, or on a Dask cluster (same output).")
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", metavar="ADDRESS",
+              help="Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786 [env DASK_SCHEDULER_ADDRESS; "
+                   "default: a temporary local Dask cluster].")
+@click.option("--partitions", type=click.IntRange(1, 1_000_000), metavar="N",
+              help="Dask tasks to cut the inputs into [default: 4 per worker thread, at least 64 KiB each].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def extract(inputs: tuple[str, ...], out: Path, fmt: str | None, workers: int, quiet: bool) -> None:
+@click.pass_context
+def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | None, workers: int,
+            executor: str, scheduler: str | None, partitions: int | None, quiet: bool) -> None:
     """Extract entities, relations and results from INPUTS into a JSON Lines file (no graph).
 
-    Malformed records go to OUT's name with .rejects.jsonl.
+    Malformed records go to OUT's name with .rejects.jsonl. With --executor dask, partitions
+    of the inputs run on a Dask cluster and OUT is the same, byte for byte; the inputs and
+    OUT's directory must be on storage every worker sees at the same path (docs/cluster.md).
 
     \b
     Example:
       kgbuild extract ../shared/corpus --out extracted.jsonl
+      kgbuild extract /shared/corpus --out /shared/extracted.jsonl --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from kgbuild.build import extract_to_jsonl
 
     paths = _check_inputs(inputs)
     rejects = out.with_name(out.stem + ".rejects.jsonl")
+    scheduler_given = ctx.get_parameter_source("scheduler") is click.core.ParameterSource.COMMANDLINE
+    if executor == "local" and (partitions or scheduler_given):
+        raise InputError("--scheduler and --partitions are for the Dask executor",
+                         hint="add --executor dask")
     with _progress(quiet, "papers") as progress:
-        summary = extract_to_jsonl(paths, out, workers=workers, rejects_path=rejects, fmt=fmt, progress=progress)
+        if executor == "dask":
+            from kgbuild.distributed import extract_with_dask
+
+            summary = extract_with_dask(paths, out, scheduler=scheduler, fmt=fmt, rejects_path=rejects,
+                                        partitions=partitions, progress=progress,
+                                        local_workers=workers if workers > 1 else None)
+        else:
+            summary = extract_to_jsonl(paths, out, workers=workers, rejects_path=rejects, fmt=fmt,
+                                       progress=progress)
     counts = summary.counts
     click.echo(f"papers    {counts.papers} distinct ({counts.entries} entries read, {counts.duplicates} duplicates)")
     click.echo(f"rejected  {counts.rejected}" + (f" (see {summary.rejects_file})" if summary.rejects_file else ""))
     click.echo(f"written   {summary.out}")
+    if executor == "dask":
+        click.echo(f"dask      {summary.partitions} partitions on {summary.workers} workers ({summary.scheduler})")
     click.echo(f"seconds   {summary.seconds}")
 
 
@@ -296,24 +323,68 @@ def stats(fmt: str, target) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["graphml", "json"]), required=True)
-@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
+@click.option("--format", "fmt", type=click.Choice(["graphml", "json", "neo4j-import"]), required=True,
+              help="graphml, json: the stored graph; neo4j-import: INPUTS as CSV files for neo4j-admin.")
+@click.option("--out", "-o", required=True, type=click.Path(path_type=Path),
+              help="FILE for graphml and json; DIR (created if missing) for neo4j-import.")
+@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Extraction processes (neo4j-import).")
 @_store_options
-def export(fmt: str, out: Path, target) -> None:
-    """Write the whole graph to a GraphML or node-link JSON file (through networkx).
+def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -> None:
+    """Write the whole graph to a GraphML or node-link JSON file (through networkx), or
+    export INPUTS for a first bulk load into Neo4j with neo4j-admin (--format neo4j-import).
+
+    neo4j-import reads, extracts and resolves INPUTS as build does, writes a header and a
+    data CSV file per node label and relationship type into DIR, and prints the
+    `neo4j-admin database import full` command that loads them (--database names the
+    target database, default neo4j) and what to run after it.
 
     \b
     Example:
       kgbuild export --format graphml --out graph.graphml
+      kgbuild export --format neo4j-import --out import/ ../shared/corpus --workers 4
     """
+    if fmt == "neo4j-import":
+        _export_neo4j_import(inputs, out, workers, target)
+        return
     from kgbuild.netgraph import to_networkx, write_graph
 
+    if inputs:
+        raise InputError(f"--format {fmt} exports the stored graph and takes no INPUT arguments",
+                         hint="build first (kgbuild build INPUT...), or use --format neo4j-import to export INPUTS")
+    if out.is_dir():
+        raise InputError(f"{out} is a directory; --format {fmt} writes one file", hint="give --out a file name")
     _require_store(target)
     with _open(target) as store:
         nodes, relationships = store.export()
     graph = to_networkx(nodes, relationships)
     write_graph(graph, out, fmt)
     click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships to {out}")
+
+
+def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, target) -> None:
+    from kgbuild.stores.neo4j_import import export_for_neo4j_import, render_command
+
+    with _progress(False, "papers") as progress:
+        summary = export_for_neo4j_import(list(inputs), out, workers=workers, progress=progress,
+                                          database=target.database, neo4j_uri=target.neo4j_uri,
+                                          neo4j_user=target.neo4j_user)
+    counts = summary.counts
+    click.echo(f"papers         {counts.papers} distinct ({counts.entries} entries read, "
+               f"{counts.duplicates} duplicates)")
+    click.echo(f"rejected       {counts.rejected}" + (f" (see {summary.rejects_file})" if summary.rejects_file else ""))
+    click.echo("nodes          " + ", ".join(f"{k} {v}" for k, v in summary.nodes.items()))
+    click.echo("relationships  " + ", ".join(f"{k} {v}" for k, v in summary.relationships.items()))
+    click.echo(f"wrote          {2 * len(summary.files)} files (header + data per label and type) to {summary.out_dir}")
+    click.echo(f"seconds        {summary.seconds}")
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"\nimport with Neo4j stopped (it replaces database {summary.database}):\n")
+    click.echo(render_command(summary.argv, wrap=True))
+    click.echo("\nthen:")
+    for number, step in enumerate(summary.next_steps, 1):
+        click.echo(f"  {number}. {step}")
 
 
 @cli.command("eval")
