@@ -9,6 +9,7 @@ from itertools import chain, islice
 from kgbuild.models import Extraction, Paper
 
 CHUNK_SIZE = 256
+LOOK_AHEAD_CHUNKS = 8
 _worker_extractor = None
 
 
@@ -57,8 +58,9 @@ def extract(papers: Iterable[Paper], workers: int = 1, then: Stage | None = None
         pending = []
         for chunk in _chunks(papers, CHUNK_SIZE):
             pending.append(pool.submit(_extract_chunk, chunk, then))
-            # bounded look-ahead keeps memory flat on huge inputs while workers stay busy
-            while len(pending) > 2 * workers:
+            # Bounded look-ahead keeps memory flat on huge inputs; it is deep enough that the
+            # workers keep extracting while the caller spends a while writing a batch.
+            while len(pending) > LOOK_AHEAD_CHUNKS * workers:
                 yield from pending.pop(0).result()
         for future in pending:
             yield from future.result()
