@@ -88,13 +88,16 @@ def _children(pid: int) -> list[int]:
 
 
 def _tree_rss(pid: int) -> int:
+    """Proportional set size summed over the tree: pages shared between processes (a
+    forked server's copy-on-write pages) are counted once, not once per process."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) * 1024
+                    break
         except OSError:
             continue
         stack += _children(current)
@@ -152,11 +155,12 @@ def main() -> None:
 
 def _query_latencies(store: FalkorDBStore, repeat: int = 50) -> dict[str, tuple[float, float]]:
     packs = load_packs()
+    some_paper = store.query("MATCH (p:Paper) RETURN p.id LIMIT 1").rows[0][0]
     probes = {
         "entity-lookup": {"name": "COCO"},
         "methods-evaluated-on": {"dataset": "KITTI"},
         "backbones-evaluated-on": {"dataset": "KITTI"},
-        "paper-card": {"paper": "synthetic-12345"},
+        "paper-card": {"paper": some_paper},
         "method-papers": {"method": "ResNet-50"},
     }
     figures = {}

@@ -74,7 +74,11 @@ class Extractor:
         for paper in papers:
             texts.append(paper.title or "")
             texts.append(paper.abstract or "")
-        hits = [doc.user_data["lexicon"] for doc in self.nlp.pipe(texts, batch_size=BATCH_SIZE)]
+        # Strings spaCy interns for these texts (every new name, every new token) are freed
+        # when the zone closes; without it a worker's vocabulary grows with the corpus.
+        # Nothing leaves the zone but plain tuples.
+        with self.nlp.memory_zone():
+            hits = [doc.user_data["lexicon"] for doc in self.nlp.pipe(texts, batch_size=BATCH_SIZE)]
         for i, paper in enumerate(papers):
             yield extract_one(paper, hits[2 * i], hits[2 * i + 1])
 

@@ -170,6 +170,9 @@ class EmbeddedServer:
             # Appended writes survive a kill -9; periodic snapshots are not needed on top.
             "--appendonly", "yes",
             "--appendfsync", "everysec",
+            # No automatic log rewrite mid-build: its fork can double the memory in use on a
+            # large graph. kgbuild compacts the log itself when it closes the store.
+            "--auto-aof-rewrite-percentage", "0",
             "--save", "",
             "--pidfile", str(self.directory / PID_FILE),
             "--logfile", str(self.directory / LOG_FILE),
