@@ -99,12 +99,7 @@ def method_dataset_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     papers: dict[tuple[str, str], set[str]] = defaultdict(set)
     for method, dataset, paper in _evaluations(graph):
         papers[(method, dataset)].add(paper)
-    projected = nx.Graph()
-    for node in sorted({n for pair in papers for n in pair}):
-        projected.add_node(node, **_describe(graph, node))
-    for (method, dataset), ids in sorted(papers.items()):
-        projected.add_edge(method, dataset, weight=len(ids), papers=sorted(ids))
-    return projected
+    return _paired_graph(graph, papers)
 
 
 def co_evaluation_graph(graph: nx.MultiDiGraph) -> nx.Graph:
@@ -116,10 +111,15 @@ def co_evaluation_graph(graph: nx.MultiDiGraph) -> nx.Graph:
     for paper, datasets in by_paper.items():
         for a, b in combinations(sorted(datasets), 2):
             together[(a, b)].add(paper)
+    return _paired_graph(graph, together)
+
+
+def _paired_graph(graph: nx.MultiDiGraph, pairs: dict[tuple[str, str], set[str]]) -> nx.Graph:
+    """An undirected graph of the paired nodes; edge ``weight`` = papers, ``papers`` = their ids."""
     projected = nx.Graph()
-    for node in sorted({n for pair in together for n in pair}):
+    for node in sorted({n for pair in pairs for n in pair}):
         projected.add_node(node, **_describe(graph, node))
-    for (a, b), ids in sorted(together.items()):
+    for (a, b), ids in sorted(pairs.items()):
         projected.add_edge(a, b, weight=len(ids), papers=sorted(ids))
     return projected
 
