@@ -93,7 +93,8 @@ class Synthetic:
         return batch
 
     def _entity(self, batch: GraphBatch, label: str, name: str, paper: str, offset: int,
-                roles: list[str] | None = None, proposed: bool = False, url: str | None = None) -> str:
+                roles: list[str] | None = None, proposed: bool = False, url: str | None = None,
+                evaluated: bool = False) -> str:
         key = name.lower() if label == "Repo" else self.key(name)
         if key not in self.seen[label]:
             self.seen[label].add(key)
@@ -101,7 +102,8 @@ class Synthetic:
                                           "lookup": sorted({key, lookup_key(name)}), "url": url})
         batch.mentions[label].append({
             "paper": paper, "key": key, "field": "abstract", "start": offset, "end": offset + len(name),
-            "sentence": 0, "text": name, "texts": [name], "count": 1, "roles": roles or [], "proposed": proposed})
+            "sentence": 0, "text": name, "texts": [name], "count": 1, "roles": roles or [], "proposed": proposed,
+            "evaluated": evaluated})
         return key
 
     def _paper(self, batch: GraphBatch, number: int) -> None:
@@ -128,15 +130,15 @@ class Synthetic:
             "authors": [], "categories": [], "extractor_version": SYNTHETIC_VERSION})
         link = {"paper": pid, "field": "abstract", "sentence": 0, "start": 11, "end": 11 + len(method),
                 "evidence": method}
-        mkey = self._entity(batch, "Method", method, pid, 11, proposed=True)
+        mkey = self._entity(batch, "Method", method, pid, 11, proposed=True, evaluated=True)
         batch.paper_links["PROPOSES"].append({**link, "key": mkey})
         if backbone:
             bkey = self._entity(batch, "Method", backbone, pid, abstract.index(backbone), roles=["backbone"])
             batch.paper_links["USES_BACKBONE"].append({**link, "key": bkey, "evidence": backbone})
         evaluated = [mkey]
         if baseline:
-            evaluated.append(self._entity(batch, "Method", baseline, pid, abstract.index(baseline)))
-        dkeys = [self._entity(batch, "Dataset", d, pid, abstract.index(d)) for d in datasets]
+            evaluated.append(self._entity(batch, "Method", baseline, pid, abstract.index(baseline), evaluated=True))
+        dkeys = [self._entity(batch, "Dataset", d, pid, abstract.index(d), evaluated=True) for d in datasets]
         xkey = self._entity(batch, "Metric", metric, pid, abstract.index(metric))
         for task in tasks:
             self._entity(batch, "Task", task, pid, abstract.index(task))

@@ -58,6 +58,7 @@ class MentionRow(TypedDict):
     count: int
     roles: list[str]
     proposed: bool
+    evaluated: bool  # the paper evaluates this method, or evaluates something on this dataset
 
 
 def _evidence_row(evidence: Evidence, **extra: object) -> dict[str, object]:
@@ -125,6 +126,8 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
             arxiv_id=paper.arxiv_id, doi=paper.doi, url=paper.url, date=paper.date,
             authors=paper.authors, categories=paper.categories, extractor_version=extractor_version,
         ))
+        evaluated = {(r.source.type, r.source.key) for r in extraction.relations} | \
+                    {(r.target.type, r.target.key) for r in extraction.relations}
         for entity in extraction.entities:
             row = entity_rows.get((entity.type, entity.key))
             if row is None:
@@ -142,6 +145,7 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
                 text=first.text if first else entity.name,
                 texts=sorted({m.text for m in entity.mentions}), count=len(entity.mentions),
                 roles=sorted(entity.roles), proposed=entity.proposed,
+                evaluated=(entity.type, entity.key) in evaluated,
             ))
             link_evidence = {"paper": paper.id, "key": entity.key,
                              "field": first.field if first else "abstract",

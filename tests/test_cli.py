@@ -60,7 +60,7 @@ def test_query_answers_which_backbones_were_evaluated_on_coco(sample_store):
                           "--store", str(store)))
     assert rows, "the sample has backbones evaluated on COCO"
     assert all(row["dataset"] == "COCO" for row in rows)
-    assert {"backbone", "papers", "example_papers"} <= set(rows[0])
+    assert {"backbone", "papers", "example_paper"} <= set(rows[0])
 
 
 def test_query_csv_and_table_formats(sample_store):

@@ -271,7 +271,7 @@ def test_sample_export_is_the_graph_the_incremental_loader_builds(sample_export,
 def test_headers_follow_the_documented_format(sample_export):
     out, summary, exported = sample_export
     headers = sorted(out.glob("*.header.csv"))
-    assert len(headers) == len(summary.files) == 7 + 5 + 8
+    assert len(headers) == len(summary.files) == 7 + 5 + 9
     spaces = set(NODE_LABELS)
     for item in summary.files:
         fields = exported.headers[Path(item.header).name]
@@ -472,7 +472,7 @@ def test_cli_exports_and_prints_the_command(tmp_path: Path):
     command = output[output.index("neo4j-admin database import full papers"):output.index("\nthen:")]
     argv = shlex.split(command.replace("\\\n", " "))
     files = sorted(str(p) for p in out.resolve().glob("*.csv"))
-    assert len(files) == 40
+    assert len(files) == 2 * (7 + 5 + 9)
     named = [p for a in argv if a.startswith(("--nodes=", "--relationships=")) for p in a.split("=", 2)[2].split(",")]
     assert sorted(named) == files
     assert "kgbuild schema --neo4j-uri" in output and "kgbuild build" in output

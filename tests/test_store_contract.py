@@ -169,3 +169,38 @@ def test_aliases_of_every_paper_in_a_batch_are_kept(open_store):
     aliases, lookup = rows[0]
     assert set(aliases) == {"DOTA", "DOTA-v1.0"}
     assert {"dota", "dotav10"} <= set(lookup)
+
+
+_SUMMARIES = """
+MATCH (m:Method)-[s:EVALUATION_SUMMARY]->(d:Dataset)
+RETURN m.key AS method, d.key AS dataset, s.papers AS papers, s.first_paper AS first_paper
+ORDER BY method, dataset
+"""
+_FROM_FACTS = """
+MATCH (m:Method)-[e:EVALUATED_ON]->(d:Dataset)
+WITH m, d, count(e) AS papers, min(e.paper) AS first_paper
+RETURN m.key AS method, d.key AS dataset, papers, first_paper
+ORDER BY method, dataset
+"""
+
+
+def _summaries(store):
+    summaries = store.query(_SUMMARIES).rows
+    assert summaries == store.query(_FROM_FACTS).rows, "summaries disagree with the EVALUATED_ON facts"
+    return summaries
+
+
+def test_evaluation_summaries_follow_writes_replacements_and_deletions(open_store):
+    with open_store() as store:
+        # two new papers of one batch on the same pair, then a third in a later batch
+        _load(store, paper_extraction("p2", "CBNet", ["DOTA"]), paper_extraction("p3", "CBNet", ["DOTA", "DIOR"]))
+        assert _summaries(store) == [["cbnet", "dior", 1, "p3"], ["cbnet", "dota", 2, "p2"]]
+        _load(store, paper_extraction("p1", "CBNet", ["DOTA"]))
+        assert _summaries(store) == [["cbnet", "dior", 1, "p3"], ["cbnet", "dota", 3, "p1"]]
+        # p1 changes to DIOR while a new paper p4 evaluates on DOTA, in the same batch
+        _load(store, paper_extraction("p1", "CBNet", ["DIOR"], value=1.0), paper_extraction("p4", "CBNet", ["DOTA"]))
+        assert _summaries(store) == [["cbnet", "dior", 2, "p1"], ["cbnet", "dota", 3, "p2"]]
+        store.delete_papers(["p2", "p3", "p4"])
+        assert _summaries(store) == [["cbnet", "dior", 1, "p1"]]
+        store.delete_papers(["p1"])
+        assert _summaries(store) == []

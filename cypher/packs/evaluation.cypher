@@ -4,19 +4,17 @@
 // lexicon knows to its canonical key before running ("Microsoft COCO" -> COCO).
 
 // name: backbones-evaluated-on
-// description: Which backbones were evaluated on a dataset: methods a paper uses or presents as a backbone, where that same paper evaluates on the dataset; with the number of such papers and up to three of their titles.
+// description: Which backbones were evaluated on a dataset: methods a paper uses or presents as a backbone, where that same paper evaluates on the dataset; with the number of such papers and the first of their titles in alphabetical order.
 // params: dataset (string), limit (int, 25)
 // example: kgbuild query backbones-evaluated-on --param dataset=DOTA
 WITH replace(replace(replace(replace(toLower($dataset), ' ', ''), '-', ''), '_', ''), '.', '') AS wanted
 MATCH (d:Dataset)
 WHERE d.key = wanted OR wanted IN d.lookup
-MATCH (:Method)-[e:EVALUATED_ON]->(d)
-WITH DISTINCT d, e.paper AS paper_id
-MATCH (p:Paper {id: paper_id})-[:USES_BACKBONE]->(m:Method)
-WITH m, d, p
-ORDER BY p.title, p.id
-WITH m, d, count(DISTINCT p) AS papers, collect(DISTINCT p.title)[0..3] AS example_papers
-RETURN m.name AS backbone, d.name AS dataset, papers, example_papers
+MATCH (p:Paper)-[mention:MENTIONS]->(d)
+WHERE mention.evaluated
+MATCH (p)-[:USES_BACKBONE]->(m:Method)
+WITH m, d, count(DISTINCT p) AS papers, min(p.title) AS example_paper
+RETURN m.name AS backbone, d.name AS dataset, papers, example_paper
 ORDER BY papers DESC, backbone, m.key, d.key
 LIMIT $limit
 
@@ -27,8 +25,8 @@ LIMIT $limit
 WITH replace(replace(replace(replace(toLower($dataset), ' ', ''), '-', ''), '_', ''), '.', '') AS wanted
 MATCH (d:Dataset)
 WHERE d.key = wanted OR wanted IN d.lookup
-MATCH (m:Method)-[e:EVALUATED_ON]->(d)
-WITH m, d, count(e) AS papers, min(e.paper) AS first_paper
+MATCH (m:Method)-[summary:EVALUATION_SUMMARY]->(d)
+WITH m, d, summary.papers AS papers, summary.first_paper AS first_paper
 ORDER BY papers DESC, m.name, m.key, d.key
 LIMIT $limit
 MATCH (m)-[first:EVALUATED_ON {paper: first_paper}]->(d)

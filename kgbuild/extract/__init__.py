@@ -10,9 +10,10 @@ from __future__ import annotations
 from kgbuild.extract.parallel import extract
 from kgbuild.extract.resources import data_fingerprint
 
-CODE_VERSION = "1"
-# Changes when the code's rule version or any lexicon/pattern file changes, so stored
-# extractions are redone exactly when their output could differ.
+CODE_VERSION = "2"
+# Changes when the code's rule version, what is stored per paper (2: mentions say whether
+# the paper evaluates the entity; evaluation summaries) or any lexicon/pattern file changes,
+# so stored papers are rewritten exactly when what they would store could differ.
 EXTRACTOR_VERSION = f"{CODE_VERSION}+{data_fingerprint()}"
 
 __all__ = ["EXTRACTOR_VERSION", "extract"]

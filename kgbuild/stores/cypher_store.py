@@ -53,6 +53,7 @@ class CypherStore:
         if unchanged:
             batch = _without(batch, unchanged)
         previous_entities = self._entity_keys_of(replaced)
+        pairs = self._evaluation_pairs_of(replaced)
         self._delete_facts(replaced)
         self._write_rows(st.MERGE_PAPERS, batch.papers)
         for label in ENTITY_TYPES:
@@ -61,6 +62,7 @@ class CypherStore:
         for rel_type, label in st.PAPER_LINK_TARGETS.items():
             self._write_rows(st.merge_paper_links(rel_type, label), batch.paper_links.get(rel_type, []))
         self._write_rows(st.MERGE_EVALUATIONS, batch.evaluations)
+        self._update_summaries(batch.evaluations, recount=pairs, replaced=set(replaced))
         self._write_rows(st.MERGE_RESULTS, batch.results)
         self._write_rows(st.LINK_RESULT_METHODS, [r for r in batch.results if r["method"]])
         self._write_rows(st.LINK_RESULT_DATASETS, [r for r in batch.results if r["dataset"]])
@@ -71,7 +73,9 @@ class CypherStore:
 
     def delete_papers(self, paper_ids: list[str], keep_papers: bool = False) -> None:
         previous_entities = self._entity_keys_of(paper_ids)
+        pairs = self._evaluation_pairs_of(paper_ids)
         self._delete_facts(paper_ids)
+        self._refresh_summaries(pairs)
         if not keep_papers:
             self._write_rows(st.DELETE_PAPERS, paper_ids, "ids")
         self._delete_orphans(previous_entities)
@@ -147,6 +151,35 @@ class CypherStore:
                 if label in keys:
                     keys[label].add(str(key))
         return keys
+
+    def _evaluation_pairs_of(self, paper_ids: list[str]) -> set[tuple[str, str]]:
+        pairs: set[tuple[str, str]] = set()
+        for chunk in chunked(paper_ids, self.batch_size):
+            pairs.update((str(m), str(d)) for m, d in self._read(st.PAPER_EVALUATION_PAIRS, {"ids": chunk}).rows)
+        return pairs
+
+    def _update_summaries(self, evaluations: list[dict[str, Any]], recount: set[tuple[str, str]],
+                          replaced: set[str]) -> None:
+        """Pairs a replaced paper had or has are recounted; pairs only new papers touch get
+        the new papers added, which is cheaper and, for them, the same."""
+        recount = recount | {(r["method"], r["dataset"]) for r in evaluations if r["paper"] in replaced}
+        added: dict[tuple[str, str], list[Any]] = {}
+        for row in evaluations:
+            pair = (row["method"], row["dataset"])
+            if pair in recount:
+                continue
+            papers = added.setdefault(pair, [set(), row["paper"]])
+            papers[0].add(row["paper"])
+            papers[1] = min(papers[1], row["paper"])
+        self._write_rows(st.ADD_TO_EVALUATION_SUMMARIES, [
+            {"method": m, "dataset": d, "papers": len(ids), "first_paper": first}
+            for (m, d), (ids, first) in sorted(added.items())])
+        self._refresh_summaries(recount)
+
+    def _refresh_summaries(self, pairs: set[tuple[str, str]]) -> None:
+        rows = [{"method": method, "dataset": dataset} for method, dataset in sorted(pairs)]
+        self._write_rows(st.REFRESH_EVALUATION_SUMMARIES, rows)
+        self._write_rows(st.DELETE_EMPTY_SUMMARIES, rows)
 
     def _delete_facts(self, paper_ids: list[str]) -> None:
         if not paper_ids:

@@ -82,7 +82,10 @@ NODE_COLUMNS: dict[str, Columns] = {
 }
 _MENTION_COLUMNS: Columns = (("paper", "string"), ("field", "string"), ("start", "long"), ("end", "long"),
                              ("sentence", "long"), ("text", "string"), ("texts", "string[]"),
-                             ("count", "long"), ("roles", "string[]"), ("proposed", "boolean"))
+                             ("count", "long"), ("roles", "string[]"), ("proposed", "boolean"),
+                             ("evaluated", "boolean"))
+
+_SUMMARY_COLUMNS: Columns = (("papers", "long"), ("first_paper", "string"))
 
 
 class RelationshipFile(BaseModel):
@@ -101,6 +104,8 @@ RELATIONSHIP_FILES: tuple[RelationshipFile, ...] = (
     *(RelationshipFile(name=rel_type, type=rel_type, start="Paper", end=label, columns=_EVIDENCE)
       for rel_type, label in PAPER_LINK_TARGETS.items()),
     RelationshipFile(name="EVALUATED_ON", type="EVALUATED_ON", start="Method", end="Dataset", columns=_EVIDENCE),
+    RelationshipFile(name="EVALUATION_SUMMARY", type="EVALUATION_SUMMARY", start="Method", end="Dataset",
+                     columns=_SUMMARY_COLUMNS),
     RelationshipFile(name="REPORTS", type="REPORTS", start="Paper", end="Result"),
     RelationshipFile(name="OF_METHOD", type="OF_METHOD", start="Result", end="Method"),
     RelationshipFile(name="ON_DATASET", type="ON_DATASET", start="Result", end="Dataset"),
@@ -230,6 +235,9 @@ class Neo4jImportWriter:
         self._scratch = Path(tempfile.mkdtemp(prefix=".kgbuild-import-", dir=self.out_dir))
         self._handles: dict[str, IO[str]] = {}
         self._finished = False
+        # (method, dataset) -> [papers, first paper id]: one entry per pair, as the loader's
+        # EVALUATION_SUMMARY; bounded by the number of distinct pairs, not of papers.
+        self._summaries: dict[tuple[str, str], list[Any]] = {}
         # Entity nodes are written at the end, once their aliases are merged over all papers.
         for name in ("Paper", "Result", *_REL_FILES):
             self._handles[name] = self._partial(name).open("w", encoding="utf-8", newline="")
@@ -272,6 +280,9 @@ class Neo4jImportWriter:
         for row in _last_by(batch.evaluations, ("method", "dataset", "paper")):
             if row["method"] in self._keys["Method"] and row["dataset"] in self._keys["Dataset"]:
                 self._emit("EVALUATED_ON", _EVIDENCE, row, (row["method"], row["dataset"]))
+                summary = self._summaries.setdefault((row["method"], row["dataset"]), [0, row["paper"]])
+                summary[0] += 1
+                summary[1] = min(summary[1], row["paper"])
         for row in _last_by(batch.results, ("id",)):
             if row["metric"] not in self._keys["Metric"]:
                 continue  # the loader's MATCH on the metric finds nothing: no Result
@@ -338,6 +349,9 @@ class Neo4jImportWriter:
 
     def finish(self, sightings: Mapping[str, Iterable[SourceRef]] | None = None) -> list[ImportFile]:
         """Write the entity nodes and the headers, add ``also_seen_in``, and rename into place."""
+        for (method, dataset), (papers, first_paper) in sorted(self._summaries.items()):
+            self._emit("EVALUATION_SUMMARY", _SUMMARY_COLUMNS, {"papers": papers, "first_paper": first_paper},
+                       (method, dataset))
         for handle in self._handles.values():
             handle.close()
         for label in ENTITY_TYPES:

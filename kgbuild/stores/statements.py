@@ -13,10 +13,16 @@ from kgbuild.models import ENTITY_TYPES
 NODE_KEYS: dict[str, str] = {"Paper": "id", **{label: "key" for label in ENTITY_TYPES}, "Result": "id",
                              "BuildRun": "id"}
 
+# Derived from EVALUATED_ON, one per (method, dataset) pair: how many papers evaluate the
+# method on the dataset and the first of them by id. Kept so that questions about a much
+# used dataset read one relationship per method instead of one per paper.
+SUMMARY_TYPES: tuple[str, ...] = ("EVALUATION_SUMMARY",)
+
 RELATIONSHIP_TYPES: tuple[str, ...] = (
     "MENTIONS", "PROPOSES", "USES_BACKBONE", "HAS_CODE", "EVALUATED_ON",
-    "REPORTS", "OF_METHOD", "ON_DATASET", "MEASURED_BY",
+    "REPORTS", "OF_METHOD", "ON_DATASET", "MEASURED_BY", *SUMMARY_TYPES,
 )
+
 # Relationships that start at a Paper and belong to it alone.
 PAPER_OWNED = "MENTIONS|PROPOSES|USES_BACKBONE|HAS_CODE"
 
@@ -73,6 +79,44 @@ DELETE_PAPER_EVALUATIONS = """
 UNWIND $ids AS id
 MATCH (:Paper {id: id})-[:MENTIONS]->(:Method)-[r:EVALUATED_ON {paper: id}]->(:Dataset)
 DELETE r
+"""
+
+# The (method, dataset) pairs whose summaries change when these papers' facts go.
+PAPER_EVALUATION_PAIRS = """
+UNWIND $ids AS id
+MATCH (:Paper {id: id})-[:MENTIONS]->(m:Method)-[:EVALUATED_ON {paper: id}]->(d:Dataset)
+RETURN DISTINCT m.key AS method, d.key AS dataset
+"""
+
+# Recounted from the per-paper relationships, not adjusted by deltas, so a summary is right
+# after any sequence of writes, replacements and deletions, even ones cut off half-way.
+REFRESH_EVALUATION_SUMMARIES = """
+UNWIND $rows AS row
+MATCH (m:Method {key: row.method})
+MATCH (d:Dataset {key: row.dataset})
+OPTIONAL MATCH (m)-[e:EVALUATED_ON]->(d)
+WITH m, d, count(e) AS papers, min(e.paper) AS first_paper
+MERGE (m)-[s:EVALUATION_SUMMARY]->(d)
+SET s.papers = papers, s.first_paper = first_paper
+"""
+
+# For pairs only new papers touched: add their counts. A paper whose write was cut off has
+# no hash yet, so the next run replaces it and its pairs are recounted above.
+ADD_TO_EVALUATION_SUMMARIES = """
+UNWIND $rows AS row
+MATCH (m:Method {key: row.method})
+MATCH (d:Dataset {key: row.dataset})
+MERGE (m)-[s:EVALUATION_SUMMARY]->(d)
+ON CREATE SET s.papers = 0, s.first_paper = row.first_paper
+SET s.papers = s.papers + row.papers,
+    s.first_paper = CASE WHEN row.first_paper < s.first_paper THEN row.first_paper ELSE s.first_paper END
+"""
+
+DELETE_EMPTY_SUMMARIES = """
+UNWIND $rows AS row
+MATCH (:Method {key: row.method})-[s:EVALUATION_SUMMARY]->(:Dataset {key: row.dataset})
+WHERE s.papers = 0
+DELETE s
 """
 
 DELETE_PAPER_LINKS = f"""
@@ -149,7 +193,7 @@ MATCH (e:{label} {{key: row.key}})
 MERGE (p)-[r:MENTIONS]->(e)
 SET r.paper = row.paper, r.field = row.field, r.start = row.start, r.end = row.end,
     r.sentence = row.sentence, r.text = row.text, r.texts = row.texts, r.count = row.count,
-    r.roles = row.roles, r.proposed = row.proposed
+    r.roles = row.roles, r.proposed = row.proposed, r.evaluated = row.evaluated
 """
 
 
@@ -225,6 +269,7 @@ def all_write_statements() -> list[str]:
     statements = [
         PAPER_HASHES, MERGE_PAPERS, MARK_PAPERS_COMPLETE, ADD_SIGHTINGS, PAPER_SIGHTINGS, PAPER_ENTITY_KEYS,
         DELETE_PAPER_RESULTS, DELETE_PAPER_EVALUATIONS, DELETE_PAPER_LINKS, DELETE_PAPERS,
+        PAPER_EVALUATION_PAIRS, REFRESH_EVALUATION_SUMMARIES, ADD_TO_EVALUATION_SUMMARIES, DELETE_EMPTY_SUMMARIES,
         ALL_PAPER_IDS, COUNT_PAPERS, MERGE_RUN, RECENT_RUNS, EXPORT_NODES, EXPORT_RELATIONSHIPS, MERGE_EVALUATIONS, MERGE_RESULTS,
         LINK_RESULT_METHODS, LINK_RESULT_DATASETS,
     ]
