@@ -170,6 +170,7 @@ def test_absolute_score_is_a_result_with_method_dataset_metric():
     "HawkDet gives +1.7% mIoU on ADE20K.",
     "HawkDet improves mIoU by 2% on ADE20K.",
     "HawkDet is 28.8% higher in mIoU than prior work on ADE20K.",
+    "Deploying HawkDet brought a 2% Ads CTR lift and 0.5% of daily active users.",
 ])
 def test_deltas_are_not_results(sentence):
     assert run("Segmentation", sentence).results == []
@@ -285,3 +286,23 @@ def test_metric_acronym_inside_an_all_capitals_name_is_not_a_metric():
     assert entity(x, "Metric", "AP") is not None
     x = run("Apps", "The detector reaches 61.0 AR and 50.1 AP.")
     assert entity(x, "Metric", "AR") is not None
+
+
+@pytest.mark.parametrize("sentence, counted", [
+    ("ZenoTune cuts the training memory requirement by up to 30%.", True),
+    ("ZenoTune saves 69% of the memory costs of full fine-tuning.", True),
+    ("ZenoTune reaches higher accuracy than Adapter and LoRA.", True),
+    ("We compare them in terms of precision and recall.", True),
+    ("ZenoTune runs at 140fps with accuracy close to the original.", True),
+    ("Transformers have high computational and memory cost.", False),
+    ("(1) Unlike ViT, it improves accuracy for T5 and CLIP-T5 models.", False),
+])
+def test_weak_measure_words_count_when_measured_or_compared(sentence, counted):
+    found = all_written(run("Tuning", sentence), "Metric")
+    assert bool(found) == counted, found
+
+
+def test_a_word_before_a_measure_names_a_kind_of_it():
+    x = run("Ads", "The ranking model raised Ads CTR to 3.1% in the test.")
+    assert entity(x, "Metric", "Ads CTR") is not None
+    assert entity(x, "Method", "Ads CTR") is None

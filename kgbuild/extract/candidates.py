@@ -56,6 +56,28 @@ class Found:
 
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|io|net|ai|edu)/\S*")
 DIGIT_RE = re.compile(r"\d")
+# A number that measures something: not an enumeration marker ("(1)") and not part of a
+# name ("T5", "ResNet-50", "3D", "NLVR2"); a unit may be glued to it ("140fps", "2.7x").
+MEASUREMENT_RE = re.compile(
+    r"(?<![\w\-(])\d+(?:[.,]\d+)?(?![\w\-])(?!\))"
+    r"|(?<![\w\-])\d+(?:\.\d+)?(?=%|×|(?:x|fps|FPS|ms|s|[KMGT]B|[KMGB]|FLOPs)\b)"
+)
+# "higher accuracy than Adapter", "in terms of precision and recall": a measure used as one.
+MEASURE_CUE_RE = re.compile(
+    r"\b(?:higher|lower|better|worse|fewer|less|more|smaller|larger|faster|slower)\b[^.;]{0,80}?\bthan\b"
+    r"|\b(?:compared (?:to|with)|comparable to|on par with|in terms of)\b",
+    re.IGNORECASE,
+)
+# "reduce the training memory footprint": a measure something is said to lower.
+LOWERED_BEFORE_RE = re.compile(r"\b(?:reduc|sav|cut|lower|decreas|minimi)\w*(?:\W+\w+){0,2}\W+$", re.IGNORECASE)
+
+
+def _used_as_measure(text: str, start: int, sentences: SentenceIndex) -> bool:
+    """A weak measure word ("accuracy", "memory cost") counts when its sentence measures,
+    compares or lowers it; "improve accuracy" alone is the vague use the guideline leaves out."""
+    s_start, s_end = sentences.spans[sentences.of(start)]
+    return bool(MEASUREMENT_RE.search(text, s_start, s_end) or MEASURE_CUE_RE.search(text, s_start, s_end)
+                or LOWERED_BEFORE_RE.search(text[max(s_start, start - 60):start]))
 
 
 def _written_as_name(text: str, start: int, end: int, sentences: SentenceIndex) -> bool:
@@ -101,9 +123,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                 text, end, min(len(text), end + 80)):
             continue
         elif etype == "Metric" and written.lower() in weak_metrics:
-            s_start, s_end = sentences.spans[sentences.of(start)]
-            if not DIGIT_RE.search(text, s_start, s_end):
-                continue  # "improve accuracy" with no measurement in sight
+            if not _used_as_measure(text, start, sentences):
+                continue
         cands.append((start, end, etype, key, LEXICON))
         lex_spans.append((start, end, etype, key))
 
@@ -132,7 +153,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     urls = [m.span() for m in URL_RE.finditer(text)]
     if urls:
         cands = [c for c in cands if not any(u0 <= c[0] < u1 for u0, u1 in urls)]
-    cands = [_inherit_lexicon_type(c, lex_spans) for c in cands]
+    cands = [_inherit_lexicon_type(c, lex_spans, text) for c in cands]
     chosen = _select(cands)
     found = [Found(field, s, e, t, k, r, text[s:e]) for s, e, t, k, r in chosen]
     definitions = find_definitions(text)
@@ -167,15 +188,19 @@ def _coordinated_datasets(text: str, found: list[Found]) -> None:
                     other.etype, other.rank = "Dataset", PHRASE
 
 
-def _inherit_lexicon_type(cand, lex_spans):
+def _inherit_lexicon_type(cand, lex_spans, text):
     """A rule candidate that starts with a lexicon phrase is a variant of it
-    ("ImageNet-1K" of ImageNet, "ResNet-101" of ResNet): it takes the lexicon's type."""
+    ("ImageNet-1K" of ImageNet, "ResNet-101" of ResNet): it takes the lexicon's type. One
+    word before a measure names a kind of that measure ("Ads CTR", "box AP"): a Metric."""
     start, end, etype, key, rank = cand
     if rank == LEXICON or etype in ("Task",):
         return cand
     for l_start, l_end, l_type, _ in lex_spans:
         if l_start == start and l_end < end and text_boundary_ok(l_end, end):
             return (start, end, l_type, None, rank)
+        if l_type == "Metric" and l_end == end and l_start > start and text[start:l_start].rstrip() \
+                and " " not in text[start:l_start].rstrip() and text[l_start - 1] == " ":
+            return (start, end, "Metric", None, rank)
     return cand
 
 

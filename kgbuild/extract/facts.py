@@ -74,6 +74,11 @@ DELTA_AFTER_RE = re.compile(
     r"compared|improvement|of\b)",
     re.IGNORECASE,
 )
+# "2% CTR lift", "+1.5 mAP gain": the measure is followed by the word for a change in it.
+CHANGE_AFTER_METRIC_RE = re.compile(
+    r"\s*(?:lifts?|uplifts?|gains?|improvements?|increases?|boosts?|drops?|reductions?|decreases?)\b",
+    re.IGNORECASE,
+)
 METRIC_BEFORE_GLUE_RE = re.compile(
     r"^\s*(?:\(|=|:|of|is|was|at|to|reaches|reaching|achieves|achieving|attains|obtains|scores?|"
     r"score of|rate of|around|about|approximately|nearly|over|only|just|with|and|in|,)*\s*(?:of\s+)?$",
@@ -229,6 +234,8 @@ def find_results(texts: dict[str, str], sentences: dict[str, SentenceIndex], fou
                     metric = next((f for f in in_field if f.etype == "Metric" and f.entity == results[-1].metric),
                                   None)
             if metric is None:
+                continue
+            if start < metric.start and CHANGE_AFTER_METRIC_RE.match(text, metric.end):
                 continue
             if method is None:
                 limit = metric.start if s_start <= metric.start < start else start
