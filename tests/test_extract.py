@@ -306,3 +306,20 @@ def test_a_word_before_a_measure_names_a_kind_of_it():
     x = run("Ads", "The ranking model raised Ads CTR to 3.1% in the test.")
     assert entity(x, "Metric", "Ads CTR") is not None
     assert entity(x, "Method", "Ads CTR") is None
+
+
+def test_the_vocabulary_does_not_grow_with_the_corpus(monkeypatch):
+    from kgbuild.extract import pipeline
+
+    monkeypatch.setattr(pipeline, "PAPERS_PER_PIPELINE", 2)
+    extractor = pipeline.Extractor()
+    baseline = len(extractor.nlp.vocab)
+    first = list(extractor.run([paper("Zyxwv", "We propose Qwertnet on Plokset.", "P2"),
+                                paper("Vbnmq", "We propose Asdfnet on Ghjkset.", "P3")]))
+    assert len(extractor.nlp.vocab) > baseline  # the new words are known to this pipeline
+    again = list(extractor.run([paper("Zyxwv", "We propose Qwertnet on Plokset.", "P2")]))
+    fresh = pipeline.Extractor()
+    list(fresh.run([paper("Zyxwv", "We propose Qwertnet on Plokset.", "P2")]))
+    # renewed after two papers: it knows what a new pipeline knows after this one paper
+    assert len(extractor.nlp.vocab) == len(fresh.nlp.vocab)
+    assert again[0].model_dump() == first[0].model_dump()  # and the output is the same
