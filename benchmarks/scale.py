@@ -64,11 +64,16 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.interval = interval
         self.peak = 0
+        self.peak_server = 0
+        self.peak_kgbuild = 0
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.peak = max(self.peak, _tree_rss(os.getpid()))
+            server, kgbuild = _tree_rss(os.getpid())
+            self.peak = max(self.peak, server + kgbuild)
+            self.peak_server = max(self.peak_server, server)
+            self.peak_kgbuild = max(self.peak_kgbuild, kgbuild)
             self._halt.wait(self.interval)
 
     def stop(self) -> int:
@@ -87,21 +92,27 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def _tree_rss(pid: int) -> int:
-    """Proportional set size summed over the tree: pages shared between processes (a
-    forked server's copy-on-write pages) are counted once, not once per process."""
-    total, stack = 0, [pid]
+def _tree_rss(pid: int) -> tuple[int, int]:
+    """Proportional set size summed over the tree, as (server and its forks, kgbuild and its
+    workers): pages shared between processes (a forked server's copy-on-write pages) are
+    counted once, not once per process."""
+    server, kgbuild, stack = 0, 0, [(pid, False)]
     while stack:
-        current = stack.pop()
+        current, in_server = stack.pop()
         try:
+            in_server = in_server or b"redis" in Path(f"/proc/{current}/cmdline").read_bytes()
             for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
+                    size = int(line.split()[1]) * 1024
+                    if in_server:
+                        server += size
+                    else:
+                        kgbuild += size
                     break
         except OSError:
             continue
-        stack += _children(current)
-    return total
+        stack += [(child, in_server) for child in _children(current)]
+    return server, kgbuild
 
 
 def main() -> None:
@@ -149,6 +160,8 @@ def main() -> None:
     print(f"loading            {elements / max(write_seconds, 1e-9):8,.0f} nodes+relationships/s "
           f"({elements:,} in {write_seconds:.0f} s)")
     print(f"peak memory        {peak / 2**30:8.2f} GiB  (kgbuild, its workers and the FalkorDB server)")
+    print(f"  of which         {sampler.peak_server / 2**30:8.2f} GiB  FalkorDB server at its peak, "
+          f"{sampler.peak_kgbuild / 2**30:.2f} GiB kgbuild and its workers at theirs")
     for name, (p50, p95) in latencies.items():
         print(f"query {name:26} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
 

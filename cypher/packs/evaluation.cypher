@@ -13,7 +13,8 @@ WHERE d.key = wanted OR wanted IN d.lookup
 MATCH (p:Paper)-[mention:MENTIONS]->(d)
 WHERE mention.evaluated
 MATCH (p)-[:USES_BACKBONE]->(m:Method)
-WITH m, d, count(DISTINCT p) AS papers, min(p.title) AS example_paper
+// one row per paper and backbone (one MENTIONS per paper and dataset): count() needs no DISTINCT
+WITH m, d, count(p) AS papers, min(p.title) AS example_paper
 RETURN m.name AS backbone, d.name AS dataset, papers, example_paper
 ORDER BY papers DESC, backbone, m.key, d.key
 LIMIT $limit
@@ -59,7 +60,7 @@ ORDER BY CASE WHEN $lower_is_better THEN value ELSE -value END, method, m.key, d
 LIMIT $limit
 
 // name: metrics-for-dataset
-// description: Metrics reported for a dataset: how many papers and results use each, how many methods they cover, and the range of reported values.
+// description: Metrics reported for a dataset: how many papers and results use each, how many methods (by name) they cover, and the range of reported values.
 // params: dataset (string), limit (int, 25)
 // example: kgbuild query metrics-for-dataset --param dataset=COCO
 WITH replace(replace(replace(replace(toLower($dataset), ' ', ''), '-', ''), '_', ''), '.', '') AS wanted
@@ -67,8 +68,9 @@ MATCH (d:Dataset)
 WHERE d.key = wanted OR wanted IN d.lookup
 MATCH (r:Result)-[:ON_DATASET]->(d)
 MATCH (r)-[:MEASURED_BY]->(x:Metric)
-OPTIONAL MATCH (r)-[:OF_METHOD]->(m:Method)
-WITH x, d, count(DISTINCT r.paper) AS papers, count(DISTINCT r) AS results, count(DISTINCT m) AS methods,
+// one row per result (each has one dataset and one metric): count(r) needs no DISTINCT; the
+// method is read from the result's own copy of its name, not through OF_METHOD
+WITH x, d, count(DISTINCT r.paper) AS papers, count(r) AS results, count(DISTINCT r.method) AS methods,
      min(r.value) AS lowest, max(r.value) AS highest
 RETURN x.name AS metric, d.name AS dataset, papers, results, methods, lowest, highest
 ORDER BY papers DESC, results DESC, metric, x.key, d.key
