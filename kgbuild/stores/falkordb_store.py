@@ -16,6 +16,7 @@ from kgbuild.models import QueryResult
 from kgbuild.stores import dialect
 from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE, CypherStore
 from kgbuild.stores.embedded_server import EmbeddedServer
+from kgbuild.stores.falkordb_params import params_header
 from kgbuild.stores.statements import NODE_KEYS
 
 GRAPH_NAME = "kgbuild"
@@ -141,7 +142,7 @@ class FalkorDBStore(CypherStore):
         if self._stage_on_write:
             self._start_staging()
         try:
-            self._require_graph().query(cypher, dict(params))
+            self._require_graph().query(params_header(params) + cypher)
         except redis.exceptions.ConnectionError as exc:
             raise StoreError(f"lost the embedded FalkorDB server while writing: {exc}",
                              hint="run the same command again; the load resumes where it stopped") from exc
@@ -151,7 +152,7 @@ class FalkorDBStore(CypherStore):
 
     def _read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
         try:
-            result = self._require_graph().ro_query(cypher, dict(params or {}))
+            result = self._require_graph().ro_query(params_header(params or {}) + cypher)
         except redis.exceptions.ConnectionError as exc:
             raise StoreError(f"lost the embedded FalkorDB server: {exc}",
                              hint="run the command again") from exc
