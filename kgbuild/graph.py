@@ -105,6 +105,15 @@ class GraphBatch(BaseModel):
         return [row["id"] for row in self.papers]
 
 
+def evaluation_summaries(evaluations: Iterable[dict]) -> dict[tuple[str, str], tuple[int, str]]:
+    """(method key, dataset key) -> (papers evaluating it, the first of them by id), over
+    evaluation rows: what an ``EVALUATION_SUMMARY`` holds for the papers of these rows."""
+    papers: dict[tuple[str, str], set[str]] = {}
+    for row in evaluations:
+        papers.setdefault((row["method"], row["dataset"]), set()).add(row["paper"])
+    return {pair: (len(ids), min(ids)) for pair, ids in papers.items()}
+
+
 def _result_id(paper_id: str, parts: Iterable[object]) -> str:
     digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
     return f"{paper_id}#{digest}"

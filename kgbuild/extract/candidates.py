@@ -198,8 +198,9 @@ def _inherit_lexicon_type(cand, lex_spans, text):
     for l_start, l_end, l_type, _ in lex_spans:
         if l_start == start and l_end < end and text_boundary_ok(l_end, end):
             return (start, end, l_type, None, rank)
-        if l_type == "Metric" and l_end == end and l_start > start and text[start:l_start].rstrip() \
-                and " " not in text[start:l_start].rstrip() and text[l_start - 1] == " ":
+        before = text[start:l_start]
+        if l_type == "Metric" and l_end == end and before.endswith(" ") and before.strip() \
+                and " " not in before.rstrip():
             return (start, end, "Metric", None, rank)
     return cand
 

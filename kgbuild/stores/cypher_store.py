@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from kgbuild.graph import GraphBatch
+from kgbuild.graph import GraphBatch, evaluation_summaries
 from kgbuild.models import ENTITY_TYPES, BuildRun, GraphCounts, QueryResult, SourceRef, WriteReport
 from kgbuild.stores import statements as st
 from kgbuild.stores.base import chunked
@@ -163,17 +163,10 @@ class CypherStore:
         """Pairs a replaced paper had or has are recounted; pairs only new papers touch get
         the new papers added, which is cheaper and, for them, the same."""
         recount = recount | {(r["method"], r["dataset"]) for r in evaluations if r["paper"] in replaced}
-        added: dict[tuple[str, str], list[Any]] = {}
-        for row in evaluations:
-            pair = (row["method"], row["dataset"])
-            if pair in recount:
-                continue
-            papers = added.setdefault(pair, [set(), row["paper"]])
-            papers[0].add(row["paper"])
-            papers[1] = min(papers[1], row["paper"])
+        added = evaluation_summaries(r for r in evaluations if (r["method"], r["dataset"]) not in recount)
         self._write_rows(st.ADD_TO_EVALUATION_SUMMARIES, [
-            {"method": m, "dataset": d, "papers": len(ids), "first_paper": first}
-            for (m, d), (ids, first) in sorted(added.items())])
+            {"method": m, "dataset": d, "papers": papers, "first_paper": first}
+            for (m, d), (papers, first) in sorted(added.items())])
         self._refresh_summaries(recount)
 
     def _refresh_summaries(self, pairs: set[tuple[str, str]]) -> None:

@@ -49,9 +49,9 @@ from pydantic import BaseModel, Field
 from kgbuild.build import DEFAULT_CHUNK, ProgressHook, RejectsWriter, RunCounts, _batched, distinct_papers
 from kgbuild.errors import InputError
 from kgbuild.extract import EXTRACTOR_VERSION, extract
-from kgbuild.graph import GraphBatch, to_graph
+from kgbuild.graph import GraphBatch, evaluation_summaries, to_graph
 from kgbuild.models import ENTITY_TYPES, SourceRef
-from kgbuild.resolve import resolve
+from kgbuild.resolve import resolve_batch
 from kgbuild.sources import Deduplicator
 from kgbuild.stores.statements import PAPER_LINK_TARGETS
 
@@ -237,7 +237,7 @@ class Neo4jImportWriter:
         self._finished = False
         # (method, dataset) -> [papers, first paper id]: one entry per pair, as the loader's
         # EVALUATION_SUMMARY; bounded by the number of distinct pairs, not of papers.
-        self._summaries: dict[tuple[str, str], list[Any]] = {}
+        self._summaries: dict[tuple[str, str], tuple[int, str]] = {}
         # Entity nodes are written at the end, once their aliases are merged over all papers.
         for name in ("Paper", "Result", *_REL_FILES):
             self._handles[name] = self._partial(name).open("w", encoding="utf-8", newline="")
@@ -277,12 +277,15 @@ class Neo4jImportWriter:
             for row in _last_by(batch.paper_links.get(rel_type, []), ("paper", "key")):
                 if row["key"] in self._keys[label]:
                     self._emit(rel_type, _EVIDENCE, row, (row["paper"], row["key"]))
-        for row in _last_by(batch.evaluations, ("method", "dataset", "paper")):
-            if row["method"] in self._keys["Method"] and row["dataset"] in self._keys["Dataset"]:
-                self._emit("EVALUATED_ON", _EVIDENCE, row, (row["method"], row["dataset"]))
-                summary = self._summaries.setdefault((row["method"], row["dataset"]), [0, row["paper"]])
-                summary[0] += 1
-                summary[1] = min(summary[1], row["paper"])
+        evaluations = [row for row in _last_by(batch.evaluations, ("method", "dataset", "paper"))
+                       if row["method"] in self._keys["Method"] and row["dataset"] in self._keys["Dataset"]]
+        for row in evaluations:
+            self._emit("EVALUATED_ON", _EVIDENCE, row, (row["method"], row["dataset"]))
+        # Each paper is in one batch only, so per-batch summaries add up.
+        for pair, (papers, first_paper) in evaluation_summaries(evaluations).items():
+            known = self._summaries.get(pair)
+            self._summaries[pair] = (papers, first_paper) if known is None else \
+                (known[0] + papers, min(known[1], first_paper))
         for row in _last_by(batch.results, ("id",)):
             if row["metric"] not in self._keys["Metric"]:
                 continue  # the loader's MATCH on the metric finds nothing: no Result
@@ -489,7 +492,7 @@ def export_for_neo4j_import(inputs: list[str], out_dir: Path, *, workers: int = 
     writer = Neo4jImportWriter(out_dir, spill_rows=spill_rows)
     try:
         papers = distinct_papers(inputs, counts, dedup, rejects, fmt=fmt, progress=progress)
-        for chunk in _batched(resolve(extract(papers, workers=workers)), chunk_size or DEFAULT_CHUNK):
+        for chunk in _batched(extract(papers, workers=workers, then=resolve_batch), chunk_size or DEFAULT_CHUNK):
             writer.write(to_graph(chunk, EXTRACTOR_VERSION))
         files = writer.finish(dedup.later_sources)
     except BaseException:

@@ -13,14 +13,13 @@ from kgbuild.models import ENTITY_TYPES
 NODE_KEYS: dict[str, str] = {"Paper": "id", **{label: "key" for label in ENTITY_TYPES}, "Result": "id",
                              "BuildRun": "id"}
 
-# Derived from EVALUATED_ON, one per (method, dataset) pair: how many papers evaluate the
-# method on the dataset and the first of them by id. Kept so that questions about a much
-# used dataset read one relationship per method instead of one per paper.
-SUMMARY_TYPES: tuple[str, ...] = ("EVALUATION_SUMMARY",)
-
 RELATIONSHIP_TYPES: tuple[str, ...] = (
     "MENTIONS", "PROPOSES", "USES_BACKBONE", "HAS_CODE", "EVALUATED_ON",
-    "REPORTS", "OF_METHOD", "ON_DATASET", "MEASURED_BY", *SUMMARY_TYPES,
+    "REPORTS", "OF_METHOD", "ON_DATASET", "MEASURED_BY",
+    # Derived from EVALUATED_ON, one per (method, dataset) pair: how many papers evaluate the
+    # method on the dataset and the first of them by id. Kept so that questions about a much
+    # used dataset read one relationship per method instead of one per paper.
+    "EVALUATION_SUMMARY",
 )
 
 # Relationships that start at a Paper and belong to it alone.
