@@ -4,8 +4,8 @@ usage: python benchmarks/workers_scaling.py [--n 40000] [--max-workers CPUS] [--
 
 The corpus is made by benchmarks/scale.py's generator (sentences of the sample recombined,
 every record labelled synthetic). Each run reads the file, extracts and resolves every paper
-exactly as `kgbuild extract --workers N` does (workers return plain records), and drops the
-records; start-up (building the pipeline in each worker) is included. Nothing is asserted:
+exactly as `kgbuild extract --workers N` does (workers hand back JSON lines, not spaCy Docs),
+writing them to a temporary file; start-up (building the pipeline in each worker) is included. Nothing is asserted:
 it prints abstracts/s, the speed-up over one worker and the efficiency per added core
 ((speed-up - 1) / (workers - 1); the issue's target is 0.8).
 """
@@ -23,19 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scale import write_corpus  # noqa: E402
 
-from kgbuild.extract import extract  # noqa: E402
-from kgbuild.models import Paper  # noqa: E402
-from kgbuild.resolve import resolve_batch  # noqa: E402
-from kgbuild.sources import read_papers  # noqa: E402
+from kgbuild.build import extract_to_jsonl  # noqa: E402
 
 
 def one_run(corpus: Path, workers: int) -> tuple[int, float]:
-    started = time.perf_counter()
-    papers = 0
-    for _ in extract((p for p in read_papers([corpus]) if isinstance(p, Paper)), workers=workers,
-                     then=resolve_batch):
-        papers += 1
-    return papers, time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="kgbuild-workers-out-") as out:
+        started = time.perf_counter()
+        summary = extract_to_jsonl([str(corpus)], Path(out) / "out.jsonl", workers=workers)
+        return summary.counts.papers, time.perf_counter() - started
 
 
 def main() -> None:

@@ -14,8 +14,9 @@ from typing import TypeVar
 import orjson
 from pydantic import BaseModel, Field
 
-from kgbuild.extract import EXTRACTOR_VERSION, extract
-from kgbuild.graph import to_graph
+from kgbuild.extract import EXTRACTOR_VERSION, extract_chunks
+from kgbuild.extract.jsonl import extraction_to_line
+from kgbuild.graph import GraphBatch, to_graph
 from kgbuild.models import Extraction, GraphCounts, Paper, Rejected
 from kgbuild.resolve import resolve_batch
 from kgbuild.sources import Deduplicator, read_papers
@@ -121,6 +122,17 @@ def _changed_only(papers: Iterable[Paper], store: GraphStore, size: int, summary
                 yield paper
 
 
+def graph_rows(extractions: list[Extraction]) -> GraphBatch:
+    """A chunk's records resolved and turned into the rows a store writes: what the
+    extraction workers of a build hand back (plain rows cross processes cheaply)."""
+    return to_graph(resolve_batch(extractions), EXTRACTOR_VERSION)
+
+
+def json_lines(extractions: list[Extraction]) -> bytes:
+    """A chunk's records resolved, as the lines ``kgbuild extract`` writes."""
+    return b"".join(extraction_to_line(x) for x in resolve_batch(extractions))
+
+
 def build(inputs: list[str], store: GraphStore, *, workers: int = 1, chunk_size: int = DEFAULT_CHUNK,
           rejects_path: Path | None = None, fmt: str | None = None, force: bool = False,
           progress: ProgressHook | None = None, groups: list[InputGroup] | None = None,
@@ -139,8 +151,8 @@ def build(inputs: list[str], store: GraphStore, *, workers: int = 1, chunk_size:
     try:
         papers = distinct_papers([], summary.counts, dedup, rejects, progress=progress, groups=groups)
         todo = _changed_only(papers, store, chunk_size, summary, force)
-        for chunk in _batched(extract(todo, workers=workers, then=resolve_batch), chunk_size):
-            report = store.write(to_graph(chunk, EXTRACTOR_VERSION))
+        for batch in extract_chunks(todo, graph_rows, workers=workers, chunk_size=chunk_size):
+            report = store.write(batch)
             summary.written += report.written
             summary.replaced += report.replaced
             summary.unchanged += report.unchanged
@@ -170,8 +182,6 @@ class ExtractSummary(BaseModel):
 def extract_to_jsonl(inputs: list[str], out: Path, *, workers: int = 1, rejects_path: Path | None = None,
                      fmt: str | None = None, progress: ProgressHook | None = None) -> ExtractSummary:
     """Extraction only: one JSON object per distinct paper, in input order."""
-    from kgbuild.extract.jsonl import extraction_to_json
-
     started = time.monotonic()
     summary = ExtractSummary(inputs=[str(i) for i in inputs], out=str(out), counts=RunCounts())
     rejects = RejectsWriter(rejects_path)
@@ -180,8 +190,8 @@ def extract_to_jsonl(inputs: list[str], out: Path, *, workers: int = 1, rejects_
     try:
         with out.open("wb") as handle:
             papers = distinct_papers(inputs, summary.counts, dedup, rejects, fmt=fmt, progress=progress)
-            for extraction in extract(papers, workers=workers, then=resolve_batch):
-                handle.write(orjson.dumps(extraction_to_json(extraction)) + b"\n")
+            for lines in extract_chunks(papers, json_lines, workers=workers):
+                handle.write(lines)
     finally:
         rejects.close()
     summary.rejects_file = str(rejects_path) if rejects.count and rejects_path else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kgbuild.build import build
+from kgbuild.build import build, extract_to_jsonl
 from kgbuild.stores.falkordb_store import FalkorDBStore
 
 DETECTOR = {
@@ -98,3 +98,24 @@ def test_clean_run_removes_a_stale_rejects_file(tmp_path: Path):
         summary = build([str(inputs)], store, rejects_path=rejects)
     assert summary.rejects_file is None
     assert not rejects.exists()
+
+
+def test_workers_build_the_same_graph_as_one_process(tmp_path: Path):
+    sample = str(Path(__file__).resolve().parent.parent / "examples" / "sample")
+    exports = []
+    for workers in (1, 2):
+        with FalkorDBStore(tmp_path / f"store-{workers}") as store:
+            # Small chunks so that several batches come back from each worker.
+            build([sample], store, workers=workers, chunk_size=20)
+            exports.append(store.export())
+    assert exports[0] == exports[1]
+    nodes, relationships = exports[0]
+    assert len(nodes) > 1000 and len(relationships) > 1000
+
+
+def test_workers_extract_the_same_lines_as_one_process(tmp_path: Path):
+    sample = str(Path(__file__).resolve().parent.parent / "examples" / "sample")
+    one = extract_to_jsonl([sample], tmp_path / "one.jsonl", workers=1)
+    two = extract_to_jsonl([sample], tmp_path / "two.jsonl", workers=2)
+    assert one.counts.papers == two.counts.papers == 292
+    assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()

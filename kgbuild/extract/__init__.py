@@ -7,7 +7,7 @@ spaCy pipeline once.  Only pydantic records cross the process boundary.
 
 from __future__ import annotations
 
-from kgbuild.extract.parallel import extract
+from kgbuild.extract.parallel import extract, extract_chunks
 from kgbuild.extract.resources import data_fingerprint
 
 CODE_VERSION = "2"
@@ -16,4 +16,4 @@ CODE_VERSION = "2"
 # so stored papers are rewritten exactly when what they would store could differ.
 EXTRACTOR_VERSION = f"{CODE_VERSION}+{data_fingerprint()}"
 
-__all__ = ["EXTRACTOR_VERSION", "extract"]
+__all__ = ["EXTRACTOR_VERSION", "extract", "extract_chunks"]

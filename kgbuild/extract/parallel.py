@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from itertools import chain, islice
+from typing import TypeVar
 
 from kgbuild.models import Extraction, Paper
 
 CHUNK_SIZE = 256
 LOOK_AHEAD_CHUNKS = 8
 _worker_extractor = None
+R = TypeVar("R")
 
 
 def _get_extractor():
@@ -22,10 +24,10 @@ def _get_extractor():
     return _worker_extractor
 
 
-Stage = Callable[[list[Extraction]], list[Extraction]]
+Stage = Callable[[list[Extraction]], R]
 
 
-def _extract_chunk(papers: list[Paper], then: Stage | None = None) -> list[Extraction]:
+def _extract_chunk(papers: list[Paper], then: Stage | None = None):
     extractions = list(_get_extractor().run(papers))
     return then(extractions) if then is not None else extractions
 
@@ -36,31 +38,42 @@ def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
         yield chunk
 
 
-def extract(papers: Iterable[Paper], workers: int = 1, then: Stage | None = None) -> Iterator[Extraction]:
-    """Extraction records for ``papers``, in the same order, streamed.
+def extract_chunks(papers: Iterable[Paper], then: Stage[R], workers: int = 1,
+                   chunk_size: int = CHUNK_SIZE) -> Iterator[R]:
+    """``then(records)`` for each chunk of ``papers``, in input order, streamed.
 
-    ``then`` (a picklable function over a list of records, such as
-    ``kgbuild.resolve.resolve_batch``) runs on each chunk where it was extracted, so with
-    several workers the next stage is spread over them too instead of queueing in this process.
-    The pipeline is only built once there is a paper to extract: a rebuild where nothing
-    changed must not pay for loading the lexicons.
+    ``then`` (a picklable function over a chunk's extraction records) runs where the chunk
+    was extracted, so with several workers the stages after extraction are spread over them
+    too, and what comes back is whatever ``then`` makes of the records: graph rows or JSON
+    lines pickle several times faster than the pydantic records themselves, which is what
+    keeps this process from becoming the bottleneck of the pool. The pipeline is only built
+    once there is a paper to extract: a rebuild where nothing changed must not pay for
+    loading the lexicons.
     """
     iterator = iter(papers)
     first = next(iterator, None)
     if first is None:
         return
-    papers = chain([first], iterator)
+    chunks = _chunks(chain([first], iterator), chunk_size)
     if workers <= 1:
-        for chunk in _chunks(papers, CHUNK_SIZE):
-            yield from _extract_chunk(chunk, then)
+        for chunk in chunks:
+            yield _extract_chunk(chunk, then)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending = []
-        for chunk in _chunks(papers, CHUNK_SIZE):
+        for chunk in chunks:
             pending.append(pool.submit(_extract_chunk, chunk, then))
             # Bounded look-ahead keeps memory flat on huge inputs; it is deep enough that the
             # workers keep extracting while the caller spends a while writing a batch.
             while len(pending) > LOOK_AHEAD_CHUNKS * workers:
-                yield from pending.pop(0).result()
+                yield pending.pop(0).result()
         for future in pending:
-            yield from future.result()
+            yield future.result()
+
+
+def extract(papers: Iterable[Paper], workers: int = 1,
+            then: Stage[list[Extraction]] | None = None) -> Iterator[Extraction]:
+    """Extraction records for ``papers``, in the same order, streamed; ``then`` as in
+    :func:`extract_chunks`, over records and giving records."""
+    for records in extract_chunks(papers, then or list, workers):
+        yield from records

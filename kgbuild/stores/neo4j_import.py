@@ -46,12 +46,11 @@ from typing import IO, Any, Literal
 import orjson
 from pydantic import BaseModel, Field
 
-from kgbuild.build import DEFAULT_CHUNK, ProgressHook, RejectsWriter, RunCounts, _batched, distinct_papers
+from kgbuild.build import DEFAULT_CHUNK, ProgressHook, RejectsWriter, RunCounts, distinct_papers, graph_rows
 from kgbuild.errors import InputError
-from kgbuild.extract import EXTRACTOR_VERSION, extract
-from kgbuild.graph import GraphBatch, evaluation_summaries, to_graph
+from kgbuild.extract import EXTRACTOR_VERSION, extract_chunks
+from kgbuild.graph import GraphBatch, evaluation_summaries
 from kgbuild.models import ENTITY_TYPES, SourceRef
-from kgbuild.resolve import resolve_batch
 from kgbuild.sources import Deduplicator
 from kgbuild.stores.statements import PAPER_LINK_TARGETS
 
@@ -492,8 +491,8 @@ def export_for_neo4j_import(inputs: list[str], out_dir: Path, *, workers: int = 
     writer = Neo4jImportWriter(out_dir, spill_rows=spill_rows)
     try:
         papers = distinct_papers(inputs, counts, dedup, rejects, fmt=fmt, progress=progress)
-        for chunk in _batched(extract(papers, workers=workers, then=resolve_batch), chunk_size or DEFAULT_CHUNK):
-            writer.write(to_graph(chunk, EXTRACTOR_VERSION))
+        for batch in extract_chunks(papers, graph_rows, workers=workers, chunk_size=chunk_size or DEFAULT_CHUNK):
+            writer.write(batch)
         files = writer.finish(dedup.later_sources)
     except BaseException:
         writer.abort()
