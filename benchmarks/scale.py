@@ -63,14 +63,19 @@ class MemorySampler(threading.Thread):
     def __init__(self, interval: float = 0.5) -> None:
         super().__init__(daemon=True)
         self.interval = interval
+        self.phase = "build"
+        # (seconds since start, phase, server bytes, kgbuild bytes), for --series
+        self.samples: list[tuple[float, str, int, int]] = []
         self.peak = 0
         self.peak_server = 0
         self.peak_kgbuild = 0
         self._halt = threading.Event()
 
     def run(self) -> None:
+        started = time.perf_counter()
         while not self._halt.is_set():
             server, kgbuild = _tree_rss(os.getpid())
+            self.samples.append((time.perf_counter() - started, self.phase, server, kgbuild))
             self.peak = max(self.peak, server + kgbuild)
             self.peak_server = max(self.peak_server, server)
             self.peak_kgbuild = max(self.peak_kgbuild, kgbuild)
@@ -120,6 +125,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", type=Path, help="keep corpus and store in this directory")
+    parser.add_argument("--series", type=Path, help="write the memory samples (TSV) to this file")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="kgbuild-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -149,8 +155,14 @@ def main() -> None:
         total = time.perf_counter() - started
         counts = summary.graph
         elements = counts.papers + sum(counts.entities.values()) + counts.results + sum(counts.relationships.values())
+        sampler.phase = "queries"
         latencies = _query_latencies(store)
+        sampler.phase = "close"
     peak = sampler.stop()
+    if args.series:
+        args.series.write_text("seconds\tphase\tserver_gib\tkgbuild_gib\n" + "".join(
+            f"{t:.1f}\t{phase}\t{server / 2**30:.3f}\t{kgbuild / 2**30:.3f}\n"
+            for t, phase, server, kgbuild in sampler.samples))
     CypherStore.write = real_write
 
     print(f"SYNTHETIC corpus: {summary.counts.papers:,} papers, {args.workers} extraction workers, 2 cores")
