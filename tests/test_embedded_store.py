@@ -111,3 +111,49 @@ def test_deep_store_path_still_gets_a_socket(tmp_path: Path):
     deep = tmp_path.joinpath(*["a-rather-long-directory-name"] * 5)
     with FalkorDBStore(deep) as store:
         assert store.counts().papers == 0
+
+
+# -- writes run while the next one is prepared (stores/write_pipeline.py) ------------------------
+
+def test_a_write_that_fails_while_later_ones_are_sent_is_reported_and_nothing_else_is_lost(store_dir: Path):
+    with FalkorDBStore(store_dir) as store:
+        store._write("CREATE (:Probe {n: $n})", {"n": 1})
+        store._write("UNWIND $xs AS x CREATE (:Probe {n: 10 / x})", {"xs": [1, 0]})
+        store._write("CREATE (:Probe {n: $n})", {"n": 3})
+        with pytest.raises(StoreError, match="Division by zero"):
+            store.query("MATCH (p:Probe) RETURN p.n")
+        # The failed statement changed nothing; those around it ran, in order, and the
+        # connection goes on working.
+        assert store.query("MATCH (p:Probe) RETURN p.n ORDER BY p.n").rows == [[1], [3]]
+        store._write("CREATE (:Probe {n: $n})", {"n": 4})
+        assert store.query("MATCH (p:Probe) RETURN count(p)").rows == [[3]]
+
+
+def test_papers_of_a_batch_that_failed_to_load_get_no_hash_and_load_next_time(store_dir: Path):
+    good = to_graph([paper_extraction("p1", "LWGANet", ["DOTA"]), paper_extraction("p2", "ViT", ["COCO"])], "v")
+    broken = good.model_copy(deep=True)
+    broken.mentions["Method"][0]["roles"] = [{"a map": "is not a property value"}]
+    with FalkorDBStore(store_dir) as store:
+        # Every statement of the batch in flight at once: the hashes must still wait for them.
+        store._writer._window = 1000
+        with pytest.raises(StoreError, match="rejected a write"):
+            store.write(broken)
+        assert store.stored_hashes(["p1", "p2"]) == {"p1": None, "p2": None}
+        report = store.write(good)
+        assert report.replaced == 2
+        assert None not in store.stored_hashes(["p1", "p2"]).values()
+        assert store.query("MATCH (:Paper {id: 'p1'})-[:MENTIONS]->(m:Method) RETURN m.key").rows == [["lwganet"]]
+
+
+def test_writes_still_running_when_the_store_closes_are_kept(store_dir: Path):
+    with FalkorDBStore(store_dir) as store:
+        for n in range(50):
+            store._write("CREATE (:Probe {n: $n})", {"n": n})
+    with FalkorDBStore(store_dir) as store:
+        assert store.query("MATCH (p:Probe) RETURN count(p)").rows == [[50]]
+
+
+def test_a_write_failing_at_close_is_not_swallowed(store_dir: Path):
+    with pytest.raises(StoreError, match="Division by zero"):
+        with FalkorDBStore(store_dir) as store:
+            store._write("RETURN 1 / $zero", {"zero": 0})

@@ -31,6 +31,10 @@ class CypherStore:
     def _read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
         raise NotImplementedError
 
+    def _wait_for_writes(self) -> None:
+        """Returns once every statement ``_write`` was given has run; a backend whose
+        ``_write`` returns before that overrides it."""
+
     # -- the contract -------------------------------------------------------------------------
 
     def _write_rows(self, cypher: str, rows: list[dict[str, Any]], name: str = "rows") -> None:
@@ -67,7 +71,10 @@ class CypherStore:
         self._write_rows(st.LINK_RESULT_METHODS, [r for r in batch.results if r["method"]])
         self._write_rows(st.LINK_RESULT_DATASETS, [r for r in batch.results if r["dataset"]])
         self._delete_orphans(previous_entities)
+        # A paper's hash says its facts are all written, so it goes only after they have run.
+        self._wait_for_writes()
         self._write_rows(st.MARK_PAPERS_COMPLETE, [{"id": r["id"], "hash": r["hash"]} for r in batch.papers])
+        self._wait_for_writes()
         return WriteReport(written=len(batch.papers) - len(replaced), unchanged=len(unchanged),
                            replaced=len(replaced))
 

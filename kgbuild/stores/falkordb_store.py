@@ -18,6 +18,7 @@ from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE, CypherStore
 from kgbuild.stores.embedded_server import EmbeddedServer
 from kgbuild.stores.falkordb_params import params_header
 from kgbuild.stores.statements import NODE_KEYS
+from kgbuild.stores.write_pipeline import PipelinedWriter
 
 GRAPH_NAME = "kgbuild"
 # Where an atomic rebuild writes before its result replaces GRAPH_NAME in one RENAME.
@@ -51,11 +52,13 @@ class FalkorDBStore(CypherStore):
         self._server = EmbeddedServer(self.directory, lock_timeout=wait, bolt_port=bolt_port)
         self._graph = None
         self._client: FalkorDB | None = None
+        self._writer: PipelinedWriter | None = None
         self._stage_on_write = False
 
     def __enter__(self) -> FalkorDBStore:
         self._server.start()
         self._client = FalkorDB(unix_socket_path=self._server.socket_path)
+        self._writer = PipelinedWriter(self._server.socket_path)
         self._graph = self._client.select_graph(GRAPH_NAME)
         try:
             # A rebuild that died before its swap leaves its staging copy behind; readers
@@ -67,10 +70,20 @@ class FalkorDBStore(CypherStore):
             raise
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            try:
+                self._wait_for_writes()
+            except BaseException:
+                self.close()
+                raise
         self.close()
 
     def close(self) -> None:
+        if self._writer is not None:
+            self._writer.discard()
+            self._writer.close()
+            self._writer = None
         if self._client is not None:
             try:
                 self._client.connection.close()
@@ -98,6 +111,8 @@ class FalkorDBStore(CypherStore):
             yield
         except BaseException:
             self._stage_on_write = False
+            if self._writer is not None:
+                self._writer.discard()
             if self._client is not None:
                 self._graph = self._client.select_graph(GRAPH_NAME)
                 self._drop_graph(STAGING_GRAPH)
@@ -125,6 +140,7 @@ class FalkorDBStore(CypherStore):
             self._command("GRAPH.DELETE", name)
 
     def _command(self, *args: str):
+        self._wait_for_writes()
         try:
             return self._client.connection.execute_command(*args)
         except redis.exceptions.ConnectionError as exc:
@@ -139,10 +155,23 @@ class FalkorDBStore(CypherStore):
         return self._graph
 
     def _write(self, cypher: str, params: Mapping[str, Any]) -> None:
+        """Sends the statement and returns before it has run (see write_pipeline); reads,
+        commands and ``_wait_for_writes`` wait for it."""
         if self._stage_on_write:
             self._start_staging()
+        graph = self._require_graph()
+        with self._write_errors():
+            self._writer.send(graph.name, params_header(params) + cypher)
+
+    def _wait_for_writes(self) -> None:
+        if self._writer is not None:
+            with self._write_errors():
+                self._writer.drain()
+
+    @contextmanager
+    def _write_errors(self) -> Iterator[None]:
         try:
-            self._require_graph().query(params_header(params) + cypher)
+            yield
         except redis.exceptions.ConnectionError as exc:
             raise StoreError(f"lost the embedded FalkorDB server while writing: {exc}",
                              hint="run the same command again; the load resumes where it stopped") from exc
@@ -151,6 +180,7 @@ class FalkorDBStore(CypherStore):
                              hint="report this as a kgbuild bug, with the command you ran") from exc
 
     def _read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        self._wait_for_writes()
         try:
             result = self._require_graph().ro_query(params_header(params or {}) + cypher)
         except redis.exceptions.ConnectionError as exc:
@@ -163,6 +193,7 @@ class FalkorDBStore(CypherStore):
 
     def ensure_schema(self) -> None:
         # Indexes must exist before the first write: MERGE on an unindexed key is a full scan.
+        self._wait_for_writes()
         graph = self._require_graph()
         indexed = self._schema_pairs("CALL db.indexes() YIELD label, properties RETURN label, properties")
         for label, prop in dialect.indexed_properties():
