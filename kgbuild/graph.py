@@ -90,7 +90,9 @@ class GraphBatch(BaseModel):
     """Everything needed to write a set of papers; rows are plain dicts ready for UNWIND.
 
     The rows are typed by the TypedDicts above but not validated one by one: they are built
-    by the hundred thousand and go straight into UNWIND parameters.
+    by the hundred thousand and go straight into UNWIND parameters. There is one row per node
+    or relationship (an entity per key, a mention or link per paper and entity, an evaluation
+    per method, dataset and paper, a result per id): the stores create them, not merge them.
     """
 
     papers: list[dict] = Field(default_factory=list)
@@ -187,4 +189,19 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
             ))
     for (label, _), row in entity_rows.items():
         batch.entities[label].append(dict(row))
+    # Where the extraction said the same thing twice, the last saying is the one kept.
+    for label, rows in batch.mentions.items():
+        batch.mentions[label] = _last_of_each(rows, ("paper", "key"))
+    for rel_type, rows in batch.paper_links.items():
+        batch.paper_links[rel_type] = _last_of_each(rows, ("paper", "key"))
+    batch.evaluations = _last_of_each(batch.evaluations, ("method", "dataset", "paper"))
+    batch.results = _last_of_each(batch.results, ("id",))
     return batch
+
+
+def _last_of_each(rows: list[dict], key: tuple[str, ...]) -> list[dict]:
+    """One row per key, the last given, in the order of their first appearance."""
+    kept: dict[tuple, dict] = {}
+    for row in rows:
+        kept[tuple(row[k] for k in key)] = row
+    return list(kept.values())

@@ -65,8 +65,10 @@ ColumnType = Literal["string", "long", "double", "boolean", "string[]"]
 Columns = tuple[tuple[str, ColumnType], ...]
 
 # Node label -> its properties in the order of the header; the first is the ID (the key).
-_EVIDENCE: Columns = (("paper", "string"), ("field", "string"), ("sentence", "long"), ("start", "long"),
-                      ("end", "long"), ("evidence", "string"))
+# Relationships that start at their paper do not repeat its id.
+_LINK_EVIDENCE: Columns = (("field", "string"), ("sentence", "long"), ("start", "long"), ("end", "long"),
+                           ("evidence", "string"))
+_EVIDENCE: Columns = (("paper", "string"), *_LINK_EVIDENCE)
 NODE_COLUMNS: dict[str, Columns] = {
     "Paper": (("id", "string"), ("title", "string"), ("abstract", "string"), ("source_file", "string"),
               ("source_line", "long"), ("arxiv_id", "string"), ("doi", "string"), ("url", "string"),
@@ -79,7 +81,7 @@ NODE_COLUMNS: dict[str, Columns] = {
                ("field", "string"), ("sentence", "long"), ("start", "long"), ("end", "long"),
                ("evidence", "string")),
 }
-_MENTION_COLUMNS: Columns = (("paper", "string"), ("field", "string"), ("start", "long"), ("end", "long"),
+_MENTION_COLUMNS: Columns = (("field", "string"), ("start", "long"), ("end", "long"),
                              ("sentence", "long"), ("text", "string"), ("texts", "string[]"),
                              ("count", "long"), ("roles", "string[]"), ("proposed", "boolean"),
                              ("evaluated", "boolean"))
@@ -100,7 +102,7 @@ class RelationshipFile(BaseModel):
 RELATIONSHIP_FILES: tuple[RelationshipFile, ...] = (
     *(RelationshipFile(name=f"MENTIONS-{label}", type="MENTIONS", start="Paper", end=label,
                        columns=_MENTION_COLUMNS) for label in ENTITY_TYPES),
-    *(RelationshipFile(name=rel_type, type=rel_type, start="Paper", end=label, columns=_EVIDENCE)
+    *(RelationshipFile(name=rel_type, type=rel_type, start="Paper", end=label, columns=_LINK_EVIDENCE)
       for rel_type, label in PAPER_LINK_TARGETS.items()),
     RelationshipFile(name="EVALUATED_ON", type="EVALUATED_ON", start="Method", end="Dataset", columns=_EVIDENCE),
     RelationshipFile(name="EVALUATION_SUMMARY", type="EVALUATION_SUMMARY", start="Method", end="Dataset",
@@ -275,7 +277,7 @@ class Neo4jImportWriter:
         for rel_type, label in PAPER_LINK_TARGETS.items():
             for row in _last_by(batch.paper_links.get(rel_type, []), ("paper", "key")):
                 if row["key"] in self._keys[label]:
-                    self._emit(rel_type, _EVIDENCE, row, (row["paper"], row["key"]))
+                    self._emit(rel_type, _LINK_EVIDENCE, row, (row["paper"], row["key"]))
         evaluations = [row for row in _last_by(batch.evaluations, ("method", "dataset", "paper"))
                        if row["method"] in self._keys["Method"] and row["dataset"] in self._keys["Dataset"]]
         for row in evaluations:

@@ -31,11 +31,28 @@ MATCH (p:Paper {id: id})
 RETURN p.id AS id, p.hash AS hash
 """
 
+# What a load writes is created, not merged, wherever it can be: a paper's facts are deleted
+# before the paper is written again, so they are always new, and FalkorDB indexes a node or
+# relationship once when it is created with its properties but again at every later SET;
+# each re-indexing leaves garbage that the index collects in a forked copy of the server,
+# whose copy-on-write pages added gigabytes to the peak memory of a large load. The rows
+# hold one entry per node or relationship (see ``graph.GraphBatch``).
+#
 # The hash is written last (MARK_PAPERS_COMPLETE): a load cut off half-way leaves a paper
 # without its new hash, so the next run sees it as changed and writes it again.
-MERGE_PAPERS = """
+CREATE_PAPERS = """
 UNWIND $rows AS row
-MERGE (p:Paper {id: row.id})
+CREATE (:Paper {id: row.id, title: row.title, abstract: row.abstract,
+                source_file: row.source_file, source_line: row.source_line,
+                arxiv_id: row.arxiv_id, doi: row.doi, url: row.url, date: row.date,
+                authors: row.authors, categories: row.categories,
+                extractor_version: row.extractor_version})
+"""
+
+# Papers already stored (changed, or cut off half-way before): their facts are gone by now.
+UPDATE_PAPERS = """
+UNWIND $rows AS row
+MATCH (p:Paper {id: row.id})
 SET p.title = row.title, p.abstract = row.abstract,
     p.source_file = row.source_file, p.source_line = row.source_line,
     p.arxiv_id = row.arxiv_id, p.doi = row.doi, p.url = row.url, p.date = row.date,
@@ -172,76 +189,83 @@ LIMIT $limit
 """
 
 
-def merge_entities(label: str) -> str:
-    # Aliases accumulate over the papers that wrote them; `lookup` holds their normalised
-    # forms so queries can match whatever spelling a user types.
+def add_aliases(label: str) -> str:
+    """Entities already stored take the spellings they did not have. Aliases accumulate over
+    the papers that wrote them; `lookup` holds their normalised forms so queries can match
+    whatever spelling a user types. An entity is only written when something is new to it."""
     return f"""
 UNWIND $rows AS row
-MERGE (e:{label} {{key: row.key}})
-ON CREATE SET e.name = row.name, e.url = row.url, e.aliases = [], e.lookup = []
-SET e.aliases = e.aliases + [a IN row.aliases WHERE NOT a IN e.aliases],
-    e.lookup = e.lookup + [k IN row.lookup WHERE NOT k IN e.lookup]
+MATCH (e:{label} {{key: row.key}})
+WITH e, [a IN row.aliases WHERE NOT a IN e.aliases] AS new_aliases,
+     [k IN row.lookup WHERE NOT k IN e.lookup] AS new_lookup
+WHERE size(new_aliases) > 0 OR size(new_lookup) > 0
+SET e.aliases = e.aliases + new_aliases, e.lookup = e.lookup + new_lookup
 """
 
 
-def merge_mentions(label: str) -> str:
+def create_entities(label: str) -> str:
+    """Entities not stored yet, with all their properties at once."""
+    return f"""
+UNWIND $rows AS row
+OPTIONAL MATCH (found:{label} {{key: row.key}})
+WITH row WHERE found IS NULL
+CREATE (:{label} {{key: row.key, name: row.name, url: row.url, aliases: row.aliases, lookup: row.lookup}})
+"""
+
+
+def create_mentions(label: str) -> str:
     return f"""
 UNWIND $rows AS row
 MATCH (p:Paper {{id: row.paper}})
 MATCH (e:{label} {{key: row.key}})
-MERGE (p)-[r:MENTIONS]->(e)
-SET r.paper = row.paper, r.field = row.field, r.start = row.start, r.end = row.end,
-    r.sentence = row.sentence, r.text = row.text, r.texts = row.texts, r.count = row.count,
-    r.roles = row.roles, r.proposed = row.proposed, r.evaluated = row.evaluated
+CREATE (p)-[:MENTIONS {{field: row.field, start: row.start, end: row.end, sentence: row.sentence,
+                       text: row.text, texts: row.texts, count: row.count, roles: row.roles,
+                       proposed: row.proposed, evaluated: row.evaluated}}]->(e)
 """
 
 
-def merge_paper_links(rel_type: str, label: str) -> str:
+def create_paper_links(rel_type: str, label: str) -> str:
     """PROPOSES, USES_BACKBONE and HAS_CODE: paper -> entity, with the sentence that says so."""
     return f"""
 UNWIND $rows AS row
 MATCH (p:Paper {{id: row.paper}})
 MATCH (e:{label} {{key: row.key}})
-MERGE (p)-[r:{rel_type}]->(e)
-SET r.paper = row.paper, r.field = row.field, r.sentence = row.sentence,
-    r.start = row.start, r.end = row.end, r.evidence = row.evidence
+CREATE (p)-[:{rel_type} {{field: row.field, sentence: row.sentence, start: row.start, end: row.end,
+                         evidence: row.evidence}}]->(e)
 """
 
 
-MERGE_EVALUATIONS = """
+CREATE_EVALUATIONS = """
 UNWIND $rows AS row
 MATCH (m:Method {key: row.method})
 MATCH (d:Dataset {key: row.dataset})
-MERGE (m)-[r:EVALUATED_ON {paper: row.paper}]->(d)
-SET r.field = row.field, r.sentence = row.sentence, r.start = row.start, r.end = row.end,
-    r.evidence = row.evidence
+CREATE (m)-[:EVALUATED_ON {paper: row.paper, field: row.field, sentence: row.sentence,
+                           start: row.start, end: row.end, evidence: row.evidence}]->(d)
 """
 
-MERGE_RESULTS = """
+CREATE_RESULTS = """
 UNWIND $rows AS row
 MATCH (p:Paper {id: row.paper})
 MATCH (metric:Metric {key: row.metric})
-MERGE (r:Result {id: row.id})
-SET r.paper = row.paper, r.value = row.value, r.unit = row.unit, r.split = row.split,
-    r.method = row.method_name, r.dataset = row.dataset_name, r.metric = row.metric_name,
-    r.field = row.field, r.sentence = row.sentence, r.start = row.start, r.end = row.end,
-    r.evidence = row.evidence
-MERGE (p)-[:REPORTS]->(r)
-MERGE (r)-[:MEASURED_BY]->(metric)
+CREATE (p)-[:REPORTS]->(r:Result {id: row.id, paper: row.paper, value: row.value, unit: row.unit,
+                                  split: row.split, method: row.method_name,
+                                  dataset: row.dataset_name, metric: row.metric_name,
+                                  field: row.field, sentence: row.sentence, start: row.start,
+                                  end: row.end, evidence: row.evidence})-[:MEASURED_BY]->(metric)
 """
 
 LINK_RESULT_METHODS = """
 UNWIND $rows AS row
 MATCH (r:Result {id: row.id})
 MATCH (m:Method {key: row.method})
-MERGE (r)-[:OF_METHOD]->(m)
+CREATE (r)-[:OF_METHOD]->(m)
 """
 
 LINK_RESULT_DATASETS = """
 UNWIND $rows AS row
 MATCH (r:Result {id: row.id})
 MATCH (d:Dataset {key: row.dataset})
-MERGE (r)-[:ON_DATASET]->(d)
+CREATE (r)-[:ON_DATASET]->(d)
 """
 
 
@@ -266,20 +290,20 @@ def count_relationship(rel_type: str) -> str:
 def all_write_statements() -> list[str]:
     """Every statement a store sends, for linting them as Neo4j Cypher."""
     statements = [
-        PAPER_HASHES, MERGE_PAPERS, MARK_PAPERS_COMPLETE, ADD_SIGHTINGS, PAPER_SIGHTINGS, PAPER_ENTITY_KEYS,
+        PAPER_HASHES, CREATE_PAPERS, UPDATE_PAPERS, MARK_PAPERS_COMPLETE, ADD_SIGHTINGS, PAPER_SIGHTINGS, PAPER_ENTITY_KEYS,
         DELETE_PAPER_RESULTS, DELETE_PAPER_EVALUATIONS, DELETE_PAPER_LINKS, DELETE_PAPERS,
         PAPER_EVALUATION_PAIRS, REFRESH_EVALUATION_SUMMARIES, ADD_TO_EVALUATION_SUMMARIES, DELETE_EMPTY_SUMMARIES,
-        ALL_PAPER_IDS, COUNT_PAPERS, MERGE_RUN, RECENT_RUNS, EXPORT_NODES, EXPORT_RELATIONSHIPS, MERGE_EVALUATIONS, MERGE_RESULTS,
+        ALL_PAPER_IDS, COUNT_PAPERS, MERGE_RUN, RECENT_RUNS, EXPORT_NODES, EXPORT_RELATIONSHIPS, CREATE_EVALUATIONS, CREATE_RESULTS,
         LINK_RESULT_METHODS, LINK_RESULT_DATASETS,
     ]
     for label in ENTITY_TYPES:
-        statements += [merge_entities(label), merge_mentions(label), delete_orphans(label)]
+        statements += [add_aliases(label), create_entities(label), create_mentions(label), delete_orphans(label)]
     for label in NODE_KEYS:
         statements.append(count_label(label))
     for rel_type in RELATIONSHIP_TYPES:
         statements.append(count_relationship(rel_type))
     for rel_type, label in PAPER_LINK_TARGETS.items():
-        statements.append(merge_paper_links(rel_type, label))
+        statements.append(create_paper_links(rel_type, label))
     return statements
 
 
