@@ -71,7 +71,8 @@ def schema_file_statements() -> list[dict]:
             for s in "\n".join(lines).split(";") if s.strip()]
 
 
-_NAMES = re.compile(r"\b(" + "|".join(sorted({*st.NODE_KEYS, *st.RELATIONSHIP_TYPES}, key=len, reverse=True)) + r")\b")
+_NAMES = re.compile(r"\b(" + "|".join(sorted({*st.NODE_KEYS, *st.BOOKKEEPING_LABELS, *st.RELATIONSHIP_TYPES},
+                                              key=len, reverse=True)) + r")\b")
 
 
 def with_canary(statement: dict) -> dict:
@@ -123,7 +124,7 @@ def linted() -> dict[str, list[dict]]:
                  for _ in halves]
     report: list[dict] = []
     for process, half in zip(processes, halves, strict=True):
-        envelope = {"statements": half, "labels": sorted(st.NODE_KEYS),
+        envelope = {"statements": half, "labels": sorted({*st.NODE_KEYS, *st.BOOKKEEPING_LABELS}),
                     "relationshipTypes": sorted(st.RELATIONSHIP_TYPES)}
         out, err = process.communicate(json.dumps(envelope), timeout=300)
         assert process.returncode == 0, f"lint.mjs failed:\n{err}"

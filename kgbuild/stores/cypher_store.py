@@ -42,10 +42,15 @@ class CypherStore:
             self._write(cypher, {name: chunk})
 
     def stored_hashes(self, paper_ids: list[str]) -> dict[str, str | None]:
+        """Stored papers among ``paper_ids`` with their hash; None for a paper whose last
+        write did not finish (a write journal still names it)."""
         found: dict[str, str | None] = {}
         for chunk in chunked(paper_ids, self.batch_size):
             for paper_id, paper_hash in self._read(st.PAPER_HASHES, {"ids": chunk}).rows:
                 found[str(paper_id)] = paper_hash
+        if found:
+            unfinished = {str(row[0]) for row in self._read(st.UNFINISHED_PAPERS).rows}
+            found.update((pid, None) for pid in unfinished & found.keys())
         return found
 
     def write(self, batch: GraphBatch) -> WriteReport:
@@ -58,6 +63,10 @@ class CypherStore:
             batch = _without(batch, unchanged)
         previous_entities = self._entity_keys_of(replaced)
         pairs = self._evaluation_pairs_of(replaced)
+        if not batch.papers:
+            return WriteReport(written=0, unchanged=len(unchanged), replaced=0)
+        written_ids = [row["id"] for row in batch.papers]
+        self._write(st.OPEN_JOURNAL, {"ids": written_ids})
         self._delete_facts(replaced)
         self._write_rows(st.UPDATE_PAPERS, [row for row in batch.papers if row["id"] in already])
         self._write_rows(st.CREATE_PAPERS, [row for row in batch.papers if row["id"] not in already])
@@ -73,9 +82,10 @@ class CypherStore:
         self._write_rows(st.LINK_RESULT_METHODS, [r for r in batch.results if r["method"]])
         self._write_rows(st.LINK_RESULT_DATASETS, [r for r in batch.results if r["dataset"]])
         self._delete_orphans(previous_entities)
-        # A paper's hash says its facts are all written, so it goes only after they have run.
+        # The journal says the papers' facts are all written, so it goes only after they have run.
         self._wait_for_writes()
-        self._write_rows(st.MARK_PAPERS_COMPLETE, [{"id": r["id"], "hash": r["hash"]} for r in batch.papers])
+        self._write(st.CLOSE_JOURNALS, {"ids": written_ids})
+        self._write(st.DELETE_CLOSED_JOURNALS, {})
         self._wait_for_writes()
         return WriteReport(written=len(batch.papers) - len(replaced), unchanged=len(unchanged),
                            replaced=len(replaced))

@@ -13,6 +13,9 @@ from kgbuild.models import ENTITY_TYPES
 NODE_KEYS: dict[str, str] = {"Paper": "id", **{label: "key" for label in ENTITY_TYPES}, "Result": "id",
                              "BuildRun": "id"}
 
+# Nodes of the loader's own bookkeeping, with no key: see OPEN_JOURNAL.
+BOOKKEEPING_LABELS: tuple[str, ...] = ("WriteJournal",)
+
 RELATIONSHIP_TYPES: tuple[str, ...] = (
     "MENTIONS", "PROPOSES", "USES_BACKBONE", "HAS_CODE", "EVALUATED_ON",
     "REPORTS", "OF_METHOD", "ON_DATASET", "MEASURED_BY",
@@ -38,15 +41,40 @@ RETURN p.id AS id, p.hash AS hash
 # whose copy-on-write pages added gigabytes to the peak memory of a large load. The rows
 # hold one entry per node or relationship (see ``graph.GraphBatch``).
 #
-# The hash is written last (MARK_PAPERS_COMPLETE): a load cut off half-way leaves a paper
-# without its new hash, so the next run sees it as changed and writes it again.
+# A paper's hash is written with the paper, so a paper is written once. What says its facts
+# are complete is the batch's WriteJournal node: made before the batch's first write, it names
+# the batch's papers, and it is deleted after its last write. A load cut off half-way leaves
+# the journal behind, and its papers count as changed (``stored_hashes``) until a later load
+# has written them again.
+OPEN_JOURNAL = """
+CREATE (:WriteJournal {papers: $ids})
+"""
+
+# Two statements: FalkorDB 4.16 ignores a DELETE that follows a SET in the same statement.
+CLOSE_JOURNALS = """
+MATCH (j:WriteJournal)
+SET j.papers = [paper IN j.papers WHERE NOT paper IN $ids]
+"""
+
+DELETE_CLOSED_JOURNALS = """
+MATCH (j:WriteJournal)
+WHERE size(j.papers) = 0
+DELETE j
+"""
+
+UNFINISHED_PAPERS = """
+MATCH (j:WriteJournal)
+UNWIND j.papers AS id
+RETURN DISTINCT id
+"""
+
 CREATE_PAPERS = """
 UNWIND $rows AS row
 CREATE (:Paper {id: row.id, title: row.title, abstract: row.abstract,
                 source_file: row.source_file, source_line: row.source_line,
                 arxiv_id: row.arxiv_id, doi: row.doi, url: row.url, date: row.date,
                 authors: row.authors, categories: row.categories,
-                extractor_version: row.extractor_version})
+                extractor_version: row.extractor_version, hash: row.hash})
 """
 
 # Papers already stored (changed, or cut off half-way before): their facts are gone by now.
@@ -57,13 +85,7 @@ SET p.title = row.title, p.abstract = row.abstract,
     p.source_file = row.source_file, p.source_line = row.source_line,
     p.arxiv_id = row.arxiv_id, p.doi = row.doi, p.url = row.url, p.date = row.date,
     p.authors = row.authors, p.categories = row.categories,
-    p.extractor_version = row.extractor_version, p.hash = null
-"""
-
-MARK_PAPERS_COMPLETE = """
-UNWIND $rows AS row
-MATCH (p:Paper {id: row.id})
-SET p.hash = row.hash
+    p.extractor_version = row.extractor_version, p.hash = row.hash
 """
 
 ADD_SIGHTINGS = """
@@ -116,8 +138,8 @@ MERGE (m)-[s:EVALUATION_SUMMARY]->(d)
 SET s.papers = papers, s.first_paper = first_paper
 """
 
-# For pairs only new papers touched: add their counts. A paper whose write was cut off has
-# no hash yet, so the next run replaces it and its pairs are recounted above.
+# For pairs only new papers touched: add their counts. A paper whose write was cut off is
+# still named by a write journal, so the next run replaces it and its pairs are recounted above.
 ADD_TO_EVALUATION_SUMMARIES = """
 UNWIND $rows AS row
 MATCH (m:Method {key: row.method})
@@ -290,7 +312,7 @@ def count_relationship(rel_type: str) -> str:
 def all_write_statements() -> list[str]:
     """Every statement a store sends, for linting them as Neo4j Cypher."""
     statements = [
-        PAPER_HASHES, CREATE_PAPERS, UPDATE_PAPERS, MARK_PAPERS_COMPLETE, ADD_SIGHTINGS, PAPER_SIGHTINGS, PAPER_ENTITY_KEYS,
+        PAPER_HASHES, OPEN_JOURNAL, CLOSE_JOURNALS, DELETE_CLOSED_JOURNALS, UNFINISHED_PAPERS, CREATE_PAPERS, UPDATE_PAPERS, ADD_SIGHTINGS, PAPER_SIGHTINGS, PAPER_ENTITY_KEYS,
         DELETE_PAPER_RESULTS, DELETE_PAPER_EVALUATIONS, DELETE_PAPER_LINKS, DELETE_PAPERS,
         PAPER_EVALUATION_PAIRS, REFRESH_EVALUATION_SUMMARIES, ADD_TO_EVALUATION_SUMMARIES, DELETE_EMPTY_SUMMARIES,
         ALL_PAPER_IDS, COUNT_PAPERS, MERGE_RUN, RECENT_RUNS, EXPORT_NODES, EXPORT_RELATIONSHIPS, CREATE_EVALUATIONS, CREATE_RESULTS,
