@@ -8,6 +8,7 @@ from factories import paper_extraction
 from kgbuild.errors import StoreError
 from kgbuild.graph import to_graph
 from kgbuild.models import SourceRef
+from kgbuild.stores import statements as st
 
 VERSION = "test-1"
 
@@ -204,3 +205,19 @@ def test_evaluation_summaries_follow_writes_replacements_and_deletions(open_stor
         assert _summaries(store) == [["cbnet", "dior", 1, "p1"]]
         store.delete_papers(["p1"])
         assert _summaries(store) == []
+
+
+def test_papers_of_a_load_cut_off_half_way_are_written_again_without_duplicate_facts(open_store):
+    extractions = [paper_extraction("p1", "LWGANet", ["DOTA", "DIOR"], backbone="ResNet-50"),
+                   paper_extraction("p2", "CBNet", ["COCO"])]
+    with open_store() as store:
+        _load(store, *extractions)
+        complete = _snapshot(store)
+        # What a load killed after its first statement leaves: its journal, naming p1.
+        store._write(st.OPEN_JOURNAL, {"ids": ["p1"]})
+        assert store.stored_hashes(["p1", "p2"])["p1"] is None
+        assert store.stored_hashes(["p1", "p2"])["p2"] is not None
+        report = _load(store, *extractions)
+        assert (report.replaced, report.unchanged) == (1, 1)
+        assert store.stored_hashes(["p1"])["p1"] is not None
+        assert _snapshot(store) == complete
