@@ -1262,11 +1262,21 @@ def build(shared: Path, out: Path) -> dict:
             uf[typ].union(a, b)
     for (typ, short), longs in sorted(acr_edges.items()):
         roots = {uf[typ].find(x) for x in longs}
-        if len(roots) == 1 or short in store.seed_keys:
-            for x in sorted(longs):
-                uf[typ].union(short, x)
-        else:
+        if (typ, short) in store.seed_names:
+            # A seed's own name takes the long forms written for it ("COCO", "Common
+            # Objects in Context").
+            pass
+        elif store.seed_keys.get(short) == typ:
+            # An acronym a seed lists as one spelling of a longer name ("ADE" of ADE20K)
+            # means what the seed says: another expansion of the same letters ("Adverse
+            # Drug Events (ADE) Corpus") is another entity, not this one.
+            stats["seed_acronym_expansions_kept_apart"] += 1
+            continue
+        elif len(roots) != 1:
             stats["ambiguous_acronyms"] += 1
+            continue
+        for x in sorted(longs):
+            uf[typ].union(short, x)
 
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for typ, key in sorted(store.surfaces):

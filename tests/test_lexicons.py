@@ -139,6 +139,13 @@ def test_acronym_and_expansion_share_a_key(patterns):
     )
 
 
+def test_another_expansion_of_a_seeded_acronym_is_not_that_entity(patterns):
+    # The ADE20K seed lists "ADE"; Papers with Code also writes "Adverse Drug Events (ADE)
+    # Corpus". The two must not become one dataset.
+    assert ids_for(patterns, "datasets.jsonl", "ADE") == {"ade20k"}
+    assert "ade20k" not in ids_for(patterns, "datasets.jsonl", "Adverse Drug Events Corpus")
+
+
 def test_no_bare_common_word(patterns, canonical):
     for name, (_label, typ) in PATTERN_FILES.items():
         for p in patterns[name]:
