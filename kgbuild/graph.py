@@ -190,6 +190,7 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
     for (label, _), row in entity_rows.items():
         batch.entities[label].append(dict(row))
     # Where the extraction said the same thing twice, the last saying is the one kept.
+    batch.papers = _last_of_each(batch.papers, ("id",))
     for label, rows in batch.mentions.items():
         batch.mentions[label] = _last_of_each(rows, ("paper", "key"))
     for rel_type, rows in batch.paper_links.items():

@@ -18,3 +18,13 @@ def test_mentions_say_whether_the_paper_evaluates_the_entity():
     # the backbone is used, not evaluated; COCO and CBNet are named without an evaluation
     assert not evaluated[("Method", "resnet50")]
     assert not evaluated[("Dataset", "coco")] and not evaluated[("Method", "cbnet")]
+
+
+def test_a_paper_given_twice_in_a_batch_is_one_paper_with_one_row_per_fact():
+    first = paper_extraction("p1", "LWGANet", ["DOTA"], value=40.0)
+    again = paper_extraction("p1", "LWGANet", ["DOTA"], value=41.0)
+    batch = to_graph([first, again], "test-1")
+    assert [row["id"] for row in batch.papers] == ["p1"]
+    assert len(batch.mentions["Method"]) == 1 and len(batch.evaluations) == 1
+    # The stores create these rows, so a repeated one would be a duplicated node or fact.
+    assert len({r["id"] for r in batch.results}) == len(batch.results)
