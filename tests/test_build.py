@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from kgbuild.build import build, extract_to_jsonl
 from kgbuild.stores.falkordb_store import FalkorDBStore
@@ -119,3 +124,58 @@ def test_workers_extract_the_same_lines_as_one_process(tmp_path: Path):
     two = extract_to_jsonl([sample], tmp_path / "two.jsonl", workers=2)
     assert one.counts.papers == two.counts.papers == 292
     assert (tmp_path / "one.jsonl").read_bytes() == (tmp_path / "two.jsonl").read_bytes()
+
+
+KILLED_MID_BATCH = """
+import os, signal, sys
+from kgbuild.build import build
+from kgbuild.stores.falkordb_store import FalkorDBStore
+
+real_write = FalkorDBStore._write
+sent = []
+
+def write_then_die(self, cypher, params):
+    real_write(self, cypher, params)
+    if sys.argv[3] in cypher:
+        sent.append(cypher)
+    if len(sent) == 2:  # in the second batch: part of its statements have run, the rest never come
+        self._wait_for_writes()
+        print("killing", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+FalkorDBStore._write = write_then_die
+with FalkorDBStore(sys.argv[2]) as store:
+    build([sys.argv[1]], store, chunk_size=3)
+"""
+
+
+@pytest.mark.parametrize(("last_statement", "complete_batches"), [
+    ("CREATE (:Paper", 1),          # the second batch's papers are in, none of their facts
+    ("CREATE (p)-[:MENTIONS", 0),   # the first batch has some of its mentions, not all
+])
+def test_a_build_killed_mid_batch_is_completed_by_the_next_one(tmp_path: Path, last_statement: str,
+                                                               complete_batches: int):
+    sample = Path(__file__).resolve().parent.parent / "examples" / "sample"
+    inputs = [str(p) for p in sorted(sample.glob("*.txt"))[:3]]
+    script = tmp_path / "killer.py"
+    script.write_text(KILLED_MID_BATCH)
+    joined = tmp_path / "papers.jsonl"
+    with FalkorDBStore(tmp_path / "first") as store:
+        build(inputs, store)
+        papers = store.query("MATCH (p:Paper) RETURN p.id, p.title, p.abstract ORDER BY p.id").rows
+    _write_jsonl(joined, *({"id": i, "title": t, "abstract": a} for i, t, a in papers[:9]))
+
+    done = subprocess.run([sys.executable, str(script), str(joined), str(tmp_path / "killed"),
+                           last_statement], capture_output=True, text=True, timeout=300)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert "killing" in done.stdout
+    with FalkorDBStore(tmp_path / "killed") as killed:  # adopts the server the kill left running
+        summary = build([str(joined)], killed, chunk_size=3)
+        # Papers of the cut batch are stored but named by its journal, so they are written again.
+        assert (summary.unchanged, summary.replaced) == (3 * complete_batches, 3)
+        assert summary.written == 9 - 3 * complete_batches - 3
+        recovered = killed.export()
+    with FalkorDBStore(tmp_path / "clean") as clean:
+        build([str(joined)], clean, chunk_size=3)
+        expected = clean.export()
+    assert recovered == expected
