@@ -50,7 +50,8 @@ OPEN_JOURNAL = """
 CREATE (:WriteJournal {papers: $ids})
 """
 
-# Two statements: FalkorDB 4.16 ignores a DELETE that follows a SET in the same statement.
+# Two statements: FalkorDB 4.16 silently runs nothing of SET ... WITH j WHERE ... DELETE j,
+# not even the SET.
 CLOSE_JOURNALS = """
 MATCH (j:WriteJournal)
 SET j.papers = [paper IN j.papers WHERE NOT paper IN $ids]
