@@ -1,8 +1,9 @@
 """Extraction stage: paper title + abstract -> entities, relations and results.
 
-``extract`` streams :class:`~kgbuild.models.Extraction` records in input order; with
-``workers > 1`` chunks of papers go to a process pool where each worker builds the
-spaCy pipeline once.  Only pydantic records cross the process boundary.
+``extract`` streams :class:`~kgbuild.models.Extraction` records in input order, and
+``extract_chunks`` whatever a given stage makes of each chunk of them; with ``workers > 1``
+chunks of papers go to a process pool where each worker builds the spaCy pipeline once.
+No spaCy object crosses the process boundary.
 """
 
 from __future__ import annotations

@@ -27,9 +27,8 @@ def _get_extractor():
 Stage = Callable[[list[Extraction]], R]
 
 
-def _extract_chunk(papers: list[Paper], then: Stage | None = None):
-    extractions = list(_get_extractor().run(papers))
-    return then(extractions) if then is not None else extractions
+def _extract_chunk(papers: list[Paper], then: Stage[R]) -> R:
+    return then(list(_get_extractor().run(papers)))
 
 
 def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:

@@ -65,7 +65,7 @@ class CypherStore:
         pairs = self._evaluation_pairs_of(replaced)
         if not batch.papers:
             return WriteReport(written=0, unchanged=len(unchanged), replaced=0)
-        written_ids = [row["id"] for row in batch.papers]
+        written_ids = batch.paper_ids
         self._write(st.OPEN_JOURNAL, {"ids": written_ids})
         self._delete_facts(replaced)
         self._write_rows(st.UPDATE_PAPERS, [row for row in batch.papers if row["id"] in already])

@@ -264,21 +264,23 @@ class Neo4jImportWriter:
         self.rows[name] += 1
 
     def write(self, batch: GraphBatch) -> None:
-        """Append one chunk, in the loader's order: papers, entities, then what refers to them."""
+        """Append one chunk, in the loader's order: papers, entities, then what refers to them.
+
+        Like the loader, it writes each row as one relationship: ``to_graph`` keeps one row per
+        relationship (see ``GraphBatch``)."""
         for paper in batch.papers:
             self._emit("Paper", NODE_COLUMNS["Paper"], {**paper, "also_seen_in": None})
         for label in ENTITY_TYPES:
             for row in batch.entities.get(label, []):
                 self._add_entity(label, row)
         for label in ENTITY_TYPES:
-            # MERGE (p)-[:MENTIONS]->(e): one per paper and entity, the last row's values.
-            for row in _last_by(batch.mentions.get(label, []), ("paper", "key")):
+            for row in batch.mentions.get(label, []):
                 self._emit(f"MENTIONS-{label}", _MENTION_COLUMNS, row, (row["paper"], row["key"]))
         for rel_type, label in PAPER_LINK_TARGETS.items():
-            for row in _last_by(batch.paper_links.get(rel_type, []), ("paper", "key")):
+            for row in batch.paper_links.get(rel_type, []):
                 if row["key"] in self._keys[label]:
                     self._emit(rel_type, _LINK_EVIDENCE, row, (row["paper"], row["key"]))
-        evaluations = [row for row in _last_by(batch.evaluations, ("method", "dataset", "paper"))
+        evaluations = [row for row in batch.evaluations
                        if row["method"] in self._keys["Method"] and row["dataset"] in self._keys["Dataset"]]
         for row in evaluations:
             self._emit("EVALUATED_ON", _EVIDENCE, row, (row["method"], row["dataset"]))
@@ -287,7 +289,7 @@ class Neo4jImportWriter:
             known = self._summaries.get(pair)
             self._summaries[pair] = (papers, first_paper) if known is None else \
                 (known[0] + papers, min(known[1], first_paper))
-        for row in _last_by(batch.results, ("id",)):
+        for row in batch.results:
             if row["metric"] not in self._keys["Metric"]:
                 continue  # the loader's MATCH on the metric finds nothing: no Result
             node = {**row, "method": row["method_name"], "dataset": row["dataset_name"],
@@ -429,14 +431,6 @@ def _extend_new(target: list[str], items: Iterable[str]) -> None:
         if item not in have:
             target.append(item)
             have.add(item)
-
-
-def _last_by(rows: list[dict[str, Any]], fields: tuple[str, ...]) -> Iterable[dict[str, Any]]:
-    """One row per identity, the last one's values, in first-seen order (what MERGE + SET keeps)."""
-    by_identity: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in rows:
-        by_identity[tuple(row[f] for f in fields)] = row
-    return by_identity.values()
 
 
 # -- the command -----------------------------------------------------------------------------

@@ -69,24 +69,20 @@ UNWIND j.papers AS id
 RETURN DISTINCT id
 """
 
-CREATE_PAPERS = """
+# What a paper row writes onto its node, besides its id.
+_PAPER_PROPERTIES = ("title", "abstract", "source_file", "source_line", "arxiv_id", "doi", "url", "date",
+                     "authors", "categories", "extractor_version", "hash")
+
+CREATE_PAPERS = f"""
 UNWIND $rows AS row
-CREATE (:Paper {id: row.id, title: row.title, abstract: row.abstract,
-                source_file: row.source_file, source_line: row.source_line,
-                arxiv_id: row.arxiv_id, doi: row.doi, url: row.url, date: row.date,
-                authors: row.authors, categories: row.categories,
-                extractor_version: row.extractor_version, hash: row.hash})
+CREATE (:Paper {{id: row.id, {", ".join(f"{p}: row.{p}" for p in _PAPER_PROPERTIES)}}})
 """
 
 # Papers already stored (changed, or cut off half-way before): their facts are gone by now.
-UPDATE_PAPERS = """
+UPDATE_PAPERS = f"""
 UNWIND $rows AS row
-MATCH (p:Paper {id: row.id})
-SET p.title = row.title, p.abstract = row.abstract,
-    p.source_file = row.source_file, p.source_line = row.source_line,
-    p.arxiv_id = row.arxiv_id, p.doi = row.doi, p.url = row.url, p.date = row.date,
-    p.authors = row.authors, p.categories = row.categories,
-    p.extractor_version = row.extractor_version, p.hash = row.hash
+MATCH (p:Paper {{id: row.id}})
+SET {", ".join(f"p.{p} = row.{p}" for p in _PAPER_PROPERTIES)}
 """
 
 ADD_SIGHTINGS = """
