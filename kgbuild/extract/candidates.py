@@ -150,7 +150,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                 continue  # "CNN-based": a family once the suffix is gone
         cands.append((start, end, "Method", None, SHAPE))
 
-    urls = [m.span() for m in URL_RE.finditer(text)]
+    # every URL has a slash or "www."; scanning for one first skips the costly pattern
+    urls = [m.span() for m in URL_RE.finditer(text)] if "/" in text or "www." in text else []
     if urls:
         cands = [c for c in cands if not any(u0 <= c[0] < u1 for u0, u1 in urls)]
     cands = [_inherit_lexicon_type(c, lex_spans, text) for c in cands]

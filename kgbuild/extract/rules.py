@@ -72,6 +72,18 @@ def known_task_endings() -> frozenset[str]:
     return frozenset(endings)
 
 
+WORD_LISTS = ("never_entities", "not_methods", "not_methods_lower", "task_heads", "task_modifier_stop",
+              "task_stop", "weak_metrics")
+
+
+def load_word_lists() -> None:
+    """Read every rule list now, so that the first texts do not pay for it."""
+    for name in WORD_LISTS:
+        lowered_term_list(name)
+    task_modifier_vocabulary()
+    known_task_endings()
+
+
 # Word classes, decided once per distinct word and memoised: abstracts reuse words, and
 # one dict lookup per word is far cheaper than running the shape tests again.
 NAME, TASK_HEAD, DATASET_HEAD = 1, 2, 4
