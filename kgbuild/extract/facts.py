@@ -110,8 +110,18 @@ class FactResult:
     sentence: int
 
 
+# Words every match of the cue patterns above contains (lower case): where none occurs in
+# the window, the patterns need not run.  Cheap substring tests replace most regex scans.
+NAMED_WORDS = ("named", "called", "dubbed", "termed", "coined", "referred to as", "denoted as", "nicknamed")
+PROPOSE_VERB_RE = re.compile(r"propos|present|introduc|develop|design|devis|put forward|build|construct|"
+                             r"contribut|offer|unveil|releas|describ")
+
+
 def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
                   title_prefix_span: tuple[int, int] | None) -> None:
+    lowered = {field: _lower_keeping_offsets(text) for field, text in texts.items()}
+    names_something = {field: any(word in text for word in NAMED_WORDS) for field, text in lowered.items()}
+    verbs_at = {field: [m.start() for m in PROPOSE_VERB_RE.finditer(text)] for field, text in lowered.items()}
     for f in found:
         if f.etype not in ("Method", "Dataset"):
             continue
@@ -122,22 +132,33 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
         if f.field == "title" and text[:f.start].rstrip().endswith(":") and not text[f.end:].strip():
             drafts[f.entity].proposed = True  # "... for Dynamic Networks: JEI-DNN"
             continue
-        window = text[max(0, f.start - 120):f.start]
-        if NAMED_BEFORE_RE.search(window) or OUR_BEFORE_RE.search(window):
+        window_start = max(0, f.start - 120)
+        window = text[window_start:f.start]
+        if (names_something[f.field] and NAMED_BEFORE_RE.search(window)) or (
+                "our" in lowered[f.field][window_start:f.start] and OUR_BEFORE_RE.search(window)):
             drafts[f.entity].proposed = True
             continue
         if NOVEL_APPOSITION_RE.match(text, f.end) or PASSIVE_PROPOSED_RE.match(text, f.end):
             drafts[f.entity].proposed = True
             continue
         cue = None
-        for cue in PROPOSE_CUE_RE.finditer(window):
-            pass
+        if any(window_start <= at < f.start for at in verbs_at[f.field]):
+            for cue in PROPOSE_CUE_RE.finditer(window):
+                pass
         if cue is not None:
             between = window[cue.end():]
             if "." in between.replace("e.g.", "").replace("i.e.", ""):
                 continue
             if not PROPOSE_BLOCK_RE.search(between) and not _mention_between(found, f, cue, len(window)):
                 drafts[f.entity].proposed = True
+
+
+def _lower_keeping_offsets(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # a few letters lower-case to two characters ("İ"); keep those as written
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _mention_between(found: list[Found], f: Found, cue, window_len: int) -> bool:
@@ -152,18 +173,24 @@ def _mention_between(found: list[Found], f: Found, cue, window_len: int) -> bool
 
 def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
                    title_prefix_span: tuple[int, int] | None) -> None:
-    talks_of_backbones = any("backbone" in text.lower() for text in texts.values())
+    lowered = {field: text.lower() for field, text in texts.items()}
+    talks_of_backbones = any("backbone" in text for text in lowered.values())
+    # the role patterns end in one of these words: a text without them needs no matching
+    names_a_role = {field: "backbone" in lowered[field] or "encoder" in text or "feature extractor" in text
+                    for field, text in texts.items()}
     for f in found:
         if f.etype != "Method":
             continue
         text = texts[f.field]
-        if BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70)):
+        if not names_a_role[f.field] and not talks_of_backbones:
+            continue
+        if names_a_role[f.field] and BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70)):
             between = text[f.end:f.end + 70]
             head = re.search(r"backbone|feature extractor|encoder", between, re.IGNORECASE)
             if not _other_method_in(found, f, f.end, f.end + (head.start() if head else 0)):
                 drafts[f.entity].roles.add("backbone")
                 continue
-        if BACKBONE_BEFORE_RE.search(text, max(0, f.start - 30), f.start):
+        if talks_of_backbones and BACKBONE_BEFORE_RE.search(text, max(0, f.start - 30), f.start):
             drafts[f.entity].roles.add("backbone")
             continue
         if f.field == "title" and title_prefix_span and f.start == title_prefix_span[0]:
@@ -173,6 +200,8 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         if talks_of_backbones and _composed_after_method(found, f, text):
             drafts[f.entity].roles.add("backbone")  # "RetinaNet+PVT": detector + backbone
     for field, text in texts.items():
+        if "backbone" not in lowered[field]:
+            continue
         for cue in BACKBONE_LIST_RE.finditer(text):
             stop = CLAUSE_END_RE.search(text, cue.end(), cue.end() + 120)
             limit = stop.start() if stop else min(len(text), cue.end() + 120)
