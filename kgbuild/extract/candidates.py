@@ -175,6 +175,7 @@ LOSS_AFTER_RE = re.compile(
 CAPS_WORD_AFTER_RE = re.compile(r"\s+[A-Z]{2,}\b(?!\s*[(\d])")
 
 COORDINATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
+WORD_AFTER_SHORT_FORM_RE = re.compile(r"\)?\s*[-\s]?([A-Za-z]+)")
 
 
 def _coordinated_datasets(text: str, found: list[Found]) -> None:
@@ -272,7 +273,7 @@ def _definition_type(text, d: Definition, short, long_cover, long_text: str, sho
             return f.etype, f.key
     words = long_text.replace("-", " ").split()
     last = words[-1].lower() if words else ""
-    after = re.match(r"\)?\s*[-\s]?([A-Za-z]+)", text[d.short_end:d.short_end + 20])
+    after = WORD_AFTER_SHORT_FORM_RE.match(text[d.short_end:d.short_end + 20])
     after_word = after.group(1).lower() if after else ""
     if after_word in METHOD_NOUNS_AFTER_PAREN and last not in lowered_term_list("task_heads"):
         return "Method", None  # "Fourier Contour Embedding (FCE) method": the text says what it is

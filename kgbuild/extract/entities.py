@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from kgbuild.extract.acronyms import Definition
 from kgbuild.extract.candidates import Found
@@ -19,6 +20,7 @@ NON_ALNUM_RE = re.compile(r"[\W_]+")
 TYPE_ORDER = {"Method": 0, "Dataset": 1, "Metric": 2, "Task": 3, "Repo": 4}
 
 
+@lru_cache(maxsize=1 << 16)  # a paper asks for the same few forms dozens of times
 def normalise(text: str) -> str:
     """NFKC, lower case, only letters and digits: the fallback identity of a name."""
     return NON_ALNUM_RE.sub("", unicodedata.normalize("NFKC", text).lower())

@@ -58,6 +58,7 @@ BACKBONE_LIST_RE = re.compile(
 )
 BACKBONE_BEFORE_RE = re.compile(r"\bbackbones?\s+(?:networks?\s+)?$", re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"[;)]|\.\s|\bwhile\b|\bwhereas\b|\bbut\b")
+ROLE_WORD_RE = re.compile(r"backbone|feature extractor|encoder", re.IGNORECASE)
 
 NUMBER_RE = re.compile(r"(?<![\w.+\-±/^])(\d{1,3}(?:\.\d+)?)(\s?%|\s?percent\b)?(?![\w.]*\d)(?![-\w])")
 DELTA_BEFORE_RE = re.compile(
@@ -186,7 +187,7 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
             continue
         if names_a_role[f.field] and BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70)):
             between = text[f.end:f.end + 70]
-            head = re.search(r"backbone|feature extractor|encoder", between, re.IGNORECASE)
+            head = ROLE_WORD_RE.search(between)
             if not _other_method_in(found, f, f.end, f.end + (head.start() if head else 0)):
                 drafts[f.entity].roles.add("backbone")
                 continue

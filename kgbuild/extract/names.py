@@ -28,6 +28,7 @@ SIZE_SUFFIXES = frozenset(
 
 NAME_SUFFIX_WORDS = frozenset({"Net", "Nets", "Former", "GAN", "Mixer", "Former", "Transformer", "Adapter"})
 TRAILING_DIGITS_RE = re.compile(r"\d+$")
+NAME_PART_SEPARATOR_RE = re.compile(r"[-.]")
 
 
 def is_name_shaped(word: str) -> bool:
@@ -36,7 +37,7 @@ def is_name_shaped(word: str) -> bool:
         return False
     if not word[0].isalpha() and not any(c.isupper() for c in word):
         return False
-    parts = re.split(r"[-.]", word)
+    parts = NAME_PART_SEPARATOR_RE.split(word)
     if INTERNAL_CAPITAL_RE.match(parts[0]) or any(INTERNAL_CAPITAL_RE.match(p) for p in parts):
         return True
     if any(c.isupper() for c in word) and LETTER_DIGIT_RE.search(word):

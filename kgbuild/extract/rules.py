@@ -101,7 +101,9 @@ def word_class(word: str) -> int:
     flags = _WORD_CLASS.get(word)
     if flags is None:
         flags = 0
-        if is_name_shaped(word) and not is_generic_term(word) and word not in term_list("never_entities"):
+        # every name shape has a capital letter, so lower-case words skip the shape tests
+        if not word.islower() and is_name_shaped(word) and not is_generic_term(word) \
+                and word not in term_list("never_entities"):
             flags |= NAME
         lower = word.lower()
         if lower in lowered_term_list("task_heads"):
@@ -230,6 +232,8 @@ def dataset_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int]]:
 
 
 LIST_SEPARATOR_RE = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*/\s*)$")
+WORD_AT_END_RE = re.compile(r"([A-Za-z0-9][\w\-.+]*?)(\s*)$")
+NUMERIC_NAME_RE = re.compile(r"\d+[KkMm]?|v\d+(?:\.\d+)?")
 
 
 def _name_before(text: str, cursor: int, in_title: bool) -> tuple[int, int] | None:
@@ -239,7 +243,7 @@ def _name_before(text: str, cursor: int, in_title: bool) -> tuple[int, int] | No
     words = 0
     has_name = False
     while words < 3:
-        back = re.search(r"([A-Za-z0-9][\w\-.+]*?)(\s*)$", text[max(0, start - 40):start])
+        back = WORD_AT_END_RE.search(text[max(0, start - 40):start])
         if not back or not back.group(1):
             break
         word = back.group(1)
@@ -248,7 +252,7 @@ def _name_before(text: str, cursor: int, in_title: bool) -> tuple[int, int] | No
             break
         shaped = is_name_shaped(word)
         capital = word[0].isupper() and word.lower() not in STOP
-        numeric = bool(re.fullmatch(r"\d+[KkMm]?|v\d+(?:\.\d+)?", word))
+        numeric = bool(NUMERIC_NAME_RE.fullmatch(word))
         if not (shaped or (capital and not in_title) or (numeric and words == 0)):
             break
         if capital and not shaped and is_sentence_start(text, word_start):
@@ -298,14 +302,15 @@ def shaped_names(scan: WordScan, in_title: bool = False) -> list[tuple[int, int]
     return found
 
 
-CAPITALS_NEIGHBOUR_RE = re.compile(r"[A-Z]{3,}")
+CAPITALS_BEFORE_RE = re.compile(r"[A-Z]{3,}[\s&/-]+$")
+CAPITALS_AFTER_RE = re.compile(r"^[\s&/-]+[A-Z]{3,}\b")
 
 
 def _in_capitals_run(text: str, start: int, end: int) -> bool:
     """An all-capitals word next to another all-capitals word of 3+ letters."""
     before = text[max(0, start - 12):start]
     after = text[end:end + 12]
-    return bool(re.search(r"[A-Z]{3,}[\s&/-]+$", before) or re.match(r"^[\s&/-]+[A-Z]{3,}\b", after))
+    return bool(CAPITALS_BEFORE_RE.search(before) or CAPITALS_AFTER_RE.match(after))
 
 
 def title_case_methods(text: str) -> list[tuple[int, int]]:
