@@ -55,6 +55,8 @@ class Found:
 
 
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|io|net|ai|edu)/\S*")
+# What every URL_RE match contains; the regex itself is slow on long texts with a slash.
+URL_SIGN_RE = re.compile(r"://|www\.|\.(?:com|org|io|net|ai|edu)/")
 DIGIT_RE = re.compile(r"\d")
 # A number that measures something: not an enumeration marker ("(1)") and not part of a
 # name ("T5", "ResNet-50", "3D", "NLVR2"); a unit may be glued to it ("140fps", "2.7x").
@@ -150,8 +152,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                 continue  # "CNN-based": a family once the suffix is gone
         cands.append((start, end, "Method", None, SHAPE))
 
-    # every URL has a slash or "www."; scanning for one first skips the costly pattern
-    urls = [m.span() for m in URL_RE.finditer(text)] if "/" in text or "www." in text else []
+    urls = [m.span() for m in URL_RE.finditer(text)] if URL_SIGN_RE.search(text) else []
     if urls:
         cands = [c for c in cands if not any(u0 <= c[0] < u1 for u0, u1 in urls)]
     cands = [_inherit_lexicon_type(c, lex_spans, text) for c in cands]

@@ -60,6 +60,8 @@ def find_repos(text: str) -> Iterator[tuple[int, int, str]]:
     The span covers the URL as written minus trailing punctuation, so that
     ``text[start:end]`` is a clean mention.
     """
+    if "/" not in text:
+        return  # a repository URL has at least owner/repo
     lowered = text.lower()
     if not any(host in lowered for host in REPO_HOSTS):
         return  # the common case, decided by four substring scans instead of the regex
