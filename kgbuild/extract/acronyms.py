@@ -54,6 +54,15 @@ def _best_long_form(short: str, long_text: str) -> int | None:
     return start
 
 
+def _last_words(text: str, n: int) -> list[re.Match]:
+    """The last ``n`` words of ``text``, read from a tail long enough for them where possible."""
+    tail_start = max(0, len(text) - 40 * (n + 1))
+    words = list(WORD_RE.finditer(text, tail_start))
+    if len(words) <= n and tail_start > 0:  # very long words: the tail may have cut one
+        words = list(WORD_RE.finditer(text))
+    return words[-n:]
+
+
 def find_definitions(text: str) -> list[Definition]:
     found = []
     for match in PAREN_RE.finditer(text):
@@ -65,7 +74,7 @@ def find_definitions(text: str) -> list[Definition]:
         # look back at most min(|SF| + 5, 2|SF|) words, as in the original algorithm
         window_words = min(n_chars + 5, n_chars * 2)
         before = text[:paren].rstrip()
-        words = list(WORD_RE.finditer(before))[-window_words:]
+        words = _last_words(before, window_words)
         if not words:
             continue
         window_start = words[0].start()
