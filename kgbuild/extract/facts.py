@@ -122,7 +122,6 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
                   title_prefix_span: tuple[int, int] | None) -> None:
     lowered = {field: _lower_keeping_offsets(text) for field, text in texts.items()}
     names_something = {field: any(word in text for word in NAMED_WORDS) for field, text in lowered.items()}
-    verbs_at = {field: [m.start() for m in PROPOSE_VERB_RE.finditer(text)] for field, text in lowered.items()}
     for f in found:
         if f.etype not in ("Method", "Dataset"):
             continue
@@ -143,7 +142,7 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
             drafts[f.entity].proposed = True
             continue
         cue = None
-        if any(window_start <= at < f.start for at in verbs_at[f.field]):
+        if PROPOSE_VERB_RE.search(lowered[f.field], window_start, f.start):
             for cue in PROPOSE_CUE_RE.finditer(window):
                 pass
         if cue is not None:

@@ -63,9 +63,13 @@ def find_repos(text: str) -> Iterator[tuple[int, int, str]]:
     if "/" not in text:
         return  # a repository URL has at least owner/repo
     lowered = text.lower()
-    if not any(host in lowered for host in REPO_HOSTS):
+    at = [lowered.find(host) for host in REPO_HOSTS]
+    if max(at) < 0:
         return  # the common case, decided by four substring scans instead of the regex
-    for match in URL_RE.finditer(text):
+    # A match starts at most len("https://www.") before its host; the regex need not try
+    # the text before that (it is slow: every position is a possible start).
+    scan_from = max(0, min(a for a in at if a >= 0) - 12) if len(lowered) == len(text) else 0
+    for match in URL_RE.finditer(text, scan_from):
         start = match.start()
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".@-"):
             # "user.github.io" style project pages, or an e-mail address: not a repo host
