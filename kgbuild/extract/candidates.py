@@ -152,7 +152,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                 continue  # "CNN-based": a family once the suffix is gone
         cands.append((start, end, "Method", None, SHAPE))
 
-    urls = [m.span() for m in URL_RE.finditer(text)] if URL_SIGN_RE.search(text) else []
+    urls = _url_spans(text)
     if urls:
         cands = [c for c in cands if not any(u0 <= c[0] < u1 for u0, u1 in urls)]
     cands = [_inherit_lexicon_type(c, lex_spans, text) for c in cands]
@@ -191,6 +191,25 @@ def _coordinated_datasets(text: str, found: list[Found]) -> None:
                     other.etype, other.rank = "Dataset", PHRASE
 
 
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of URL_RE matches.  A match never spans whitespace and holds a URL sign, so
+    only the whitespace-free runs around the signs are searched: the regex is slow on prose."""
+    spans: list[tuple[int, int]] = []
+    searched_to = 0
+    for sign in URL_SIGN_RE.finditer(text):
+        if sign.start() < searched_to:
+            continue  # this run was searched already
+        run_start = sign.start()
+        while run_start > 0 and not text[run_start - 1].isspace():
+            run_start -= 1
+        run_end = sign.end()
+        while run_end < len(text) and not text[run_end].isspace():
+            run_end += 1
+        spans.extend(m.span() for m in URL_RE.finditer(text, run_start, run_end))
+        searched_to = run_end
+    return spans
+
+
 def _inherit_lexicon_type(cand, lex_spans, text):
     """A rule candidate that starts with a lexicon phrase is a variant of it
     ("ImageNet-1K" of ImageNet, "ResNet-101" of ResNet): it takes the lexicon's type. One
@@ -216,12 +235,17 @@ def _select(cands):
     """Longest first; among equal spans the strongest source; no overlaps."""
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[4], c[0]))
     taken: list[tuple[int, int]] = []
+    covered = bytearray(max((c[1] for c in cands), default=0) + 1)  # 1 where a chosen span lies
     chosen = []
     for cand in cands:
         start, end = cand[0], cand[1]
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        if end > start:
+            if 1 in covered[start:end]:
+                continue
+        elif any(start < t_end and t_start < end for t_start, t_end in taken):
             continue
         taken.append((start, end))
+        covered[start:end] = b"\x01" * (end - start)
         chosen.append(cand)
     return chosen
 

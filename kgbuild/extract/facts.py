@@ -60,7 +60,9 @@ BACKBONE_BEFORE_RE = re.compile(r"\bbackbones?\s+(?:networks?\s+)?$", re.IGNOREC
 CLAUSE_END_RE = re.compile(r"[;)]|\.\s|\bwhile\b|\bwhereas\b|\bbut\b")
 ROLE_WORD_RE = re.compile(r"backbone|feature extractor|encoder", re.IGNORECASE)
 
-NUMBER_RE = re.compile(r"(?<![\w.+\-±/^])(\d{1,3}(?:\.\d+)?)(\s?%|\s?percent\b)?(?![\w.]*\d)(?![-\w])")
+# (the test for what precedes the number follows its first digit, so that the regex engine
+# can skip ahead to digits)
+NUMBER_RE = re.compile(r"(\d(?<![\w.+\-±/^]\d)\d{0,2}(?:\.\d+)?)(\s?%|\s?percent\b)?(?![\w.]*\d)(?![-\w])")
 DELTA_BEFORE_RE = re.compile(
     r"(?:[+±↑↓]|\bby|\bby (?:up to|about|around|over|nearly|almost|roughly|approximately|at least|more than|"
     r"a margin of|an average of|average|averagely)|\bgains? of|\bimprovements? of|\bincreases? of|"
