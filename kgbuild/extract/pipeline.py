@@ -61,6 +61,28 @@ def _not_for_letters(find, nothing):
     return find_unless_letters
 
 
+# The longest suffix spaCy's English rules can split off, apart from runs of full stops
+# (searched in full): a unit after a number ("km/h", "mbar").  tests/test_extract_tokens.py
+# checks this against the rules, so that a spaCy upgrade cannot silently break it.
+LONGEST_SUFFIX = 5
+
+
+def _suffix_at_end(search):
+    """spaCy's suffix search (every rule ends in "$") tried only where a suffix can start.
+
+    ``search`` tries every position of the chunk, which made it the costliest affix test;
+    the chunk's last few characters give the same answer."""
+
+    def find_suffix(chunk: str):
+        if chunk.isalpha():
+            return None
+        if chunk.endswith(".."):
+            return search(chunk)
+        return search(chunk, max(0, len(chunk) - LONGEST_SUFFIX))
+
+    return find_suffix
+
+
 def build_nlp() -> Language:
     nlp = spacy.blank("en")
     # The phrase matchers read ORTH and LOWER only; computing the other lexical attributes
@@ -70,7 +92,7 @@ def build_nlp() -> Language:
     suffixes = list(nlp.Defaults.suffixes) + [SENTENCE_FINAL_STOP]
     tokenizer = nlp.tokenizer
     tokenizer.prefix_search = _not_for_letters(tokenizer.prefix_search, None)
-    tokenizer.suffix_search = _not_for_letters(compile_suffix_regex(suffixes).search, None)
+    tokenizer.suffix_search = _suffix_at_end(compile_suffix_regex(suffixes).search)
     tokenizer.infix_finditer = _not_for_letters(tokenizer.infix_finditer, ())
     nlp.add_pipe(LEXICON_COMPONENT)
     # Tokenising ~20k lexicon patterns filled the tokenizer's chunk cache (10k entries, no
