@@ -21,6 +21,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sample"
 TRICKY = [
     "It reaches 10km/h, 5km and 3.5mbar at 20°C. and costs US$5 or C$7 (not A$9).",
     "BERT's and GPT’s heads; the authors' code... see Fig. 3 …and more……",
+    "and so on.......... then (see above)........ end",
     "ResNet-50. mIoU. ImageNet-1K. U.S. e.g. i.e., Swin-L/Swin-B, AP50:95 and AP@0.5!",
     "state-of-the-art naïve Schrödinger (ViT) [COCO] {x} «quote» “quoted” 'single' `tick`",
     "+1.7% mAP, ±0.3, 2×faster, 100% top-1, 3D/4D, x86_64, foo_Bar, a--b, v2.1.3.",
