@@ -236,6 +236,7 @@ def find_results(texts: dict[str, str], sentences: dict[str, SentenceIndex], fou
         if not any(f.etype == "Metric" for f in in_field):
             continue
         covered = [(f.start, f.end) for f in in_field]
+        measured = {sentences[field].of(f.start) for f in in_field if f.etype == "Metric"}
         for number in NUMBER_RE.finditer(text):
             start, end = number.span()
             if any(s <= start < e for s, e in covered):
@@ -245,6 +246,8 @@ def find_results(texts: dict[str, str], sentences: dict[str, SentenceIndex], fou
             if unit == "%" and value > 100:
                 continue
             sentence = sentences[field].of(start)
+            if sentence not in measured and not (results and BARE_PAREN_RE.match(text, start - 1)):
+                continue  # no measure named in the sentence: only a bare "(0.87)" after a result can be one
             s_start, s_end = sentences[field].spans[sentence]
             from_to = FROM_TO_RE.search(text, max(0, start - 60), start)
             if from_to is None and DELTA_BEFORE_RE.search(text, max(0, start - 40), start):
@@ -379,6 +382,7 @@ def find_evaluated_on(texts: dict[str, str], sentences: dict[str, SentenceIndex]
     for r in results:
         if r.method is not None and r.dataset is not None:
             pairs.setdefault((r.method, r.dataset), (r.field, r.sentence))
+    evaluated_in: dict[tuple[str, int], list[int]] = {}  # per sentence: several datasets share one
     for f in found:
         if f.etype != "Dataset" or f.field == "title":
             continue
@@ -386,15 +390,24 @@ def find_evaluated_on(texts: dict[str, str], sentences: dict[str, SentenceIndex]
         if TRAIN_ONLY_BEFORE_RE.search(text, max(0, f.start - 60), f.start):
             continue
         sentence = sentences[f.field].of(f.start)
-        s_start, s_end = sentences[f.field].spans[sentence]
-        if not EVAL_CUE_RE.search(text, s_start, s_end):
-            continue
-        in_sentence = [o.entity for o in found if o.field == f.field and o.etype == "Method"
-                       and s_start <= o.start < s_end and _evaluated_method(text, o, s_start, drafts, result_methods)]
-        # the proposed method is meant even when the sentence says "our model"; baselines
-        # named next to the dataset ("outperforms X on D", "as X") are evaluated there too
-        if not any(drafts[m].proposed for m in in_sentence):
-            in_sentence = main_methods + in_sentence
-        for method in in_sentence:
+        if (f.field, sentence) not in evaluated_in:
+            evaluated_in[f.field, sentence] = _methods_evaluated_in(
+                text, sentences[f.field].spans[sentence], f.field, found, drafts, result_methods, main_methods)
+        for method in evaluated_in[f.field, sentence]:
             pairs.setdefault((method, f.entity), (f.field, sentence))
     return [(m, d, field, sentence) for (m, d), (field, sentence) in pairs.items()]
+
+
+def _methods_evaluated_in(text: str, span: tuple[int, int], field: str, found: list[Found], drafts,
+                          result_methods: set[int], main_methods: list[int]) -> list[int]:
+    """The methods a sentence that names a dataset evaluates on it (none without an evaluation cue)."""
+    s_start, s_end = span
+    if not EVAL_CUE_RE.search(text, s_start, s_end):
+        return []
+    in_sentence = [o.entity for o in found if o.field == field and o.etype == "Method"
+                   and s_start <= o.start < s_end and _evaluated_method(text, o, s_start, drafts, result_methods)]
+    # the proposed method is meant even when the sentence says "our model"; baselines
+    # named next to the dataset ("outperforms X on D", "as X") are evaluated there too
+    if not any(drafts[m].proposed for m in in_sentence):
+        in_sentence = main_methods + in_sentence
+    return in_sentence

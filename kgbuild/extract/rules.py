@@ -101,8 +101,9 @@ def word_class(word: str) -> int:
     flags = _WORD_CLASS.get(word)
     if flags is None:
         flags = 0
-        # every name shape has a capital letter, so lower-case words skip the shape tests
-        if not word.islower() and is_name_shaped(word) and not is_generic_term(word) \
+        # every name shape has a capital after the first letter, a digit or a hyphen, so
+        # plain words ("the", "Transformer") skip the shape tests
+        if not (word[1:].islower() and word.isalpha()) and is_name_shaped(word) and not is_generic_term(word) \
                 and word not in term_list("never_entities"):
             flags |= NAME
         lower = word.lower()
