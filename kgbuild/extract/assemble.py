@@ -28,10 +28,22 @@ def _evidence(paper: Paper, texts, sentences: dict[str, SentenceIndex], field: s
                                     text=texts[field][start:end])
 
 
+class _Refs(dict):
+    """``refs[i]``: the reference to entity ``i``, made when a fact first needs it."""
+
+    def __init__(self, entities: list[Entity]) -> None:
+        super().__init__()
+        self.entities = entities
+
+    def __missing__(self, index: int) -> EntityRef:
+        entity = self.entities[index]
+        ref = self[index] = EntityRef(type=entity.type, key=entity.key, name=entity.name)
+        return ref
+
+
 def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], results: list[FactResult],
                      evaluated, repos) -> Extraction:
     entities: list[Entity] = []
-    refs: list[EntityRef] = []
     for draft in drafts:
         mentions = []
         for m in draft.mentions:
@@ -42,7 +54,7 @@ def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], 
                                         proposed=draft.proposed and draft.etype in ("Method", "Dataset"),
                                         roles=sorted(draft.roles), url=None)
         entities.append(entity)
-        refs.append(EntityRef(type=entity.type, key=entity.key, name=entity.name))
+    refs = _Refs(entities)
 
     repo_entities: dict[str, Entity] = {}
     for field, start, end, url in repos:

@@ -116,10 +116,11 @@ def group_mentions(found: list[Found], definitions: list[tuple[str, Definition]]
     # "representation learning" in a paper about "temporal network representation learning"
     # is the same task written short: join it to the one longer task that ends with it
     task_forms = {normalise(f.text): f for f in found if f.etype == "Task"}
+    task_words = {n: f.text.lower().split() for n, f in task_forms.items()}
     for short_norm, short in task_forms.items():
-        short_words = short.text.lower().split()
-        longer = [f for n, f in task_forms.items() if n != short_norm and len(f.text.split()) > len(short_words)
-                  and f.text.lower().split()[-len(short_words):] == short_words]
+        short_words = task_words[short_norm]
+        longer = [f for n, f in task_forms.items() if n != short_norm and len(task_words[n]) > len(short_words)
+                  and task_words[n][-len(short_words):] == short_words]
         if len({ident(f) for f in longer}) == 1:
             union.union(ident(longer[0]), ident(short))
 

@@ -125,8 +125,8 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
     lowered = {field: _lower_keeping_offsets(text) for field, text in texts.items()}
     names_something = {field: any(word in text for word in NAMED_WORDS) for field, text in lowered.items()}
     for f in found:
-        if f.etype not in ("Method", "Dataset"):
-            continue
+        if f.etype not in ("Method", "Dataset") or drafts[f.entity].proposed:
+            continue  # (one mention that shows it proposed is enough)
         text = texts[f.field]
         if f.field == "title" and title_prefix_span and f.start == title_prefix_span[0]:
             drafts[f.entity].proposed = True
@@ -181,7 +181,7 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
     names_a_role = {field: "backbone" in lowered[field] or "encoder" in text or "feature extractor" in text
                     for field, text in texts.items()}
     for f in found:
-        if f.etype != "Method":
+        if f.etype != "Method" or "backbone" in drafts[f.entity].roles:
             continue
         text = texts[f.field]
         if not names_a_role[f.field] and not talks_of_backbones:
