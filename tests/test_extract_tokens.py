@@ -6,6 +6,7 @@ tokens, so a shortcut that changed one token boundary would silently lose names.
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 from re import _parser  # the regex parser: the widths of spaCy's suffix rules
 
@@ -25,7 +26,7 @@ TRICKY = [
     "ResNet-50. mIoU. ImageNet-1K. U.S. e.g. i.e., Swin-L/Swin-B, AP50:95 and AP@0.5!",
     "state-of-the-art naïve Schrödinger (ViT) [COCO] {x} «quote» “quoted” 'single' `tick`",
     "+1.7% mAP, ±0.3, 2×faster, 100% top-1, 3D/4D, x86_64, foo_Bar, a--b, v2.1.3.",
-    "https://github.com/open-mmlab/mmdetection.git and www.example.com/a?b=c#d",
+    "https://github.com/open-mmlab/mmdetection.git and www.example.com/a?b=c#d, example.org, me@mail.ac.uk",
     "Dr. Smith's 1990s work, 'n' stuff, 4MB vs 4 MB vs 4GB., CO2 and H2O.",
 ]
 
@@ -59,3 +60,22 @@ def test_suffix_rules_are_no_longer_than_the_shortcut_assumes():
         if rule == r"\.\.+":
             continue  # runs of full stops: searched in full
         assert longest <= LONGEST_SUFFIX, rule
+
+
+def test_suffix_shortcuts_find_what_the_full_search_finds():
+    """Every ending the shortcuts treat specially, after every kind of stem."""
+    from kgbuild.extract.pipeline import _suffix_at_end
+
+    nlp = spacy.blank("en")
+    full = compile_suffix_regex(list(nlp.Defaults.suffixes) + [SENTENCE_FINAL_STOP]).search
+    shortcut = _suffix_at_end(full)
+    units = ["km", "km²", "m/s", "km/h", "mbar", "MB", "GB", "kg", "%", "°C", "mph", "µm"]
+    currencies = ["$", "US$", "C$", "A$", "€", "£", "₹"]
+    endings = list(string.punctuation) + list("…’”“«»—–²³°·。，") + units + currencies + [
+        "'s", "'S", "’s", "……", "...", "..", ".", "a", "Z", "7", "x5", "s"]
+    stems = ["", "a", "A", "5", "ab", "AB", "5k", "US", "x'", "x’", ".", "…", "°", "5.", "A.", "ResNet-50"]
+    for stem in stems:
+        for ending in endings:
+            chunk = stem + ending
+            expected, got = full(chunk), shortcut(chunk)
+            assert (expected and expected.end() - expected.start()) == (got and got.end() - got.start()), chunk

@@ -61,10 +61,23 @@ def _not_for_letters(find, nothing):
     return find_unless_letters
 
 
+def _only_with_a_dot(url_match):
+    """spaCy's URL test, run only on chunks with a full stop: its host part is either an
+    IPv4 address or dot-separated labels, so a chunk without one is never a URL.  The
+    tokenizer tries it on every word it has not seen, and it backtracks over the whole word."""
+
+    def url_match_if_dotted(chunk: str):
+        return "." in chunk and url_match(chunk)
+
+    return url_match_if_dotted
+
+
 # The longest suffix spaCy's English rules can split off, apart from runs of full stops
 # (searched in full): a unit after a number ("km/h", "mbar").  tests/test_extract_tokens.py
 # checks this against the rules, so that a spaCy upgrade cannot silently break it.
 LONGEST_SUFFIX = 5
+# What the longer rules end in, besides letters and digits: "……", "US$" (and ".." above).
+MULTI_CHARACTER_SUFFIX_ENDS = frozenset("…$")
 
 
 def _suffix_at_end(search):
@@ -76,8 +89,17 @@ def _suffix_at_end(search):
     def find_suffix(chunk: str):
         if chunk.isalpha():
             return None
+        last = chunk[-1:]
+        if last.isascii() and last.isalnum():
+            # No rule ends in an ASCII digit; the ones ending in an ASCII letter are "'s"
+            # and units right after a number ("5km").
+            if last.isdigit() or (chunk[-2:-1] not in ("'", "’")
+                                  and not any(c.isdigit() for c in chunk[-LONGEST_SUFFIX - 1:])):
+                return None
         if chunk.endswith(".."):
             return search(chunk)
+        if last not in MULTI_CHARACTER_SUFFIX_ENDS and not last.isalnum():
+            return search(chunk, max(0, len(chunk) - 1))  # "model,": only one-character rules end so
         return search(chunk, max(0, len(chunk) - LONGEST_SUFFIX))
 
     return find_suffix
@@ -94,6 +116,7 @@ def build_nlp() -> Language:
     tokenizer.prefix_search = _not_for_letters(tokenizer.prefix_search, None)
     tokenizer.suffix_search = _suffix_at_end(compile_suffix_regex(suffixes).search)
     tokenizer.infix_finditer = _not_for_letters(tokenizer.infix_finditer, ())
+    tokenizer.url_match = _only_with_a_dot(tokenizer.url_match)
     nlp.add_pipe(LEXICON_COMPONENT)
     # Tokenising ~20k lexicon patterns filled the tokenizer's chunk cache (10k entries, no
     # eviction) with pattern words, leaving no room for abstract words.  Re-setting the
