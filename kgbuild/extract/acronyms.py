@@ -37,6 +37,24 @@ def _best_long_form(short: str, long_text: str) -> int | None:
     s_chars = [c.lower() for c in short if c.isalnum()]
     if short.endswith("s") and len(s_chars) > 2 and short[-2].isupper():
         s_chars = s_chars[:-1]  # plural short form: "PFNs"
+    lowered = long_text.lower()
+    if len(lowered) != len(long_text) or any(len(c) != 1 for c in s_chars):
+        return _best_long_form_by_character(s_chars, long_text)
+    # each letter of the short form, right to left, at its nearest occurrence to the left
+    # (str.rfind rather than a character loop); the first one must start a word
+    l_index = len(long_text) - 1
+    for s_index in range(len(s_chars) - 1, -1, -1):
+        l_index = lowered.rfind(s_chars[s_index], 0, l_index + 1)
+        while s_index == 0 and l_index > 0 and long_text[l_index - 1].isalnum():
+            l_index = lowered.rfind(s_chars[0], 0, l_index)
+        if l_index < 0:
+            return None
+        l_index -= 1
+    return long_text.rfind(" ", 0, l_index + 1) + 1
+
+
+def _best_long_form_by_character(s_chars: list[str], long_text: str) -> int | None:
+    """The same match for the rare texts whose lower case changes length ("İ")."""
     s_index = len(s_chars) - 1
     l_index = len(long_text) - 1
     while s_index >= 0:
@@ -56,7 +74,7 @@ def _best_long_form(short: str, long_text: str) -> int | None:
 
 def _last_words(text: str, n: int) -> list[re.Match]:
     """The last ``n`` words of ``text``, read from a tail long enough for them where possible."""
-    tail_start = max(0, len(text) - 40 * (n + 1))
+    tail_start = max(0, len(text) - 12 * (n + 1))
     words = list(WORD_RE.finditer(text, tail_start))
     if len(words) <= n and tail_start > 0:  # very long words: the tail may have cut one
         words = list(WORD_RE.finditer(text))

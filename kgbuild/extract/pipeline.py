@@ -30,6 +30,7 @@ BATCH_SIZE = 256
 # between texts, which halved the extraction speed.
 PAPERS_PER_PIPELINE = 50_000
 LEXICON_COMPONENT = "kgbuild_lexicon"
+TOKENIZER_CACHE_SIZE = 100_000
 
 
 @Language.factory(LEXICON_COMPONENT)
@@ -118,10 +119,13 @@ def build_nlp() -> Language:
     tokenizer.infix_finditer = _not_for_letters(tokenizer.infix_finditer, ())
     tokenizer.url_match = _only_with_a_dot(tokenizer.url_match)
     nlp.add_pipe(LEXICON_COMPONENT)
-    # Tokenising ~20k lexicon patterns filled the tokenizer's chunk cache (10k entries, no
-    # eviction) with pattern words, leaving no room for abstract words.  Re-setting the
-    # rules is the public way to get a fresh cache (deleting keys does not free slots).
+    # Tokenising ~20k lexicon patterns filled the tokenizer's chunk cache (no eviction) with
+    # pattern words, leaving no room for abstract words.  Re-setting the rules is the public
+    # way to get a fresh cache (deleting keys does not free slots).
     nlp.tokenizer.rules = nlp.tokenizer.rules
+    # spaCy caches the first 10,000 distinct chunks only; a corpus has many more, and every
+    # chunk missing from the cache is split by the affix rules again (a few MB per 100,000).
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE
     return nlp
 
 
