@@ -155,7 +155,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     urls = _url_spans(text)
     if urls:
         cands = [c for c in cands if not any(u0 <= c[0] < u1 for u0, u1 in urls)]
-    cands = [_inherit_lexicon_type(c, lex_spans, text) for c in cands]
+    lexicon_at = _spans_by_edge(lex_spans)
+    cands = [_inherit_lexicon_type(c, lexicon_at, text) for c in cands]
     chosen = _select(cands)
     found = [Found(field, s, e, t, k, r, text[s:e]) for s, e, t, k, r in chosen]
     definitions = find_definitions(text)
@@ -210,14 +211,26 @@ def _url_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _inherit_lexicon_type(cand, lex_spans, text):
+def _spans_by_edge(lex_spans) -> dict[tuple[str, int], list[tuple[int, tuple]]]:
+    """Lexicon spans by ("start", offset) and, for metrics, by ("metric end", offset), each
+    with its position in ``lex_spans`` (the first matching span decides, as in a scan)."""
+    index: dict[tuple[str, int], list[tuple[int, tuple]]] = {}
+    for position, span in enumerate(lex_spans):
+        index.setdefault(("start", span[0]), []).append((position, span))
+        if span[2] == "Metric":
+            index.setdefault(("metric end", span[1]), []).append((position, span))
+    return index
+
+
+def _inherit_lexicon_type(cand, lexicon_at, text):
     """A rule candidate that starts with a lexicon phrase is a variant of it
     ("ImageNet-1K" of ImageNet, "ResNet-101" of ResNet): it takes the lexicon's type. One
     word before a measure names a kind of that measure ("Ads CTR", "box AP"): a Metric."""
     start, end, etype, key, rank = cand
     if rank == LEXICON or etype in ("Task",):
         return cand
-    for l_start, l_end, l_type, _ in lex_spans:
+    nearby = lexicon_at.get(("start", start), []) + lexicon_at.get(("metric end", end), [])
+    for _, (l_start, l_end, l_type, _) in sorted(nearby, key=lambda entry: entry[0]):
         if l_start == start and l_end < end and text_boundary_ok(l_end, end):
             return (start, end, l_type, None, rank)
         before = text[start:l_start]

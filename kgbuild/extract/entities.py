@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from functools import lru_cache
 
 from kgbuild.extract.acronyms import Definition
@@ -59,12 +58,14 @@ class EntityDraft:
         self.proposed = False
         self.roles: set[str] = set()
         self.url: str | None = None
-        self.forms: Counter = Counter()
+        self.forms: dict[str, int] = {}  # written form -> how often
 
     @property
     def name(self) -> str:
         if not self.forms:
             return self.key
+        if len(self.forms) == 1:
+            return next(iter(self.forms))
         # most frequent form; ties go to the first written
         best = max(self.forms.items(), key=lambda kv: (kv[1], -self._first(kv[0])))
         return best[0]
@@ -133,7 +134,7 @@ def group_mentions(found: list[Found], definitions: list[tuple[str, Definition]]
             draft = drafts[root] = EntityDraft(root[0], root[1])
             order.append(draft)
         draft.mentions.append(f)
-        draft.forms[f.text] += 1
+        draft.forms[f.text] = draft.forms.get(f.text, 0) + 1
     for index, draft in enumerate(order):
         lexicon_key = next((m.key for m in draft.mentions if m.key), None)
         if lexicon_key:

@@ -123,7 +123,7 @@ PROPOSE_VERB_RE = re.compile(r"propos|present|introduc|develop|design|devis|put 
 def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
                   title_prefix_span: tuple[int, int] | None) -> None:
     lowered = {field: _lower_keeping_offsets(text) for field, text in texts.items()}
-    names_something = {field: any(word in text for word in NAMED_WORDS) for field, text in lowered.items()}
+    names_something: dict[str, bool] = {}  # per field, worked out when first needed
     for f in found:
         if f.etype not in ("Method", "Dataset") or drafts[f.entity].proposed:
             continue  # (one mention that shows it proposed is enough)
@@ -136,6 +136,8 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
             continue
         window_start = max(0, f.start - 120)
         window = text[window_start:f.start]
+        if f.field not in names_something:
+            names_something[f.field] = any(word in lowered[f.field] for word in NAMED_WORDS)
         if (names_something[f.field] and NAMED_BEFORE_RE.search(window)) or (
                 "our" in lowered[f.field][window_start:f.start] and OUR_BEFORE_RE.search(window)):
             drafts[f.entity].proposed = True
