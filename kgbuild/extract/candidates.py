@@ -184,6 +184,8 @@ def _coordinated_datasets(text: str, found: list[Found]) -> None:
     """"on CTW1500 and Total-Text": a shape-only name coordinated with a known dataset is one too."""
     for _ in range(2):  # twice, so that a list propagates from its known member both ways
         for left, right in zip(found, found[1:]):
+            if SHAPE not in (left.rank, right.rank) or "Dataset" not in (left.etype, right.etype):
+                continue  # (cheap tests first: the pair can change nothing)
             gap = COORDINATION_RE.fullmatch(text, left.end, right.start)
             if not gap:
                 continue
