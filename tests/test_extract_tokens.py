@@ -14,7 +14,8 @@ import pytest
 import spacy
 from spacy.util import compile_suffix_regex
 
-from kgbuild.extract.pipeline import LONGEST_SUFFIX, SENTENCE_FINAL_STOP, build_nlp
+from kgbuild.extract.pipeline import build_nlp
+from kgbuild.extract.tokens import LONGEST_SUFFIX, SENTENCE_FINAL_STOP, suffix_at_end
 from kgbuild.sources import read_papers
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sample"
@@ -64,11 +65,9 @@ def test_suffix_rules_are_no_longer_than_the_shortcut_assumes():
 
 def test_suffix_shortcuts_find_what_the_full_search_finds():
     """Every ending the shortcuts treat specially, after every kind of stem."""
-    from kgbuild.extract.pipeline import _suffix_at_end
-
     nlp = spacy.blank("en")
     full = compile_suffix_regex(list(nlp.Defaults.suffixes) + [SENTENCE_FINAL_STOP]).search
-    shortcut = _suffix_at_end(full)
+    shortcut = suffix_at_end(full)
     units = ["km", "km²", "m/s", "km/h", "mbar", "MB", "GB", "kg", "%", "°C", "mph", "µm"]
     currencies = ["$", "US$", "C$", "A$", "€", "£", "₹"]
     endings = list(string.punctuation) + list("…’”“«»—–²³°·。，") + units + currencies + [

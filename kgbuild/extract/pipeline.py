@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import spacy
-from spacy.attrs import LOWER
 from spacy.language import Language
-from spacy.util import compile_suffix_regex
 
 from kgbuild.extract import rules
 from kgbuild.extract.assemble import build_extraction
@@ -21,6 +19,7 @@ from kgbuild.extract.facts import find_evaluated_on, find_results, mark_backbone
 from kgbuild.extract.lexicon import LexiconMatcher
 from kgbuild.extract.repos import find_repos
 from kgbuild.extract.sentences import SentenceIndex
+from kgbuild.extract.tokens import tune_tokenizer
 from kgbuild.models import Extraction, Paper
 
 BATCH_SIZE = 256
@@ -30,7 +29,6 @@ BATCH_SIZE = 256
 # between texts, which halved the extraction speed.
 PAPERS_PER_PIPELINE = 50_000
 LEXICON_COMPONENT = "kgbuild_lexicon"
-TOKENIZER_CACHE_SIZE = 100_000
 
 
 @Language.factory(LEXICON_COMPONENT)
@@ -45,87 +43,14 @@ def _make_lexicon_component(nlp: Language, name: str):
     return lexicon_component
 
 
-# spaCy leaves the full stop on "mIoU." or "ImageNet-1K." (mixed case before it), which
-# would hide the name from the phrase matcher at every sentence end.
-SENTENCE_FINAL_STOP = r"(?<=[A-Za-z0-9])\.$"
-
-
-def _not_for_letters(find, nothing):
-    """``find`` with a shortcut for chunks made of letters only: every English prefix, suffix
-    and infix rule needs a digit, a punctuation mark or a symbol, so such a chunk has none.
-    The affix regexes are alternations of a hundred-odd patterns tried at every position,
-    the tokeniser's main cost on words it has not seen yet (the tokens come out the same)."""
-
-    def find_unless_letters(chunk: str):
-        return nothing if chunk.isalpha() else find(chunk)
-
-    return find_unless_letters
-
-
-def _only_with_a_dot(url_match):
-    """spaCy's URL test, run only on chunks with a full stop: its host part is either an
-    IPv4 address or dot-separated labels, so a chunk without one is never a URL.  The
-    tokenizer tries it on every word it has not seen, and it backtracks over the whole word."""
-
-    def url_match_if_dotted(chunk: str):
-        return "." in chunk and url_match(chunk)
-
-    return url_match_if_dotted
-
-
-# The longest suffix spaCy's English rules can split off, apart from runs of full stops
-# (searched in full): a unit after a number ("km/h", "mbar").  tests/test_extract_tokens.py
-# checks this against the rules, so that a spaCy upgrade cannot silently break it.
-LONGEST_SUFFIX = 5
-# What the longer rules end in, besides letters and digits: "……", "US$" (and ".." above).
-MULTI_CHARACTER_SUFFIX_ENDS = frozenset("…$")
-
-
-def _suffix_at_end(search):
-    """spaCy's suffix search (every rule ends in "$") tried only where a suffix can start.
-
-    ``search`` tries every position of the chunk, which made it the costliest affix test;
-    the chunk's last few characters give the same answer."""
-
-    def find_suffix(chunk: str):
-        if chunk.isalpha():
-            return None
-        last = chunk[-1:]
-        if last.isascii() and last.isalnum():
-            # No rule ends in an ASCII digit; the ones ending in an ASCII letter are "'s"
-            # and units right after a number ("5km").
-            if last.isdigit() or (chunk[-2:-1] not in ("'", "’")
-                                  and not any(c.isdigit() for c in chunk[-LONGEST_SUFFIX - 1:])):
-                return None
-        if chunk.endswith(".."):
-            return search(chunk)
-        if last not in MULTI_CHARACTER_SUFFIX_ENDS and not last.isalnum():
-            return search(chunk, max(0, len(chunk) - 1))  # "model,": only one-character rules end so
-        return search(chunk, max(0, len(chunk) - LONGEST_SUFFIX))
-
-    return find_suffix
-
-
 def build_nlp() -> Language:
     nlp = spacy.blank("en")
-    # The phrase matchers read ORTH and LOWER only; computing the other lexical attributes
-    # (shape, stop word, like_num, ...) for every new word was a third of the tokenising.
-    getters = nlp.vocab.lex_attr_getters
-    nlp.vocab.lex_attr_getters = {LOWER: getters[LOWER]}
-    suffixes = list(nlp.Defaults.suffixes) + [SENTENCE_FINAL_STOP]
-    tokenizer = nlp.tokenizer
-    tokenizer.prefix_search = _not_for_letters(tokenizer.prefix_search, None)
-    tokenizer.suffix_search = _suffix_at_end(compile_suffix_regex(suffixes).search)
-    tokenizer.infix_finditer = _not_for_letters(tokenizer.infix_finditer, ())
-    tokenizer.url_match = _only_with_a_dot(tokenizer.url_match)
+    tune_tokenizer(nlp)
     nlp.add_pipe(LEXICON_COMPONENT)
     # Tokenising ~20k lexicon patterns filled the tokenizer's chunk cache (no eviction) with
     # pattern words, leaving no room for abstract words.  Re-setting the rules is the public
     # way to get a fresh cache (deleting keys does not free slots).
     nlp.tokenizer.rules = nlp.tokenizer.rules
-    # spaCy caches the first 10,000 distinct chunks only; a corpus has many more, and every
-    # chunk missing from the cache is split by the affix rules again (a few MB per 100,000).
-    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE
     return nlp
 
 
