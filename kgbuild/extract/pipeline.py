@@ -46,11 +46,11 @@ def _make_lexicon_component(nlp: Language, name: str):
 def build_nlp() -> Language:
     nlp = spacy.blank("en")
     tune_tokenizer(nlp)
+    # The ~20k lexicon patterns are tokenised with the chunk cache off: it keeps what it
+    # holds (no eviction), and pattern words would have taken the room of abstract words.
+    cache_size, nlp.tokenizer.max_cache_size = nlp.tokenizer.max_cache_size, 0
     nlp.add_pipe(LEXICON_COMPONENT)
-    # Tokenising ~20k lexicon patterns filled the tokenizer's chunk cache (no eviction) with
-    # pattern words, leaving no room for abstract words.  Re-setting the rules is the public
-    # way to get a fresh cache (deleting keys does not free slots).
-    nlp.tokenizer.rules = nlp.tokenizer.rules
+    nlp.tokenizer.max_cache_size = cache_size
     return nlp
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from spacy.attrs import LOWER
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_suffix_regex
 
 # spaCy leaves the full stop on "mIoU." or "ImageNet-1K." (mixed case before it), which
@@ -32,13 +33,17 @@ def tune_tokenizer(nlp: Language) -> None:
     # (shape, stop word, like_num, ...) for every new word was a third of the tokenising.
     getters = nlp.vocab.lex_attr_getters
     nlp.vocab.lex_attr_getters = {LOWER: getters[LOWER]}
-    tokenizer = nlp.tokenizer
+    stock = nlp.tokenizer
     suffixes = list(nlp.Defaults.suffixes) + [SENTENCE_FINAL_STOP]
-    tokenizer.prefix_search = _not_for_letters(tokenizer.prefix_search, None)
-    tokenizer.suffix_search = suffix_at_end(compile_suffix_regex(suffixes).search)
-    tokenizer.infix_finditer = _not_for_letters(tokenizer.infix_finditer, ())
-    tokenizer.url_match = _only_with_a_dot(tokenizer.url_match)
-    tokenizer.max_cache_size = TOKENIZER_CACHE_SIZE
+    # One new tokenizer rather than four changed settings: each setting re-tokenises the
+    # thousand-odd special cases.
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab, rules=stock.rules, token_match=stock.token_match,
+        prefix_search=_not_for_letters(stock.prefix_search, None),
+        suffix_search=suffix_at_end(compile_suffix_regex(suffixes).search),
+        infix_finditer=_not_for_letters(stock.infix_finditer, ()),
+        url_match=_only_with_a_dot(stock.url_match),
+        faster_heuristics=stock.faster_heuristics, max_cache_size=TOKENIZER_CACHE_SIZE)
 
 
 def _not_for_letters(find, nothing):
