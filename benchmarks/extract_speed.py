@@ -2,11 +2,11 @@
 
 usage: python benchmarks/extract_speed.py [PATH ...] [--repeat N] [--cold-runs K]
 
-PATH: corpus files/directories (default /work/shared/corpus) read with
-kgbuild.sources.read_papers when available, else a JSONL of {id,title,abstract}
-(default /work/shared/eval/dev_input.jsonl) or the corpus .txt layout (title line,
-abstract line).  Both measurements run on the same texts, each with its own freshly
-built pipeline (building it is not timed):
+PATH: corpus files/directories (default examples/sample, the bundled copy of the listing
+corpus) read with kgbuild.sources.read_papers when available, else a JSONL of
+{id,title,abstract} or the corpus .txt layout (title line, abstract line).  Both
+measurements run on the same texts, each with its own freshly built pipeline (building it
+is not timed):
 
 - cold: one pass over the corpus in a fresh Python process, as a run of `kgbuild
   extract` or `build` meets it; the median of K processes for each side, because one
@@ -30,9 +30,8 @@ import spacy
 
 from kgbuild.models import Paper, SourceRef
 
-DEFAULT_CORPUS = Path("/work/shared/corpus")
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "examples" / "sample"  # the corpus's 321 entries
 TOKENISE_LABEL = "spacy.blank('en') tokenise"
-DEFAULT_DEV = Path("/work/shared/eval/dev_input.jsonl")
 
 
 def load_papers(paths: list[Path]) -> list[Paper]:
@@ -117,7 +116,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--cold-runs", type=int, default=3, help="fresh processes per cold figure (median)")
     parser.add_argument("--cold-pass", choices=("extract", "tokenise"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    paths = args.paths or ([DEFAULT_CORPUS] if DEFAULT_CORPUS.exists() else [DEFAULT_DEV])
+    paths = args.paths or [DEFAULT_CORPUS]
     papers = load_papers(paths)
     if not papers:
         print("no papers found in", [str(p) for p in paths], file=sys.stderr)
