@@ -20,11 +20,12 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from kgbuild.extract.resources import canonical_entries
-from kgbuild.models import Entity, EntityRef, Evidence, Extraction, Relation, Result
+from kgbuild.models import Entity, EntityRef, Extraction, Relation, Result
 
 NON_ALNUM_RE = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=1 << 16)  # the same names come back in paper after paper
 def normalise_name(text: str) -> str:
     return NON_ALNUM_RE.sub("", unicodedata.normalize("NFKC", text).lower())
 
@@ -76,7 +77,7 @@ def resolve_batch(extractions: list[Extraction]) -> list[Extraction]:
 
 def resolve_one(extraction: Extraction, table: CanonicalTable) -> Extraction:
     merged: dict[tuple[str, str], Entity] = {}
-    rename: dict[tuple[str, str], EntityRef] = {}
+    rename: dict[tuple[str, str], tuple[str, str]] = {}  # extracted (type, key) -> merged one
     for entity in extraction.entities:
         key, name = _canonical(entity, table)
         slot = (entity.type, key)
@@ -93,18 +94,17 @@ def resolve_one(extraction: Extraction, table: CanonicalTable) -> Extraction:
             target.url = target.url or entity.url
             if not _is_lexicon_name(target, table):
                 target.name = _most_frequent_form(target)
-        rename[(entity.type, entity.key)] = EntityRef(type=entity.type, key=key, name=target.name)
+        rename[(entity.type, entity.key)] = slot
     # Refs carry the canonical key and the name as this paper writes it, so a fact reads
     # the way its evidence sentence does ("MSCOCO", "Dice score") while the key unifies.
-    final = {(e.type, e.key): e for e in merged.values()}
 
     def ref(old: EntityRef | None) -> EntityRef | None:
         if old is None:
             return None
-        new = rename.get((old.type, old.key))
-        if new is None:
+        slot = rename.get((old.type, old.key))
+        if slot is None:
             return old
-        entity = final[(new.type, new.key)]
+        entity = merged[slot]
         return EntityRef(type=entity.type, key=entity.key, name=_written_name(entity))
 
     relations, seen_pairs = [], set()
@@ -115,10 +115,10 @@ def resolve_one(extraction: Extraction, table: CanonicalTable) -> Extraction:
             continue
         seen_pairs.add(pair)
         relations.append(Relation(type=relation.type, source=source, target=target,
-                                  evidence=Evidence(**relation.evidence.model_dump())))
+                                  evidence=relation.evidence.model_copy()))
     results = [
         Result(method=ref(r.method), dataset=ref(r.dataset), split=r.split, metric=ref(r.metric), value=r.value,
-               unit=r.unit, evidence=Evidence(**r.evidence.model_dump()))
+               unit=r.unit, evidence=r.evidence.model_copy())
         for r in extraction.results
     ]
     return Extraction(paper=extraction.paper, entities=list(merged.values()), relations=relations, results=results)
@@ -127,7 +127,7 @@ def resolve_one(extraction: Extraction, table: CanonicalTable) -> Extraction:
 def _canonical(entity: Entity, table: CanonicalTable) -> tuple[str, str]:
     if entity.type == "Repo":
         return entity.key, entity.name
-    names = [entity.name] + [m.text for m in entity.mentions]
+    names = dict.fromkeys([entity.name, *(m.text for m in entity.mentions)])  # each spelling once, in order
     entry = table.lookup(entity.type, entity.key, names)
     if entry:
         return entry

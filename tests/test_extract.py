@@ -323,3 +323,22 @@ def test_the_vocabulary_does_not_grow_with_the_corpus(monkeypatch):
     # renewed after two papers: it knows what a new pipeline knows after this one paper
     assert len(extractor.nlp.vocab) == len(fresh.nlp.vocab)
     assert again[0].model_dump() == first[0].model_dump()  # and the output is the same
+
+
+def test_a_frozen_heap_holds_one_pipeline_however_often_it_is_renewed(monkeypatch):
+    """The CLI's and the workers' extractor freeze the heap (gc.freeze) to spare the collector;
+    renewing the pipeline on a long run must not keep the old ones frozen beside it."""
+    import gc
+
+    from kgbuild.extract import pipeline
+
+    monkeypatch.setattr(pipeline, "PAPERS_PER_PIPELINE", 1)
+    try:
+        extractor = pipeline.Extractor(freeze_heap=True)
+        frozen = gc.get_freeze_count()
+        for n in range(3):
+            out = list(extractor.run([paper("Zyxwv", f"We propose Qwertnet{n} on Plokset.", f"P{n}")]))
+            assert entity(out[0], "Method", f"Qwertnet{n}") is not None
+        assert gc.get_freeze_count() < frozen * 1.1
+    finally:
+        gc.unfreeze()

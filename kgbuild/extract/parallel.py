@@ -20,7 +20,7 @@ def _get_extractor():
     if _worker_extractor is None:
         from kgbuild.extract.pipeline import Extractor
 
-        _worker_extractor = Extractor()
+        _worker_extractor = Extractor(freeze_heap=True)  # the process's only one
     return _worker_extractor
 
 
