@@ -25,7 +25,7 @@ from kgbuild.models import Entity, EntityRef, Extraction, Relation, Result
 NON_ALNUM_RE = re.compile(r"[\W_]+")
 
 
-@lru_cache(maxsize=1 << 16)  # the same names come back in paper after paper
+@lru_cache(maxsize=1 << 14)  # the same names come back in paper after paper
 def normalise_name(text: str) -> str:
     return NON_ALNUM_RE.sub("", unicodedata.normalize("NFKC", text).lower())
 

@@ -19,7 +19,7 @@ NON_ALNUM_RE = re.compile(r"[\W_]+")
 TYPE_ORDER = {"Method": 0, "Dataset": 1, "Metric": 2, "Task": 3, "Repo": 4}
 
 
-@lru_cache(maxsize=1 << 16)  # a paper asks for the same few forms dozens of times
+@lru_cache(maxsize=1 << 14)  # a paper asks for the same few forms dozens of times
 def normalise(text: str) -> str:
     """NFKC, lower case, only letters and digits: the fallback identity of a name."""
     return NON_ALNUM_RE.sub("", unicodedata.normalize("NFKC", text).lower())

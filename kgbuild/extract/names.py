@@ -33,7 +33,7 @@ TRAILING_DIGITS_RE = re.compile(r"\d+$")
 NAME_PART_SEPARATOR_RE = re.compile(r"[-.]")
 
 
-@lru_cache(maxsize=1 << 16)  # asked again for the same words in every abstract
+@lru_cache(maxsize=1 << 14)  # asked again for the same words in every abstract
 def is_name_shaped(word: str) -> bool:
     """True for tokens written like a model name: LWGANet, CBNetV2, ViT, GPT-4, Swin-L."""
     if len(word) < 2 or YEAR_RE.match(word) or ORDINAL_OR_UNIT_RE.match(word):

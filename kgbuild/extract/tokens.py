@@ -18,8 +18,8 @@ from spacy.util import compile_suffix_regex
 # would hide the name from the phrase matcher at every sentence end.
 SENTENCE_FINAL_STOP = r"(?<=[A-Za-z0-9])\.$"
 # spaCy caches the first 10,000 distinct chunks only; a corpus has many more, and every
-# chunk missing from the cache is split by the affix rules again (a few MB per 100,000).
-TOKENIZER_CACHE_SIZE = 100_000
+# chunk missing from the cache is split by the affix rules again (a few MB per 50,000).
+TOKENIZER_CACHE_SIZE = 50_000
 # The longest suffix spaCy's English rules can split off, apart from runs of full stops
 # (searched in full): a unit after a number ("km/h", "mbar").  The tests check this against
 # the rules, so that a spaCy upgrade cannot silently break it.
