@@ -25,7 +25,7 @@ def _without_generic_tail(etype: str, start: int, end: int, text: str) -> tuple[
 def _evidence(paper: Paper, texts, sentences: dict[str, SentenceIndex], field: str, sentence: int) -> Evidence:
     start, end = sentences[field].spans[sentence]
     return Evidence(paper=paper.id, field=field, sentence=sentence, start=start, end=end,
-                                    text=texts[field][start:end])
+                    text=texts[field][start:end])
 
 
 class _Refs(dict):
@@ -49,10 +49,10 @@ def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], 
         for m in draft.mentions:
             end, text = _without_generic_tail(draft.etype, m.start, m.end, m.text)
             mentions.append(Mention(field=m.field, start=m.start, end=end, text=text,
-                                                    sentence=sentences[m.field].of(m.start)))
+                                    sentence=sentences[m.field].of(m.start)))
         entity = Entity(type=draft.etype, key=draft.key, name=draft.name, mentions=mentions,
-                                        proposed=draft.proposed and draft.etype in ("Method", "Dataset"),
-                                        roles=sorted(draft.roles), url=None)
+                        proposed=draft.proposed and draft.etype in ("Method", "Dataset"),
+                        roles=sorted(draft.roles), url=None)
         entities.append(entity)
     refs = _Refs(entities)
 
@@ -63,21 +63,20 @@ def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], 
             entity = repo_entities[url.lower()] = Entity(
                 type="Repo", key=url.lower().removeprefix("https://"), name=url, mentions=[], proposed=False,
                 roles=[], url=url)
-        entity.mentions.append(Mention(field=field, start=start, end=end,
-                                                       text=texts[field][start:end],
-                                                       sentence=sentences[field].of(start)))
+        entity.mentions.append(Mention(field=field, start=start, end=end, text=texts[field][start:end],
+                                       sentence=sentences[field].of(start)))
     entities.extend(repo_entities.values())
 
     relations = [
         Relation(type="EVALUATED_ON", source=refs[m], target=refs[d],
-                                 evidence=_evidence(paper, texts, sentences, field, sentence))
+                 evidence=_evidence(paper, texts, sentences, field, sentence))
         for m, d, field, sentence in evaluated
     ]
     result_records = [
         Result(method=refs[r.method] if r.method is not None else None,
-                               dataset=refs[r.dataset] if r.dataset is not None else None,
-                               split=r.split, metric=refs[r.metric], value=r.value, unit=r.unit,
-                               evidence=_evidence(paper, texts, sentences, r.field, r.sentence))
+               dataset=refs[r.dataset] if r.dataset is not None else None,
+               split=r.split, metric=refs[r.metric], value=r.value, unit=r.unit,
+               evidence=_evidence(paper, texts, sentences, r.field, r.sentence))
         for r in results
     ]
     return Extraction(paper=paper, entities=entities, relations=relations, results=result_records)
