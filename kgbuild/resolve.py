@@ -27,6 +27,7 @@ NON_ALNUM_RE = re.compile(r"[\W_]+")
 
 @lru_cache(maxsize=1 << 14)  # the same names come back in paper after paper
 def normalise_name(text: str) -> str:
+    """NFKC, lower case, only letters and digits: the fallback identity of a name."""
     return NON_ALNUM_RE.sub("", unicodedata.normalize("NFKC", text).lower())
 
 

@@ -7,22 +7,13 @@ a name the paper also writes bare ("X").
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
-
 from kgbuild.extract.acronyms import Definition
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.names import split_size_suffix
+# the fallback identity of a name is the one the resolver looks names up by
+from kgbuild.resolve import normalise_name as normalise
 
-NON_ALNUM_RE = re.compile(r"[\W_]+")
 TYPE_ORDER = {"Method": 0, "Dataset": 1, "Metric": 2, "Task": 3, "Repo": 4}
-
-
-@lru_cache(maxsize=1 << 14)  # a paper asks for the same few forms dozens of times
-def normalise(text: str) -> str:
-    """NFKC, lower case, only letters and digits: the fallback identity of a name."""
-    return NON_ALNUM_RE.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 def singular(norm: str) -> str:
