@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.entities import EntityDraft
+from kgbuild.extract.rules import NAMED_CUES
 from kgbuild.extract.sentences import SentenceIndex
 
 PROPOSE_CUE_RE = re.compile(
@@ -113,9 +114,8 @@ class FactResult:
     sentence: int
 
 
-# Words every match of the cue patterns above contains (lower case): where none occurs in
-# the window, the patterns need not run.  Cheap substring tests replace most regex scans.
-NAMED_WORDS = ("named", "called", "dubbed", "termed", "coined", "referred to as", "denoted as", "nicknamed")
+# Words every match of the cue patterns above contains (lower case; the naming cues are
+# rules.NAMED_CUES): where none occurs, the patterns need not run.
 PROPOSE_VERB_RE = re.compile(r"propos|present|introduc|develop|design|devis|put forward|build|construct|"
                              r"contribut|offer|unveil|releas|describ")
 
@@ -137,7 +137,7 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
         window_start = max(0, f.start - 120)
         window = text[window_start:f.start]
         if f.field not in names_something:
-            names_something[f.field] = any(word in lowered[f.field] for word in NAMED_WORDS)
+            names_something[f.field] = any(cue in lowered[f.field] for cue in NAMED_CUES)
         if (names_something[f.field] and NAMED_BEFORE_RE.search(window)) or (
                 "our" in lowered[f.field][window_start:f.start] and OUR_BEFORE_RE.search(window)):
             drafts[f.entity].proposed = True
