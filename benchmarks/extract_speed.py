@@ -68,17 +68,16 @@ def _txt_papers(file: Path) -> list[Paper]:
     return papers
 
 
-def best_of(repeat: int, run) -> tuple[float, float]:
-    """(first pass on a fresh pipeline: cold caches, best of ``repeat`` warm passes)."""
+def timed(run) -> float:
     start = time.perf_counter()
     run()
-    cold = time.perf_counter() - start
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return cold, min(times)
+    return time.perf_counter() - start
+
+
+def warm_best(repeat: int, run) -> float:
+    """The best of ``repeat`` passes after one that fills the caches."""
+    run()
+    return min(timed(run) for _ in range(repeat))
 
 
 def runners(which: str, papers: list[Paper]):
@@ -123,15 +122,13 @@ def main(argv: list[str]) -> int:
         return 2
     if args.cold_pass:
         _, run = runners(args.cold_pass, papers)
-        start = time.perf_counter()
-        run()
-        print(time.perf_counter() - start)
+        print(timed(run))
         return 0
 
     build_seconds, run_extract = runners("extract", papers)
     _, run_tokenise = runners("tokenise", papers)
-    _, extract_warm = best_of(args.repeat, run_extract)
-    _, tokenise_warm = best_of(args.repeat, run_tokenise)
+    extract_warm = warm_best(args.repeat, run_extract)
+    tokenise_warm = warm_best(args.repeat, run_tokenise)
     # alternate the two sides so that a slow spell of the machine hits both
     colds: dict[str, list[float]] = {"extract": [], "tokenise": []}
     for _ in range(args.cold_runs):
