@@ -79,6 +79,8 @@ class Report(BaseModel):
     rows: dict[str, ScoreRow]
     papers: int
     missing: int
+    # (gold found, gold, predicted right, predicted) per row: what pooling over folds adds up
+    counts: dict[str, tuple[int, int, int, int]] = {}
 
 
 class _GoldIndex:
@@ -142,7 +144,11 @@ def _score_evaluations(gold_row: dict[str, Any], predicted: dict[str, Any], coun
     datasets = _GoldIndex(gold_row.get("datasets", []), "Dataset").by_form
 
     def required(m: Any, d: Any) -> bool:
-        return m is not None and d is not None and not m.get("optional") and not d.get("optional")
+        """Optional ends, and a backbone the paper does not propose (annotators split on
+        whether it was evaluated), are neither rewarded nor penalised."""
+        if m is None or d is None or m.get("optional") or d.get("optional"):
+            return False
+        return not ("backbone" in m.get("roles", []) and not m.get("proposed"))
 
     gold_pairs = set()
     for pair in gold_row.get("evaluated_on", []):
@@ -219,7 +225,9 @@ def score(gold_rows: list[dict[str, Any]], predicted_rows: list[dict[str, Any]])
         micro.add(t.gold_found, t.gold, t.predicted_right, t.predicted)
     rows = {name: _row(t) for name, t in tallies.items()}
     rows["ENTITIES_MICRO"] = _row(micro)
-    return Report(rows=rows, papers=len(gold_rows), missing=missing)
+    counts = {name: (t.gold_found, t.gold, t.predicted_right, t.predicted) for name, t in tallies.items()}
+    counts["ENTITIES_MICRO"] = (micro.gold_found, micro.gold, micro.predicted_right, micro.predicted)
+    return Report(rows=rows, papers=len(gold_rows), missing=missing, counts=counts)
 
 
 def _row(counts: Counts) -> ScoreRow:

@@ -15,8 +15,10 @@ from spacy.language import Language
 from kgbuild.extract import rules
 from kgbuild.extract.assemble import build_extraction
 from kgbuild.extract.candidates import Found, field_candidates
+from kgbuild.extract.decisions import Decisions, PaperTrace, decide_entities, decide_methods, decide_pairs
 from kgbuild.extract.entities import group_mentions
 from kgbuild.extract.facts import find_evaluated_on, find_results, mark_backbones, mark_proposed
+from kgbuild.extract.features import PaperView
 from kgbuild.extract.lexicon import LexiconMatcher
 from kgbuild.extract.repos import find_repos
 from kgbuild.extract.sentences import SentenceIndex
@@ -62,9 +64,13 @@ class Extractor:
     frozen (``gc.freeze``) they are skipped.  Everything the process holds at that moment
     is frozen with them, hence not the default for a library caller."""
 
-    def __init__(self, freeze_heap: bool = False) -> None:
+    def __init__(self, freeze_heap: bool = False, decisions: Decisions | None = None,
+                 trace: PaperTrace | None = None) -> None:
         rules.load_word_lists()
         self._freeze_heap = freeze_heap
+        # ``decisions``: the trained models (default: those shipped); ``trace``: for training
+        self.decisions = decisions if decisions is not None else Decisions.shipped()
+        self.trace = trace
         self.renew()
 
     def renew(self) -> None:
@@ -98,13 +104,17 @@ class Extractor:
         hits = [doc.user_data["lexicon"] for doc in self.nlp.pipe(texts, batch_size=BATCH_SIZE)]
         self._papers_since_build += len(papers)
         for i, paper in enumerate(papers):
-            yield extract_one(paper, hits[2 * i], hits[2 * i + 1])
+            yield extract_one(paper, hits[2 * i], hits[2 * i + 1], self.decisions, self.trace)
 
     def extract_paper(self, paper: Paper) -> Extraction:
         return next(self._run_batch([paper]))
 
 
-def extract_one(paper: Paper, title_hits, abstract_hits) -> Extraction:
+def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | None = None,
+                trace: PaperTrace | None = None) -> Extraction:
+    decisions = decisions if decisions is not None else Decisions()
+    if trace is not None:
+        trace = _for_paper(trace, paper.id)
     texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
     sentences = {field: SentenceIndex(text) for field, text in texts.items()}
     found, definitions, splits = [], [], []
@@ -119,15 +129,27 @@ def extract_one(paper: Paper, title_hits, abstract_hits) -> Extraction:
     for field, hits in (("title", title_hits), ("abstract", abstract_hits)):
         splits.extend((field, s, e, key) for s, e, etype, key in hits if etype == "Split")
     drafts = group_mentions(found, definitions)
+    found, drafts = decide_entities(PaperView(texts, sentences, found, drafts), definitions, decisions, trace)
     prefix = rules.title_prefix(texts["title"])
     prefix_span = (prefix[0], prefix[1]) if prefix else None
     mark_proposed(texts, found, drafts, prefix_span)
     mark_backbones(texts, found, drafts, prefix_span)
+    view = PaperView(texts, sentences, found, drafts)
+    decide_methods(view, prefix_span[0] if prefix_span else None, decisions, trace)
     main_methods = _main_methods(found, drafts)
     results = find_results(texts, sentences, found, drafts, splits, main_methods[0] if main_methods else None)
     evaluated = find_evaluated_on(texts, sentences, found, drafts, results, main_methods)
+    result_pairs = {(r.method, r.dataset) for r in results if r.method is not None and r.dataset is not None}
+    evaluated = decide_pairs(view, evaluated, result_pairs, main_methods, decisions, trace)
     repos = [(field, start, end, url) for field, text in texts.items() for start, end, url in find_repos(text)]
     return build_extraction(paper, texts, sentences, drafts, results, evaluated, repos)
+
+
+def _for_paper(trace, paper_id: str):
+    def traced(kind: str, candidate: dict, features: list[str]) -> None:
+        trace(paper_id, kind, candidate, features)
+
+    return traced
 
 
 def _echo_in_title(title: str, title_found: list[Found], abstract_found: list[Found]) -> list[Found]:

@@ -1,0 +1,138 @@
+"""The trained decisions the extractor makes over the rules' candidates.
+
+Four models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
+``kgbuild/data/models`` and written by ``kgbuild train``:
+
+- ``entity``: is a grouped candidate an entity of the type the rules gave it;
+- ``proposed`` and ``backbone``: a method's flag and role;
+- ``evaluated_on``: was this method evaluated on this dataset.
+
+The rules run first and their verdicts are features; a missing model leaves the rules'
+verdict in place, which is also how the training run collects features for the first model.
+``trace``, when given, receives every decision's candidate and features, so training sees
+exactly what extraction sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kgbuild.extract.candidates import Found
+from kgbuild.extract.entities import EntityDraft, group_mentions
+from kgbuild.extract.features import PaperView, entity_features, method_features, pair_features
+from kgbuild.extract.linear import LinearModel
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
+DECISIONS = ("entity", "proposed", "backbone", "evaluated_on")
+NOT_AN_ENTITY = "None"
+Trace = Callable[[str, dict, list[str]], None]  # (decision, candidate, features), one paper's
+PaperTrace = Callable[[str, str, dict, list[str]], None]  # the same with the paper's id first
+
+
+class Decisions:
+    def __init__(self, models: dict[str, LinearModel] | None = None) -> None:
+        self.models = dict(models or {})
+
+    @classmethod
+    def shipped(cls, folder: Path = MODEL_DIR) -> Decisions:
+        models = {}
+        for name in DECISIONS:
+            path = folder / f"{name}.json"
+            if path.exists():
+                models[name] = LinearModel.load(path)
+        return cls(models)
+
+    def get(self, name: str) -> LinearModel | None:
+        return self.models.get(name)
+
+
+def forms_of(draft: EntityDraft) -> list[str]:
+    return sorted({draft.name, *draft.forms})
+
+
+def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: Trace | None
+                    ) -> tuple[list[Found], list[EntityDraft]]:
+    model = decisions.get("entity")
+    if model is None and trace is None:
+        return view.found, view.drafts
+    changed = False
+    dropped: set[int] = set()
+    for index, draft in enumerate(view.drafts):
+        feats = view.adapted(entity_features(view, draft))
+        if trace is not None:
+            trace("entity", {"type": draft.etype, "forms": forms_of(draft)}, feats)
+        if model is None:
+            continue
+        if not model.says_yes(feats):
+            dropped.add(index)
+            changed = True
+    if not changed:
+        return view.found, view.drafts
+    found = [f for f in view.found if f.entity not in dropped]
+    return found, group_mentions(found, definitions)
+
+
+def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: Decisions,
+                   trace: Trace | None) -> None:
+    proposed, backbone = decisions.get("proposed"), decisions.get("backbone")
+    if proposed is None and backbone is None and trace is None:
+        return
+    verdicts = []
+    for draft in view.drafts:
+        if draft.etype != "Method":
+            continue
+        main_name = title_prefix_start is not None and any(
+            m.field == "title" and m.start == title_prefix_start for m in draft.mentions)
+        feats = view.adapted(method_features(view, draft, main_name))
+        if trace is not None:
+            trace("method", {"forms": forms_of(draft)}, feats)
+        verdicts.append((draft, feats))
+    # every verdict is taken from the rules' flags before any is changed
+    for draft, feats in verdicts:
+        if proposed is not None:
+            draft.proposed = proposed.says_yes(feats)
+        if backbone is not None:
+            if backbone.says_yes(feats):
+                draft.roles.add("backbone")
+            else:
+                draft.roles.discard("backbone")
+
+
+def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], result_pairs: set[tuple[int, int]],
+                 main_methods: list[int], decisions: Decisions, trace: Trace | None
+                 ) -> list[tuple[int, int, str, int]]:
+    model = decisions.get("evaluated_on")
+    if model is None and trace is None:
+        return rule_pairs
+    by_pair = {(m, d): (field, sentence) for m, d, field, sentence in rule_pairs}
+    kept = []
+    drafts = view.drafts
+    for mi, method in enumerate(drafts):
+        if method.etype != "Method":
+            continue
+        for di, dataset in enumerate(drafts):
+            if dataset.etype != "Dataset":
+                continue
+            rule = (mi, di) in by_pair
+            feats = view.adapted(pair_features(view, method, dataset, mi, di, rule, (mi, di) in result_pairs,
+                                               mi in main_methods))
+            if trace is not None:
+                trace("evaluated_on", {"method": forms_of(method), "dataset": forms_of(dataset),
+                                       "proposed": method.proposed,
+                                       "backbone": "backbone" in method.roles}, feats)
+            keep = model.says_yes(feats) if model is not None else rule
+            if keep:
+                kept.append((mi, di, *(by_pair.get((mi, di)) or _evidence_place(view, method, dataset))))
+    return kept
+
+
+def _evidence_place(view: PaperView, method: EntityDraft, dataset: EntityDraft) -> tuple[str, int]:
+    """The sentence that names both, else the dataset's first sentence in the abstract."""
+    method_sentences = {(m.field, view.sentences[m.field].of(m.start)) for m in method.mentions}
+    places = [(d.field, view.sentences[d.field].of(d.start)) for d in dataset.mentions]
+    for place in places:
+        if place in method_sentences:
+            return place
+    in_abstract = [p for p in places if p[0] == "abstract"]
+    return (in_abstract or places)[0]

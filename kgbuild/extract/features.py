@@ -1,0 +1,252 @@
+"""What the trained decisions look at: string features of candidates the rules produced.
+
+Each function turns one candidate (an entity draft, a method's role, a method/dataset
+pair) into a list of feature strings.  The rules' own verdicts are features too, so a
+model learns when to trust them.  Everything here reads the raw text and the extractor's
+plain intermediate records; no spaCy object.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kgbuild.extract.candidates import Found
+from kgbuild.extract.entities import EntityDraft
+from kgbuild.extract.sentences import SentenceIndex
+
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*|\d+(?:\.\d+)?")
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+\.\d+\b")
+SHAPE_RUNS_RE = re.compile(r"(.)\1+")
+EVAL_WORDS = ("evaluat", "experiment", "benchmark", "achiev", "outperform", "state-of-the-art", "surpass",
+              "result", "test", "accuracy", "pre-train", "pretrain", "train", "fine-tun", "compar", "demonstrat",
+              "extensive", "dataset", "top-1", "improv", "validat", "show")
+SOURCE_NAMES = {0: "lexicon", 1: "defined", 2: "cue", 3: "phrase", 4: "shape"}
+
+
+def text_style(abstract: str) -> str:
+    """"spaced": tokenised text with spaces around punctuation (" , ", " ( "), as corpora such
+    as SciREX distribute abstracts; "plain": text as written."""
+    probe = abstract[:2000]
+    return "spaced" if probe.count(" , ") + probe.count(" . ") + probe.count(" ( ") >= 3 else "plain"
+
+
+def word_shape(text: str) -> str:
+    chars = []
+    for c in text[:24]:
+        chars.append("X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else c)
+    return SHAPE_RUNS_RE.sub(r"\1", "".join(chars))
+
+
+def words_before(text: str, pos: int, n: int, floor: int = 0) -> list[str]:
+    return [w.lower() for w in WORD_RE.findall(text[max(floor, pos - 12 * n):pos])[-n:]]
+
+
+def words_after(text: str, pos: int, n: int, ceiling: int | None = None) -> list[str]:
+    end = min(len(text), pos + 12 * n) if ceiling is None else min(ceiling, pos + 12 * n)
+    return [w.lower() for w in WORD_RE.findall(text[pos:end])[:n]]
+
+
+class PaperView:
+    """The texts, sentences and mentions of one paper, with what several features share."""
+
+    __slots__ = ("texts", "sentences", "found", "drafts", "lowered", "_sentence_words", "style")
+
+    def __init__(self, texts: dict[str, str], sentences: dict[str, SentenceIndex], found: list[Found],
+                 drafts: list[EntityDraft]) -> None:
+        self.texts = texts
+        self.sentences = sentences
+        self.found = found
+        self.drafts = drafts
+        self.lowered = {field: text.lower() for field, text in texts.items()}
+        self._sentence_words: dict[tuple[str, int], frozenset[str]] = {}
+        self.style = text_style(texts.get("abstract", ""))
+
+    def adapted(self, feats: list[str]) -> list[str]:
+        """Each feature twice: once shared, once for this style of text only, so a model
+        learns what holds everywhere and what holds in one kind of text."""
+        return feats + [f"{self.style}|{f}" for f in feats]
+
+    def sentence_of(self, m: Found) -> tuple[int, int, int]:
+        index = self.sentences[m.field].of(m.start)
+        start, end = self.sentences[m.field].spans[index]
+        return index, start, end
+
+    def sentence_cues(self, field: str, index: int) -> frozenset[str]:
+        key = (field, index)
+        if key not in self._sentence_words:
+            start, end = self.sentences[field].spans[index]
+            sentence = self.lowered[field][start:end]
+            cues = {w for w in EVAL_WORDS if w in sentence}
+            if NUMBER_RE.search(sentence):
+                cues.add("number")
+            if "we " in sentence or "our " in sentence:
+                cues.add("we")
+            self._sentence_words[key] = frozenset(cues)
+        return self._sentence_words[key]
+
+
+def _name_features(name: str) -> list[str]:
+    words = name.lower().replace("-", " ").split()
+    feats = [f"shape={word_shape(name)}", f"nwords={min(len(words), 4)}"]
+    if words:
+        feats += [f"last={words[-1]}", f"first={words[0]}", f"suffix={words[-1][-3:]}"]
+        feats += [f"w={w}" for w in words[:6]]
+    if any(c.isdigit() for c in name):
+        feats.append("digit")
+    if name.isupper():
+        feats.append("allcaps")
+    if any(c.isupper() for c in name[1:]):
+        feats.append("innercap")
+    if name[:1].islower():
+        feats.append("lowerstart")
+    if name.endswith("s") and not name.endswith("ss"):
+        feats.append("plural")
+    return feats
+
+
+def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
+    """Is this draft an entity, and of which type?"""
+    t = draft.etype
+    rank = min(m.rank for m in draft.mentions)
+    feats = [f"type={t}", f"source={SOURCE_NAMES.get(rank, rank)}", f"type+source={t}{rank}"]
+    if any(m.key for m in draft.mentions):
+        feats += ["lexicon", f"lexicon={t}"]
+    name = draft.name
+    feats += [f"{t}:{f}" for f in _name_features(name)]
+    feats += _name_features(name)
+    n = len(draft.mentions)
+    feats.append(f"mentions={min(n, 4)}")
+    fields = {m.field for m in draft.mentions}
+    if "title" in fields:
+        feats.append("in_title")
+        if fields == {"title"}:
+            feats.append("title_only")
+    if len(draft.forms) > 1:
+        feats.append("several_forms")
+    for m in draft.mentions[:3]:
+        text = view.texts[m.field]
+        before = words_before(text, m.start, 2)
+        after = words_after(text, m.end, 2)
+        if before:
+            feats.append(f"prev={before[-1]}")
+            feats.append(f"{t}:prev={before[-1]}")
+        else:
+            feats.append("prev=<s>")
+        if len(before) == 2:
+            feats.append(f"prev2={before[0]}_{before[1]}")
+        if after:
+            feats.append(f"next={after[0]}")
+            feats.append(f"{t}:next={after[0]}")
+        if text[m.end:m.end + 2] == " (":
+            feats.append("paren_after")
+        index, _, _ = view.sentence_of(m)
+        feats += [f"{t}:sent_{c}" for c in view.sentence_cues(m.field, index)]
+    return feats
+
+
+def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> list[str]:
+    """What the proposed flag and the backbone role look at."""
+    feats = _name_features(draft.name)
+    if any(m.key for m in draft.mentions):
+        feats.append("lexicon")
+    if draft.proposed:
+        feats.append("rule_proposed")
+    if "backbone" in draft.roles:
+        feats.append("rule_backbone")
+    if main_name:
+        feats.append("title_prefix")
+    n = len(draft.mentions)
+    feats.append(f"mentions={min(n, 5)}")
+    first = min(draft.mentions, key=lambda m: (m.field != "title", m.start))
+    fields = {m.field for m in draft.mentions}
+    if "title" in fields:
+        feats.append("in_title")
+    if first.field == "abstract":
+        index, _, _ = view.sentence_of(first)
+        feats.append(f"first_sentence={min(index, 4)}")
+    for m in draft.mentions[:4]:
+        text = view.texts[m.field]
+        lowered = view.lowered[m.field]
+        _, s_start, s_end = view.sentence_of(m)
+        before = words_before(text, m.start, 4, s_start)
+        after = words_after(text, m.end, 4, s_end)
+        feats += [f"b4={w}" for w in before]
+        feats += [f"a4={w}" for w in after]
+        if before:
+            feats.append(f"b1={before[-1]}")
+        if after:
+            feats.append(f"a1={after[0]}")
+        window_before = lowered[max(s_start, m.start - 80):m.start]
+        window_after = lowered[m.end:min(s_end, m.end + 80)]
+        for cue in ("backbone", "encoder", "feature extractor", "propos", "introduc", "present", "our ",
+                    "based on", "built on", "such as", "like", "with", "using", "we "):
+            if cue in window_before:
+                feats.append(f"before:{cue.strip()}")
+            if cue in window_after:
+                feats.append(f"after:{cue.strip()}")
+        if "backbone" in window_after[:30]:
+            feats.append("backbone_right_after")
+        if "backbone" in window_before[-40:]:
+            feats.append("backbone_right_before")
+        if m.field == "title":
+            title = view.texts["title"]
+            if title[:m.start].rstrip().endswith(":"):
+                feats.append("title_after_colon")
+            if title[m.end:].lstrip().startswith(":"):
+                feats.append("title_before_colon")
+    other_methods = sum(1 for d in view.drafts if d.etype == "Method")
+    feats.append(f"methods_in_paper={min(other_methods, 6)}")
+    return feats
+
+
+def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, method_index: int,
+                  dataset_index: int, rule_pair: bool, result_pair: bool, main_method: bool) -> list[str]:
+    """Was this method evaluated on this dataset?"""
+    feats = []
+    if rule_pair:
+        feats.append("rule_pair")
+    if result_pair:
+        feats.append("result_pair")
+    if method.proposed:
+        feats.append("proposed")
+    if main_method:
+        feats.append("main_method")
+    if "backbone" in method.roles:
+        feats.append("backbone")
+    if any(m.key for m in method.mentions):
+        feats.append("method_lexicon")
+    if any(m.key for m in dataset.mentions):
+        feats.append("dataset_lexicon")
+    method_sentences = {(m.field, view.sentences[m.field].of(m.start)) for m in method.mentions}
+    together = 0
+    cues: set[str] = set()
+    for d in dataset.mentions:
+        index, s_start, _ = view.sentence_of(d)
+        cues |= view.sentence_cues(d.field, index)
+        before = words_before(view.texts[d.field], d.start, 3, s_start)
+        feats += [f"ds_b={w}" for w in before]
+        if (d.field, index) in method_sentences:
+            together += 1
+            between_methods = [m for m in method.mentions if m.field == d.field
+                               and view.sentences[d.field].of(m.start) == index]
+            nearest = min(between_methods, key=lambda m: abs(m.start - d.start))
+            gap = view.lowered[d.field][min(nearest.end, d.end):max(nearest.start, d.start)]
+            feats.append("method_first" if nearest.start < d.start else "dataset_first")
+            feats.append(f"gap_len={min(len(gap) // 20, 5)}")
+            for cue in ("on", "pre-train", "pretrain", "trained", "outperform", "than", "with", "using",
+                        "achiev", "evaluat", "and"):
+                if cue in gap.split() or (len(cue) > 3 and cue in gap):
+                    feats.append(f"gap:{cue}")
+    feats += [f"ds_cue={c}" for c in cues]
+    feats.append(f"together={min(together, 3)}")
+    if dataset.mentions and all(m.field == "title" for m in dataset.mentions):
+        feats.append("dataset_title_only")
+    datasets = sum(1 for d in view.drafts if d.etype == "Dataset")
+    methods = sum(1 for d in view.drafts if d.etype == "Method")
+    feats.append(f"datasets={min(datasets, 5)}")
+    feats.append(f"methods={min(methods, 6)}")
+    if method.proposed and together == 0:
+        feats.append("proposed_apart")
+    if method.proposed:
+        feats += [f"proposed&ds_cue={c}" for c in cues]
+    return feats

@@ -1,0 +1,65 @@
+"""A trained linear model applied as plain Python: the weights of the features that fire, summed.
+
+Training (``kgbuild.train``, scikit-learn's logistic regression) writes each model as JSON:
+its classes and, per class, the weight of every feature it kept.  Applying one needs no
+scikit-learn at run time, loads in milliseconds and costs a dictionary look-up per feature.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import orjson
+
+
+class LinearModel:
+    """``classes[0]`` is the negative class of a binary model (its score is the logit of ``classes[1]``)."""
+
+    __slots__ = ("name", "classes", "weights", "bias", "threshold")
+
+    def __init__(self, name: str, classes: list[str], weights: list[dict[str, float]], bias: list[float],
+                 threshold: float = 0.5) -> None:
+        self.name = name
+        self.classes = classes
+        self.weights = weights
+        self.bias = bias
+        self.threshold = threshold
+
+    @property
+    def binary(self) -> bool:
+        return len(self.classes) == 2 and len(self.weights) == 1
+
+    def scores(self, features: Iterable[str]) -> list[float]:
+        features = set(features)  # present or not, as in training
+        return [b + sum(w.get(f, 0.0) for f in features) for w, b in zip(self.weights, self.bias)]
+
+    def probability(self, features: Iterable[str]) -> float:
+        """Binary models: the probability of the positive class."""
+        (score,) = self.scores(features)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+
+    def says_yes(self, features: Iterable[str]) -> bool:
+        return self.probability(features) >= self.threshold
+
+    def label(self, features: Iterable[str]) -> str:
+        if self.binary:
+            return self.classes[1] if self.says_yes(features) else self.classes[0]
+        scores = self.scores(features)
+        return self.classes[max(range(len(scores)), key=scores.__getitem__)]
+
+    def to_json(self) -> bytes:
+        payload = {"name": self.name, "classes": self.classes, "bias": [round(b, 6) for b in self.bias],
+                   "threshold": self.threshold,
+                   "weights": [{f: round(v, 6) for f, v in sorted(w.items())} for w in self.weights]}
+        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> LinearModel:
+        data = orjson.loads(raw)
+        return cls(data["name"], data["classes"], data["weights"], data["bias"], data.get("threshold", 0.5))
+
+    @classmethod
+    def load(cls, path: Path) -> LinearModel:
+        return cls.from_json(path.read_bytes())

@@ -1,0 +1,221 @@
+"""Train the extractor's decisions from annotated abstracts (the annotation guideline's format).
+
+The extractor runs over the annotated papers with a trace that receives every decision's
+candidate and features; each candidate is labelled by matching its written forms against
+the gold annotation the way the scorer does; scikit-learn's logistic regression fits one
+model per decision.  Models are trained in the order the extractor applies them (entities,
+then methods' flags, then evaluated-on pairs), each with the ones before it in place, so
+every model learns from the candidates it will see.
+
+scikit-learn is needed here only (``pip install kgbuild[train]``); the extractor applies the
+saved weights in plain Python.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from kgbuild.errors import InputError
+from kgbuild.evaluate import GOLD_FIELDS, squash, surface_forms
+from kgbuild.extract.decisions import MODEL_DIR, NOT_AN_ENTITY, Decisions
+from kgbuild.extract.linear import LinearModel
+from kgbuild.models import Paper, SourceRef
+
+SEED = 13
+# Probability below which a decision says no (entities: the rules' candidate is dropped).
+THRESHOLDS = {"entity": 0.35, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
+# Inverse regularisation strength and the fewest papers a feature must occur in to be kept.
+# Chosen by 5-fold cross-validation over the annotated abstracts (README, "Quality").
+REGULARISATION = {"entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
+MIN_FEATURE_COUNT = 2
+
+
+@dataclass
+class Annotated:
+    """One annotated abstract: the paper as the extractor reads it, and its gold row."""
+
+    paper: Paper
+    gold: dict[str, Any]
+    group: str
+
+
+def read_annotated(gold_path: Path, input_path: Path, group: str) -> list[Annotated]:
+    """Gold rows and their input texts, paired line by line (SciREX papers have no titles)."""
+    gold = _jsonl(gold_path)
+    inputs = _jsonl(input_path)
+    if len(gold) != len(inputs):
+        raise InputError(f"{gold_path} has {len(gold)} papers but {input_path} has {len(inputs)}",
+                         hint="pass the input file whose lines are the annotated papers, in the same order")
+    pairs = []
+    for line, (g, row) in enumerate(zip(gold, inputs), 1):
+        title = row.get("title") or ""
+        if title and squash(title) != squash(g.get("title", "")):
+            raise InputError(f"{input_path}:{line}: title differs from {gold_path}:{line}",
+                             hint="the gold and input files must list the same papers in the same order")
+        paper = Paper(id=f"{gold_path.stem}:{line}", title=title, abstract=row.get("abstract") or row.get("text") or "",
+                      source=SourceRef(file=str(input_path), line=line))
+        pairs.append(Annotated(paper=paper, gold=g, group=group))
+    return pairs
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}", hint="check the path and that it is JSON Lines") from None
+
+
+class _GoldForms:
+    """One gold row's entities reachable by their squashed surface forms, per type."""
+
+    def __init__(self, gold: dict[str, Any]) -> None:
+        self.by_type = {kind: {} for kind in GOLD_FIELDS}
+        for kind, field in GOLD_FIELDS.items():
+            for item in gold.get(field, []):
+                for form in surface_forms(item, kind):
+                    self.by_type[kind].setdefault(form, item)
+        methods, datasets = self.by_type["Method"], self.by_type["Dataset"]
+        self.pairs = set()
+        for pair in gold.get("evaluated_on", []):
+            m, d = methods.get(squash(pair["method"])), datasets.get(squash(pair["dataset"]))
+            if m is not None and d is not None:
+                self.pairs.add((id(m), id(d)))
+
+    def find(self, kind: str, forms: Iterable[str]) -> dict[str, Any] | None:
+        table = self.by_type[kind]
+        return next((table[s] for s in map(squash, forms) if s in table), None)
+
+
+def entity_label(gold: _GoldForms, candidate: dict) -> str:
+    kinds = [candidate["type"], *(k for k in ("Method", "Dataset", "Metric", "Task") if k != candidate["type"])]
+    for kind in kinds:
+        if gold.find(kind, candidate["forms"]) is not None:
+            return kind
+    return NOT_AN_ENTITY
+
+
+def method_labels(gold: _GoldForms, candidate: dict) -> tuple[str | None, str | None]:
+    """(proposed, backbone) labels, None where the scorer ignores the method."""
+    item = gold.find("Method", candidate["forms"])
+    if item is None:
+        return "no", "no"
+    if item.get("optional"):
+        return None, None
+    return ("yes" if item.get("proposed") else "no"), ("yes" if "backbone" in item.get("roles", []) else "no")
+
+
+def pair_label(gold: _GoldForms, candidate: dict) -> str | None:
+    method = gold.find("Method", candidate["method"])
+    dataset = gold.find("Dataset", candidate["dataset"])
+    if method is None or dataset is None:
+        return "no"
+    if method.get("optional") or dataset.get("optional"):
+        return None
+    if "backbone" in method.get("roles", []) and not method.get("proposed"):
+        return None  # the scorer neither rewards nor penalises these pairs
+    return "yes" if (id(method), id(dataset)) in gold.pairs else "no"
+
+
+Examples = dict[str, list[tuple[list[str], str]]]
+
+
+def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
+    """Every decision's (features, label) over the annotated papers, with ``decisions`` applied."""
+    from kgbuild.extract.pipeline import Extractor
+
+    golds = {a.paper.id: _GoldForms(a.gold) for a in annotated}
+    examples: Examples = {"entity": [], "proposed": [], "backbone": [], "evaluated_on": []}
+
+    def record(paper_id: str, kind: str, candidate: dict, features: list[str]) -> None:
+        gold = golds[paper_id]
+        if kind == "entity":
+            examples["entity"].append((features, "yes" if entity_label(gold, candidate) == candidate["type"] else "no"))
+        elif kind == "method":
+            proposed, backbone = method_labels(gold, candidate)
+            if proposed is not None:
+                examples["proposed"].append((features, proposed))
+                examples["backbone"].append((features, backbone))
+        elif kind == "evaluated_on":
+            label = pair_label(gold, candidate)
+            if label is not None:
+                examples["evaluated_on"].append((features, label))
+
+    extractor = _extractor()
+    extractor.decisions, extractor.trace = decisions, record
+    try:
+        for _ in extractor.run(a.paper for a in annotated):
+            pass
+    finally:
+        extractor.trace = None
+    return examples
+
+
+_EXTRACTOR = None
+
+
+def _extractor():
+    """One pipeline for every training run of the process (building it takes most of a second)."""
+    global _EXTRACTOR
+    if _EXTRACTOR is None:
+        from kgbuild.extract.pipeline import Extractor
+
+        _EXTRACTOR = Extractor(decisions=Decisions())
+    return _EXTRACTOR
+
+
+def fit(name: str, rows: list[tuple[list[str], str]], seed: int = SEED) -> LinearModel:
+    """A logistic regression over the rows' features (binary when the labels are yes/no)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(f for features, _ in rows for f in set(features))
+    vocabulary = sorted(f for f, n in counts.items() if n >= MIN_FEATURE_COUNT)
+    column = {f: i for i, f in enumerate(vocabulary)}
+    indptr, indices = [0], []
+    for features, _ in rows:
+        indices.extend(sorted({column[f] for f in features if f in column}))
+        indptr.append(len(indices))
+    matrix = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), len(vocabulary)))
+    labels = [label for _, label in rows]
+    classes = sorted(set(labels))
+    if len(classes) < 2:
+        # nothing to learn: a constant model
+        only = classes[0] if classes else "no"
+        return LinearModel(name, ["no", "yes"], [{}], [20.0 if only == "yes" else -20.0])
+    model = LogisticRegression(C=REGULARISATION[name], max_iter=5000, random_state=seed, tol=1e-6)
+    model.fit(matrix, labels)
+    keep = [dict((vocabulary[j], float(w)) for j, w in enumerate(row) if abs(w) >= 1e-4) for row in model.coef_]
+    if len(model.classes_) == 2:
+        return LinearModel(name, [str(c) for c in model.classes_], keep, [float(model.intercept_[0])],
+                           THRESHOLDS[name])
+    return LinearModel(name, [str(c) for c in model.classes_], keep, [float(b) for b in model.intercept_])
+
+
+def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:
+    """All four models, each trained with the ones the extractor applies before it in place."""
+    decisions = Decisions()
+    examples = collect(annotated, decisions)
+    decisions.models["entity"] = fit("entity", examples["entity"], seed)
+    examples = collect(annotated, decisions)
+    decisions.models["proposed"] = fit("proposed", examples["proposed"], seed)
+    decisions.models["backbone"] = fit("backbone", examples["backbone"], seed)
+    examples = collect(annotated, decisions)
+    decisions.models["evaluated_on"] = fit("evaluated_on", examples["evaluated_on"], seed)
+    return decisions
+
+
+def write_models(decisions: Decisions, folder: Path = MODEL_DIR) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, model in sorted(decisions.models.items()):
+        path = folder / f"{name}.json"
+        path.write_bytes(model.to_json() + b"\n")
+        written.append(path)
+    return written
