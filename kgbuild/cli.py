@@ -388,31 +388,104 @@ def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, targe
 
 
 @cli.command("eval")
-@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("gold", nargs=-1, required=True)
 @click.option("--input", "inputs", multiple=True, type=click.Path(path_type=str),
               help="Papers to extract [default: GOLD's directory/<stem>_input.jsonl or dev_input.jsonl].")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Keep the extractor's JSON Lines output here.")
+@click.option("--cv", is_flag=True,
+              help="Cross-validate instead: retrain every model on all but one of --folds folds of the "
+                   "annotated papers and score the held-out fold, for each fold.")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Folds for --cv.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def eval_command(gold: Path, inputs: tuple[str, ...], out: Path | None, fmt: str) -> None:
-    """Run the extractor on annotated papers and score it against GOLD (precision, recall, F1).
+def eval_command(gold: tuple[str, ...], inputs: tuple[str, ...], out: Path | None, cv: bool, folds: int,
+                 fmt: str) -> None:
+    """Score the extractor against annotated papers (precision, recall, F1).
+
+    With --cv, GOLD is one or more annotated files, each optionally named GROUP=FILE:
+    files of one group are scored together (default group: the file's name), and no paper
+    is scored by a model trained on it.  Training needs scikit-learn (pip install "kgbuild[train]").
 
     \b
-    Example:
+    Examples:
       kgbuild eval ../shared/eval/dev.jsonl
+      kgbuild eval --cv sample=../shared/eval/dev.jsonl sample=../shared/eval/train.jsonl \\
+                        scirex=../shared/eval/train_scirex.jsonl
     """
+    if cv:
+        _cross_validate(gold, folds, fmt)
+        return
+    if len(gold) != 1:
+        raise InputError("eval without --cv scores one annotated file", hint="pass one GOLD file, or add --cv")
+    gold_path = _existing(gold[0])
     import tempfile
 
     from kgbuild.build import extract_to_jsonl
     from kgbuild.evaluate import format_report, score
 
-    paths = list(inputs) or [str(_default_eval_input(gold))]
+    paths = list(inputs) or [str(_default_eval_input(gold_path))]
     with tempfile.TemporaryDirectory() as scratch:
         target = out or Path(scratch) / "predicted.jsonl"
         extract_to_jsonl(paths, target, rejects_path=target.with_name(target.stem + ".rejects.jsonl"))
         predicted = _read_jsonl(target)
-    report = score(_read_jsonl(gold), predicted)
+    report = score(_read_jsonl(gold_path), predicted)
     click.echo(report.model_dump_json(indent=1) if fmt == "json" else format_report(report))
+
+
+def _existing(path: str) -> Path:
+    found = Path(path)
+    if not found.is_file():
+        raise InputError(f"annotated file not found: {path}", hint="check the path (see kgbuild eval --help)")
+    return found
+
+
+def _annotated(specs: tuple[str, ...]):
+    """``[GROUP=]FILE`` arguments read with their ``<stem>_input.jsonl`` texts."""
+    from kgbuild.train import read_annotated
+
+    annotated = []
+    for spec in specs:
+        group, _, path = spec.rpartition("=") if "=" in spec else ("", "", spec)
+        gold_path = _existing(path)
+        annotated += read_annotated(gold_path, _default_eval_input(gold_path), group or gold_path.stem)
+    return annotated
+
+
+def _cross_validate(specs: tuple[str, ...], folds: int, fmt: str) -> None:
+    from kgbuild.crossval import cross_validate, format_cross_validation
+
+    annotated = _annotated(specs)
+    with tqdm(total=folds, desc="folds", unit="fold", disable=None) as bar:
+        result = cross_validate(annotated, folds, progress=lambda done: bar.update(done - bar.n))
+    click.echo(result.model_dump_json(indent=1) if fmt == "json" else format_cross_validation(result))
+
+
+@cli.command()
+@click.argument("gold", nargs=-1, required=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the models [default: the package's own models folder].")
+@click.option("--seed", type=int, default=None, help="Random seed [default: the fixed seed of kgbuild.train].")
+def train(gold: tuple[str, ...], out: Path | None, seed: int | None) -> None:
+    """Train the extractor's decisions from annotated papers and write the models.
+
+    GOLD: annotated files in the annotation guideline's format, each beside its texts
+    (<stem>_input.jsonl).  Needs scikit-learn (pip install "kgbuild[train]").  The shipped
+    models are trained by exactly this command on the project's annotated abstracts:
+
+    \b
+    Example:
+      kgbuild train ../shared/eval/dev.jsonl ../shared/eval/train.jsonl ../shared/eval/train_scirex.jsonl
+    """
+    from kgbuild.extract.decisions import MODEL_DIR
+    from kgbuild.train import SEED, train_decisions, write_models
+
+    annotated = _annotated(gold)
+    decisions = train_decisions(annotated, SEED if seed is None else seed)
+    for path in write_models(decisions, out or MODEL_DIR):
+        model = decisions.models[path.stem]
+        click.echo(f"wrote {path} ({sum(len(w) for w in model.weights)} weights, {path.stat().st_size:,} bytes)")
+    click.echo(f"trained on {len(annotated)} annotated papers; "
+               "a build re-extracts stored papers when the models change")
 
 
 def _default_eval_input(gold: Path) -> Path:

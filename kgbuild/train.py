@@ -21,15 +21,17 @@ from typing import Any
 
 import orjson
 
-from kgbuild.errors import InputError
+from kgbuild.errors import InputError, KgbuildError
 from kgbuild.evaluate import GOLD_FIELDS, squash, surface_forms
-from kgbuild.extract.decisions import MODEL_DIR, NOT_AN_ENTITY, Decisions
+from kgbuild.extract.decisions import MODEL_DIR, Decisions
 from kgbuild.extract.linear import LinearModel
 from kgbuild.models import Paper, SourceRef
 
 SEED = 13
-# Probability below which a decision says no (entities: the rules' candidate is dropped).
-THRESHOLDS = {"entity": 0.35, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
+# Each binary model's threshold is chosen on its own training rows, by an inner
+# cross-validation: the one among these that gives the best F1 of "yes" out of fold.
+THRESHOLD_GRID = tuple(round(0.15 + 0.05 * i, 2) for i in range(12))
+INNER_FOLDS = 3
 # Inverse regularisation strength and the fewest papers a feature must occur in to be kept.
 # Chosen by 5-fold cross-validation over the annotated abstracts (README, "Quality").
 REGULARISATION = {"entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
@@ -93,11 +95,8 @@ class _GoldForms:
 
 
 def entity_label(gold: _GoldForms, candidate: dict) -> str:
-    kinds = [candidate["type"], *(k for k in ("Method", "Dataset", "Metric", "Task") if k != candidate["type"])]
-    for kind in kinds:
-        if gold.find(kind, candidate["forms"]) is not None:
-            return kind
-    return NOT_AN_ENTITY
+    """yes when a gold entity of the candidate's type has one of its written forms."""
+    return "yes" if gold.find(candidate["type"], candidate["forms"]) is not None else "no"
 
 
 def method_labels(gold: _GoldForms, candidate: dict) -> tuple[str | None, str | None]:
@@ -135,7 +134,7 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
     def record(paper_id: str, kind: str, candidate: dict, features: list[str]) -> None:
         gold = golds[paper_id]
         if kind == "entity":
-            examples["entity"].append((features, "yes" if entity_label(gold, candidate) == candidate["type"] else "no"))
+            examples["entity"].append((features, entity_label(gold, candidate)))
         elif kind == "method":
             proposed, backbone = method_labels(gold, candidate)
             if proposed is not None:
@@ -171,9 +170,13 @@ def _extractor():
 
 def fit(name: str, rows: list[tuple[list[str], str]], seed: int = SEED) -> LinearModel:
     """A logistic regression over the rows' features (binary when the labels are yes/no)."""
-    import numpy as np
-    from scipy.sparse import csr_matrix
-    from sklearn.linear_model import LogisticRegression
+    try:
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        raise KgbuildError("training needs scikit-learn, which is not installed",
+                           hint='install it with: pip install "kgbuild[train]"') from None
 
     counts = Counter(f for features, _ in rows for f in set(features))
     vocabulary = sorted(f for f, n in counts.items() if n >= MIN_FEATURE_COUNT)
@@ -193,9 +196,30 @@ def fit(name: str, rows: list[tuple[list[str], str]], seed: int = SEED) -> Linea
     model.fit(matrix, labels)
     keep = [dict((vocabulary[j], float(w)) for j, w in enumerate(row) if abs(w) >= 1e-4) for row in model.coef_]
     if len(model.classes_) == 2:
-        return LinearModel(name, [str(c) for c in model.classes_], keep, [float(model.intercept_[0])],
-                           THRESHOLDS[name])
+        threshold = _best_threshold(name, matrix, labels, seed)
+        return LinearModel(name, [str(c) for c in model.classes_], keep, [float(model.intercept_[0])], threshold)
     return LinearModel(name, [str(c) for c in model.classes_], keep, [float(b) for b in model.intercept_])
+
+
+def _best_threshold(name: str, matrix, labels: list[str], seed: int) -> float:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    positives = sum(1 for label in labels if label == "yes")
+    if min(positives, len(labels) - positives) < INNER_FOLDS:
+        return 0.5
+    folds = StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=seed)
+    model = LogisticRegression(C=REGULARISATION[name], max_iter=5000, random_state=seed, tol=1e-6)
+    yes = list(sorted(set(labels))).index("yes")
+    probability = cross_val_predict(model, matrix, labels, cv=folds, method="predict_proba")[:, yes]
+
+    def f1(threshold: float) -> float:
+        said = probability >= threshold
+        truth = [label == "yes" for label in labels]
+        hits = sum(1 for s, t in zip(said, truth) if s and t)
+        return 2 * hits / (int(said.sum()) + positives) if hits else 0.0
+
+    return max(THRESHOLD_GRID, key=lambda t: (round(f1(t), 6), -abs(t - 0.5)))
 
 
 def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:

@@ -22,10 +22,9 @@ from kgbuild.extract.candidates import Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
 from kgbuild.extract.features import PaperView, entity_features, method_features, pair_features
 from kgbuild.extract.linear import LinearModel
+from kgbuild.extract.resources import MODEL_DIR
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
 DECISIONS = ("entity", "proposed", "backbone", "evaluated_on")
-NOT_AN_ENTITY = "None"
 Trace = Callable[[str, dict, list[str]], None]  # (decision, candidate, features), one paper's
 PaperTrace = Callable[[str, str, dict, list[str]], None]  # the same with the paper's id first
 

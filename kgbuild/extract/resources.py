@@ -16,6 +16,7 @@ import orjson
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LEXICON_DIR = DATA_DIR / "lexicons"
 PATTERN_DIR = DATA_DIR / "patterns"
+MODEL_DIR = DATA_DIR / "models"
 LEXICON_FILES = ("datasets.jsonl", "metrics.jsonl", "tasks.jsonl", "methods.jsonl")
 
 
@@ -54,12 +55,13 @@ def lowered_term_list(name: str) -> frozenset[str]:
 
 
 def data_fingerprint() -> str:
-    """A short hash of every data file, so that editing a list changes the version."""
+    """A short hash of every data file (lists, lexicons, trained models), so that changing
+    one changes the extractor version and stored papers are re-extracted."""
     digest = hashlib.sha256()
-    for folder in (LEXICON_DIR, PATTERN_DIR):
+    for folder in (LEXICON_DIR, PATTERN_DIR, MODEL_DIR):
         if not folder.is_dir():
             continue
-        for path in sorted(folder.glob("*.jsonl")):
+        for path in sorted(folder.glob("*.json*")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
