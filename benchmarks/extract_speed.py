@@ -1,6 +1,6 @@
 """Extraction throughput vs spaCy tokenisation alone, single process.
 
-usage: python benchmarks/extract_speed.py [PATH ...] [--repeat N] [--cold-runs K]
+usage: python benchmarks/extract_speed.py [PATH ...] [--repeat N] [--cold-runs K] [--baseline REF]
 
 PATH: corpus files/directories (default examples/sample, the bundled copy of the listing
 corpus) read with kgbuild.sources.read_papers when available, else a JSONL of
@@ -14,15 +14,21 @@ is not timed):
 - warm: the best of N further passes in this process over the same texts.  Every word
   is then in spaCy's tokenizer cache (and in our word memo), which bare tokenising
   profits from far more than the extractor does; a real corpus is read once.
+
+``--baseline REF`` also times the extractor of a git ref (a release tag, ``main``) the same
+way, in the same run: its tree is checked out into a temporary worktree and imported in
+place of this checkout's package, with the same interpreter and libraries.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -101,11 +107,27 @@ def runners(which: str, papers: list[Paper]):
     return time.perf_counter() - start, run
 
 
-def cold_seconds(which: str, paths: list[Path]) -> float:
-    """One first pass in a fresh interpreter: nothing cached from an earlier pass."""
+def cold_seconds(which: str, paths: list[Path], package_root: Path | None = None) -> float:
+    """One first pass in a fresh interpreter: nothing cached from an earlier pass.
+    ``package_root``: a checkout whose ``kgbuild`` is imported instead of this one's."""
     command = [sys.executable, __file__, "--cold-pass", which, *map(str, paths)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    env = dict(os.environ)
+    if package_root is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(package_root), env.get("PYTHONPATH")]))
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     return float(done.stdout.split()[-1])
+
+
+def checkout(ref: str, into: Path) -> Path:
+    repo = Path(__file__).resolve().parent.parent
+    subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", str(into), ref],
+                   check=True, capture_output=True, text=True)
+    return into
+
+
+def remove_checkout(into: Path) -> None:
+    repo = Path(__file__).resolve().parent.parent
+    subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(into)], capture_output=True)
 
 
 def main(argv: list[str]) -> int:
@@ -113,6 +135,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--repeat", type=int, default=5, help="warm passes (best is kept)")
     parser.add_argument("--cold-runs", type=int, default=3, help="fresh processes per cold figure (median)")
+    parser.add_argument("--baseline", metavar="REF", help="also time the extractor of this git ref")
     parser.add_argument("--cold-pass", choices=("extract", "tokenise"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     paths = args.paths or [DEFAULT_CORPUS]
@@ -121,9 +144,19 @@ def main(argv: list[str]) -> int:
         print("no papers found in", [str(p) for p in paths], file=sys.stderr)
         return 2
     if args.cold_pass:
+        import kgbuild
+
+        print(f"kgbuild from {Path(kgbuild.__file__).parent}", file=sys.stderr)
         _, run = runners(args.cold_pass, papers)
         print(timed(run))
         return 0
+    if args.baseline:
+        with tempfile.TemporaryDirectory() as scratch:
+            root = checkout(args.baseline, Path(scratch) / "baseline")
+            try:
+                return compare_with_baseline(args.baseline, root, paths, len(papers), args.cold_runs)
+            finally:
+                remove_checkout(root)
 
     build_seconds, run_extract = runners("extract", papers)
     _, run_tokenise = runners("tokenise", papers)
@@ -144,6 +177,20 @@ def main(argv: list[str]) -> int:
     pairs = sorted(t / e for t, e in zip(colds["tokenise"], colds["extract"]))
     print(f"cold: median of {args.cold_runs} fresh processes per side; ratio per pair of runs "
           f"{', '.join(f'{r:.2f}' for r in pairs)}")
+    return 0
+
+
+def compare_with_baseline(ref: str, root: Path, paths: list[Path], n: int, runs: int) -> int:
+    """First-pass throughput of this checkout's extractor and of ``ref``'s, runs alternated."""
+    seconds: dict[str, list[float]] = {"this checkout": [], ref: []}
+    for _ in range(runs):
+        seconds["this checkout"].append(cold_seconds("extract", paths))
+        seconds[ref].append(cold_seconds("extract", paths, root))
+    print(f"papers: {n}; cold first pass, median of {runs} fresh processes each (runs alternated)")
+    for label, values in seconds.items():
+        print(f"{'extract (' + label + ')':40}{n / statistics.median(values):10.0f} abstracts/s")
+    ratio = statistics.median(seconds[ref]) / statistics.median(seconds["this checkout"])
+    print(f"{'speed relative to ' + ref:40}{ratio:10.2f}")
     return 0
 
 

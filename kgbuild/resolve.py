@@ -25,6 +25,15 @@ from kgbuild.models import Entity, EntityRef, Extraction, Relation, Result
 NON_ALNUM_RE = re.compile(r"[\W_]+")
 
 
+VERSION_NUMBER_RE = re.compile(r"\d+")
+
+
+def version_numbers(name: str) -> tuple[str, ...]:
+    """The numbers written in a method's name: DenseNet121 and DenseNet, VGG16 and VGG19,
+    XNet and XNetV2 differ in them and are different models."""
+    return tuple(VERSION_NUMBER_RE.findall(name))
+
+
 @lru_cache(maxsize=1 << 14)  # the same names come back in paper after paper
 def normalise_name(text: str) -> str:
     """NFKC, lower case, only letters and digits: the fallback identity of a name."""
@@ -46,6 +55,8 @@ class CanonicalTable:
             self.by_key[(etype, key)] = entry
             for alias in [name, key, *(row.get("aliases") or [])]:
                 norm = normalise_name(str(alias))
+                if etype == "Method" and version_numbers(str(alias)) != version_numbers(name):
+                    continue  # "DenseNet121", "VGG19": a depth or version the text keeps apart
                 if norm:
                     # first writer wins: the canonical name of an entity beats another's alias
                     self.by_name.setdefault((etype, norm), entry)

@@ -87,15 +87,13 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
         if trace is not None:
             trace("method", {"forms": forms_of(draft)}, feats)
         verdicts.append((draft, feats))
-    # every verdict is taken from the rules' flags before any is changed
+    # The rules' flags are precise and miss many (cross-validated precision about 0.9,
+    # recall about 0.5): a model adds the flags they miss and never takes one away.
     for draft, feats in verdicts:
-        if proposed is not None:
+        if proposed is not None and not draft.proposed:
             draft.proposed = proposed.says_yes(feats)
-        if backbone is not None:
-            if backbone.says_yes(feats):
-                draft.roles.add("backbone")
-            else:
-                draft.roles.discard("backbone")
+        if backbone is not None and "backbone" not in draft.roles and backbone.says_yes(feats):
+            draft.roles.add("backbone")
 
 
 def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], result_pairs: set[tuple[int, int]],

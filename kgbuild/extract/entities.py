@@ -12,6 +12,7 @@ from kgbuild.extract.candidates import Found
 from kgbuild.extract.names import split_size_suffix
 # the fallback identity of a name is the one the resolver looks names up by
 from kgbuild.resolve import normalise_name as normalise
+from kgbuild.resolve import version_numbers
 
 TYPE_ORDER = {"Method": 0, "Dataset": 1, "Metric": 2, "Task": 3, "Repo": 4}
 
@@ -66,6 +67,14 @@ class EntityDraft:
             if m.text == form:
                 return i
         return 0
+
+
+def keep_versions_apart(found: list[Found]) -> None:
+    """A method mention whose numbers differ from its lexicon entry's ("DenseNet121" of the
+    DenseNet family, "VGG19" of VGG) names its own model: it loses the family's key."""
+    for f in found:
+        if f.etype == "Method" and f.key and version_numbers(f.text) != version_numbers(f.key):
+            f.key = None
 
 
 def group_mentions(found: list[Found], definitions: list[tuple[str, Definition]]) -> list[EntityDraft]:
