@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
-from kgbuild.extract.features import PaperView, entity_features, method_features, pair_features
+from kgbuild.extract.features import PaperView, entity_features, method_features, pair_features, trained_only_on
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.resources import MODEL_DIR
 
@@ -119,6 +119,8 @@ def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], r
                                        "proposed": method.proposed,
                                        "backbone": "backbone" in method.roles}, feats)
             keep = model.says_yes(feats) if model is not None else rule
+            if keep and not rule and (mi, di) not in result_pairs and trained_only_on(view, dataset):
+                keep = False  # the guideline: data used only for (pre-)training is no evaluation
             if keep:
                 kept.append((mi, di, *(by_pair.get((mi, di)) or _evidence_place(view, method, dataset))))
     return kept

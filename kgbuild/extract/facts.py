@@ -212,6 +212,33 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
             for f in found:
                 if f.field == field and f.etype == "Method" and cue.end() <= f.start < limit:
                     drafts[f.entity].roles.add("backbone")
+    if talks_of_backbones:
+        _share_role_along_lists(texts, found, drafts)
+
+
+LIST_GAP_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
+
+
+def _share_role_along_lists(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft]) -> None:
+    """"ResNet-50, Swin-T and ConvNeXt as backbones": the pattern after the list's last
+    member marks only it; every member before it, joined by commas/and/or, is one too."""
+    methods = [f for f in found if f.etype == "Method"]
+    for left_index in range(len(methods) - 2, -1, -1):
+        left, right = methods[left_index], methods[left_index + 1]
+        if left.field != right.field or "backbone" not in drafts[right.entity].roles:
+            continue
+        text = texts[left.field]
+        if LIST_GAP_RE.fullmatch(text, left.end, right.start) and _list_ends_in_role(text, methods, left_index + 1):
+            drafts[left.entity].roles.add("backbone")
+
+
+def _list_ends_in_role(text: str, methods: list[Found], index: int) -> bool:
+    """The list that holds ``methods[index]`` is followed closely by the word "backbone"."""
+    while index + 1 < len(methods) and methods[index + 1].field == methods[index].field and \
+            LIST_GAP_RE.fullmatch(text, methods[index].end, methods[index + 1].start):
+        index += 1
+    end = methods[index].end
+    return "backbone" in text[end:end + 30].lower()
 
 
 def _composed_after_method(found: list[Found], f: Found, text: str) -> bool:

@@ -12,6 +12,7 @@ import re
 
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.entities import EntityDraft
+from kgbuild.extract.facts import TRAIN_ONLY_BEFORE_RE
 from kgbuild.extract.sentences import SentenceIndex
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*|\d+(?:\.\d+)?")
@@ -217,6 +218,8 @@ def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, me
         feats.append("method_lexicon")
     if any(m.key for m in dataset.mentions):
         feats.append("dataset_lexicon")
+    if trained_only_on(view, dataset):
+        feats.append("dataset_trained_on_only")
     method_sentences = {(m.field, view.sentences[m.field].of(m.start)) for m in method.mentions}
     together = 0
     cues: set[str] = set()
@@ -250,3 +253,9 @@ def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, me
     if method.proposed:
         feats += [f"proposed&ds_cue={c}" for c in cues]
     return feats
+
+
+def trained_only_on(view: PaperView, dataset: EntityDraft) -> bool:
+    """Every mention of the dataset follows "pre-trained on", "trained on", ...: training data."""
+    return all(TRAIN_ONLY_BEFORE_RE.search(view.texts[d.field], max(0, d.start - 60), d.start)
+               for d in dataset.mentions)

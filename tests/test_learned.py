@@ -1,0 +1,171 @@
+"""The trained decisions: training, cross-validation, shipped models, and the error classes
+the issue names, each pinned with a sentence of our own making."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kgbuild import crossval
+from kgbuild.cli import cli
+from kgbuild.extract import resources
+from kgbuild.extract.decisions import DECISIONS, Decisions
+from kgbuild.extract.linear import LinearModel
+from kgbuild.extract.pipeline import Extractor
+from kgbuild.models import Paper, SourceRef
+from kgbuild.train import read_annotated, train_decisions, write_models
+
+ANNOTATED = Path(__file__).parent / "fixtures" / "annotated"
+
+
+def annotated():
+    return (read_annotated(ANNOTATED / "corpus.jsonl", ANNOTATED / "corpus_input.jsonl", "corpus")
+            + read_annotated(ANNOTATED / "scirex.jsonl", ANNOTATED / "scirex_input.jsonl", "scirex"))
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def extract(extractor: Extractor, title: str, abstract: str):
+    return extractor.extract_paper(Paper(id="p", title=title, abstract=abstract, source=SourceRef(file="t", line=1)))
+
+
+def method(extraction, name: str):
+    return next(e for e in extraction.entities if e.type == "Method" and e.name == name)
+
+
+def pairs(extraction) -> set[tuple[str, str]]:
+    return {(r.source.name, r.target.name) for r in extraction.relations if r.type == "EVALUATED_ON"}
+
+
+# -- the models as files ------------------------------------------------------------------------
+
+def test_a_linear_model_survives_its_json_and_scores_only_present_features():
+    model = LinearModel("proposed", ["no", "yes"], [{"a": 2.0, "b": -1.0}], [-0.5], threshold=0.6)
+    again = LinearModel.from_json(model.to_json())
+    assert again.scores(["a", "a", "zzz"]) == [1.5]  # a feature counts once, unknown ones not at all
+    assert again.says_yes(["a"]) and not again.says_yes(["b"])
+    assert again.threshold == 0.6
+
+
+def test_every_decision_ships_a_small_model():
+    shipped = Decisions.shipped()
+    assert set(shipped.models) == set(DECISIONS)
+    total = sum((resources.MODEL_DIR / f"{name}.json").stat().st_size for name in DECISIONS)
+    assert total < 20 * 1024 * 1024
+
+
+def test_changing_a_model_changes_the_extractor_version(tmp_path, monkeypatch):
+    before = resources.data_fingerprint()
+    copy = tmp_path / "models"
+    copy.mkdir()
+    for path in resources.MODEL_DIR.glob("*.json"):
+        (copy / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(resources, "MODEL_DIR", copy)
+    assert resources.data_fingerprint() == before
+    model = LinearModel.load(copy / "evaluated_on.json")
+    model.threshold = 0.99
+    (copy / "evaluated_on.json").write_bytes(model.to_json())
+    assert resources.data_fingerprint() != before
+
+
+# -- training and cross-validation ------------------------------------------------------------
+
+def test_training_is_reproducible_bit_for_bit(tmp_path):
+    papers = annotated()
+    first = write_models(train_decisions(papers), tmp_path / "one")
+    second = write_models(train_decisions(papers), tmp_path / "two")
+    assert [p.name for p in first] == [f"{name}.json" for name in sorted(DECISIONS)]
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_cross_validation_never_scores_a_paper_with_a_model_trained_on_it(monkeypatch):
+    papers = annotated()
+    trained_on: list[set[str]] = []
+    real_train = crossval.train_decisions
+
+    def recording_train(training, seed):
+        trained_on.append({a.paper.id for a in training})
+        return real_train(training, seed)
+
+    monkeypatch.setattr(crossval, "train_decisions", recording_train)
+    folds = crossval.assign_folds(papers, 3)
+    result = crossval.cross_validate(papers, k=3)
+    assert len(trained_on) == 3
+    for fold, ids in enumerate(trained_on):
+        held = {a.paper.id for a, f in zip(papers, folds) if f == fold}
+        assert held and not held & ids
+        assert ids | held == {a.paper.id for a in papers}
+    assert set(result.groups) == {"corpus", "scirex"}
+    assert result.papers == {"corpus": 30, "scirex": 15}
+    row = result.groups["corpus"]["ENTITIES_MICRO"]
+    assert len(row.f1_folds) == 3 and row.gold > 0
+
+
+def test_eval_cv_and_train_commands(tmp_path):
+    runner = CliRunner()
+    specs = [f"corpus={ANNOTATED / 'corpus.jsonl'}", f"scirex={ANNOTATED / 'scirex.jsonl'}"]
+    result = runner.invoke(cli, ["eval", "--cv", "--folds", "2", *specs, "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    assert report["folds"] == 2 and set(report["groups"]) == {"corpus", "scirex"}
+    result = runner.invoke(cli, ["train", *specs, "--out", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{name}.json" for name in DECISIONS)
+    trained = Decisions.shipped(tmp_path)
+    assert set(trained.models) == set(DECISIONS)
+
+
+def test_eval_of_several_files_without_cv_says_what_to_do():
+    result = CliRunner().invoke(cli, ["eval", str(ANNOTATED / "corpus.jsonl"), str(ANNOTATED / "scirex.jsonl")])
+    assert result.exit_code != 0
+    assert "--cv" in result.output
+
+
+# -- error classes, in sentences of our own -----------------------------------------------------
+
+def test_a_trailing_delta_is_no_result(extractor):
+    x = extract(extractor, "FooNet: Fast Detection",
+                "We propose FooNet, a one-stage detector. FooNet achieves 45.1 AP on COCO test-dev, "
+                "which is 2.6 AP better than RetinaNet.")
+    values = sorted(r.value for r in x.results)
+    assert values == [45.1]
+    (result,) = x.results
+    assert (result.method.name, result.dataset.name, result.split) == ("FooNet", "COCO", "test-dev")
+
+
+def test_an_error_rate_is_not_accuracy(extractor):
+    x = extract(extractor, "BarNet for Image Classification",
+                "We present BarNet, a compact network. BarNet reaches 23.9% top-1 error on ImageNet.")
+    (result,) = x.results
+    assert result.metric.name == "top-1 error" and result.value == 23.9
+
+
+def test_backbones_listed_together_all_get_the_role(extractor):
+    x = extract(extractor, "Detection Heads Revisited",
+                "We adopt ResNet-50 and Swin-T as backbone networks for our detector.")
+    assert "backbone" in method(x, "ResNet-50").roles
+    assert "backbone" in method(x, "Swin-T").roles
+
+
+def test_versions_and_depths_stay_apart(extractor):
+    x = extract(extractor, "A Study of Classifiers",
+                "We compare DenseNet, DenseNet121, VGG16 and VGG19 on CIFAR-10. XNet and XNetV2 are tested too.")
+    names = {e.name for e in x.entities if e.type == "Method"}
+    assert {"DenseNet", "DenseNet121", "VGG16", "VGG19", "XNet", "XNetV2"} <= names
+    keys = [e.key for e in x.entities if e.type == "Method"]
+    assert len(keys) == len(set(keys))
+
+
+def test_pretraining_data_is_not_an_evaluation(extractor):
+    x = extract(extractor, "GlowNet: Segmenting Everything",
+                "We propose GlowNet. GlowNet is pre-trained on ImageNet and evaluated on ADE20K and "
+                "Cityscapes, where it reaches 52.1 mIoU on ADE20K.")
+    evaluated = pairs(x)
+    assert ("GlowNet", "ADE20K") in evaluated and ("GlowNet", "Cityscapes") in evaluated
+    assert ("GlowNet", "ImageNet") not in evaluated
