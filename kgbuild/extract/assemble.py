@@ -50,7 +50,8 @@ def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], 
             end, text = _without_generic_tail(draft.etype, m.start, m.end, m.text)
             mentions.append(Mention(field=m.field, start=m.start, end=end, text=text,
                                     sentence=sentences[m.field].of(m.start)))
-        entity = Entity(type=draft.etype, key=draft.key, name=draft.name, mentions=mentions,
+        _, name = _without_generic_tail(draft.etype, 0, len(draft.name), draft.name)
+        entity = Entity(type=draft.etype, key=draft.key, name=name, mentions=mentions,
                         proposed=draft.proposed and draft.etype in ("Method", "Dataset"),
                         roles=sorted(draft.roles), url=None)
         entities.append(entity)
