@@ -34,7 +34,7 @@ THRESHOLD_GRID = tuple(round(0.15 + 0.05 * i, 2) for i in range(12))
 INNER_FOLDS = 3
 # Inverse regularisation strength and the fewest papers a feature must occur in to be kept.
 # Chosen by 5-fold cross-validation over the annotated abstracts (README, "Quality").
-REGULARISATION = {"entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
+REGULARISATION = {"title_name": 0.5, "entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
 MIN_FEATURE_COUNT = 2
 
 
@@ -129,11 +129,13 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
     from kgbuild.extract.pipeline import Extractor
 
     golds = {a.paper.id: _GoldForms(a.gold) for a in annotated}
-    examples: Examples = {"entity": [], "proposed": [], "backbone": [], "evaluated_on": []}
+    examples: Examples = {"title_name": [], "entity": [], "proposed": [], "backbone": [], "evaluated_on": []}
 
     def record(paper_id: str, kind: str, candidate: dict, features: list[str]) -> None:
         gold = golds[paper_id]
-        if kind == "entity":
+        if kind == "title_name":
+            examples["title_name"].append((features, "yes" if gold.find("Method", candidate["forms"]) else "no"))
+        elif kind == "entity":
             examples["entity"].append((features, entity_label(gold, candidate)))
         elif kind == "method":
             proposed, backbone = method_labels(gold, candidate)
@@ -223,8 +225,10 @@ def _best_threshold(name: str, matrix, labels: list[str], seed: int) -> float:
 
 
 def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:
-    """All four models, each trained with the ones the extractor applies before it in place."""
+    """All the models, each trained with the ones the extractor applies before it in place."""
     decisions = Decisions()
+    examples = collect(annotated, decisions)
+    decisions.models["title_name"] = fit("title_name", examples["title_name"], seed)
     examples = collect(annotated, decisions)
     decisions.models["entity"] = fit("entity", examples["entity"], seed)
     examples = collect(annotated, decisions)

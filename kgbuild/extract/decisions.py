@@ -1,8 +1,9 @@
 """The trained decisions the extractor makes over the rules' candidates.
 
-Four models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
+Five models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
 ``kgbuild/data/models`` and written by ``kgbuild train``:
 
+- ``title_name``: is a title phrase no rule took a method's name (``title_names``);
 - ``entity``: is a grouped candidate an entity of the type the rules gave it;
 - ``proposed`` and ``backbone``: a method's flag and role;
 - ``evaluated_on``: was this method evaluated on this dataset.
@@ -22,9 +23,10 @@ from kgbuild.extract.candidates import Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
 from kgbuild.extract.features import PaperView, entity_features, method_features, pair_features, trained_only_on
 from kgbuild.extract.linear import LinearModel
+from kgbuild.extract.title_names import names_from_title, title_name_candidates
 from kgbuild.extract.resources import MODEL_DIR
 
-DECISIONS = ("entity", "proposed", "backbone", "evaluated_on")
+DECISIONS = ("title_name", "entity", "proposed", "backbone", "evaluated_on")
 Trace = Callable[[str, dict, list[str]], None]  # (decision, candidate, features), one paper's
 PaperTrace = Callable[[str, str, dict, list[str]], None]  # the same with the paper's id first
 
@@ -48,6 +50,20 @@ class Decisions:
 
 def forms_of(draft: EntityDraft) -> list[str]:
     return sorted({draft.name, *draft.forms})
+
+
+def decide_title_names(texts: dict[str, str], title_found: list[Found], abstract_found: list[Found],
+                       decisions: Decisions, trace: Trace | None) -> list[Found]:
+    model = decisions.get("title_name")
+    if (model is None and trace is None) or not texts["title"]:
+        return []
+    candidates = title_name_candidates(texts["title"], texts["abstract"], title_found, abstract_found)
+    if trace is not None:
+        for (start, end), _, feats in candidates:
+            trace("title_name", {"forms": [texts["title"][start:end]]}, feats)
+    if model is None:
+        return []
+    return names_from_title(texts["title"], texts["abstract"], candidates, model.says_yes)
 
 
 def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: Trace | None

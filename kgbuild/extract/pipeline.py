@@ -15,7 +15,7 @@ from spacy.language import Language
 from kgbuild.extract import rules
 from kgbuild.extract.assemble import build_extraction
 from kgbuild.extract.candidates import Found, field_candidates
-from kgbuild.extract.decisions import Decisions, PaperTrace, decide_entities, decide_methods, decide_pairs
+from kgbuild.extract.decisions import Decisions, PaperTrace, decide_entities, decide_title_names, decide_methods, decide_pairs
 from kgbuild.extract.entities import group_mentions, keep_versions_apart
 from kgbuild.extract.facts import find_evaluated_on, find_results, mark_backbones, mark_proposed
 from kgbuild.extract.features import PaperView
@@ -125,6 +125,8 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
                                                confirmed)
     title_found = _echo_in_title(texts["title"], title_found, abstract_found)
     found = title_found + abstract_found
+    found += decide_title_names(texts, title_found, abstract_found, decisions, trace)
+    found.sort(key=lambda f: (f.field != "title", f.start))
     definitions = [("title", d) for d in title_defs] + [("abstract", d) for d in abstract_defs]
     for field, hits in (("title", title_hits), ("abstract", abstract_hits)):
         splits.extend((field, s, e, key) for s, e, etype, key in hits if etype == "Split")

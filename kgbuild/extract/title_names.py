@@ -1,0 +1,138 @@
+"""Method names that only the title writes as a phrase: "Transitive Invariance for ...",
+"Sheaf Neural Networks with ...", "Direct Voxel Grid Optimization: ...".
+
+Titles are Title Case, so shape proves nothing there, and most title phrases are no names
+("Two at Once", "Propagate Yourself").  Every phrase no rule took is a candidate; the
+trained ``title_name`` decision keeps the few that are names, judged mostly by how the
+abstract uses the same words (again capitalised mid-sentence, introduced by "we propose",
+defined with an acronym).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kgbuild.extract.candidates import CUE, Found
+
+TITLE_CONNECTIVES = frozenset({"for", "with", "via", "in", "using", "to", "through", "by", "from", "on", "towards",
+                               "toward", "under", "without", "beyond", "as", "is", "are", "and", "at", "of", "a",
+                               "an", "the", "enable", "enables", "meets", "makes", "all", "you", "need"})
+AFTER_WORDS = frozenset({"with", "via", "using", "by", "through"})
+TITLE_WORD_RE = re.compile(r"[^\s:]+")
+MAX_WORDS = 5
+INTRODUCED_BEFORE_RE = re.compile(
+    r"\b(?:propos|present|introduc|develop|design|call|nam|dub|term|coin)\w*\s+(?:a|an|the|our)?\s*"
+    r"(?:\w+[\s-]+){0,3}$", re.IGNORECASE)
+METHOD_HEADS = frozenset({"network", "networks", "net", "nets", "transformer", "transformers", "model", "models",
+                          "search", "optimization", "pyramid", "projector", "projection", "augmentation", "system",
+                          "systems", "machine", "machines", "module", "attention", "layer", "layers", "pooling",
+                          "normalization", "distillation", "invariance", "training", "learning", "encoder",
+                          "decoder", "embedding", "embeddings", "diffusion", "regularization", "sampling",
+                          "descent", "algorithm", "operator", "kernel", "kernels", "adapter", "tuning", "breadcrumbs",
+                          "laplacians", "representations", "fields", "field", "mixer", "former", "resnet"})
+
+
+def title_phrases(title: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind): the part before a colon ("colon"), the words that open the title
+    up to a connective ("lead"), and the words after "with"/"via"/"using"/"by" ("after")."""
+    words = [(m.start(), m.end(), m.group()) for m in TITLE_WORD_RE.finditer(title)]
+    colon = title.find(":")
+    spans: dict[tuple[int, int], str] = {}
+    if colon > 0:
+        before = [w for w in words if w[1] <= colon]
+        if 0 < len(before) <= MAX_WORDS:
+            spans[(before[0][0], before[-1][1])] = "colon"
+    run: list[tuple[int, int, str]] = []
+    kind = "lead"
+    for start, end, word in words + [(len(title), len(title), "for")]:
+        bare = word.lower().strip(",.;!?")
+        crosses_colon = colon >= 0 and run and run[0][0] < colon < start
+        if bare in TITLE_CONNECTIVES or crosses_colon or word.endswith((",", ";")):
+            if word.endswith((",", ";")) and bare not in TITLE_CONNECTIVES and not crosses_colon and kind != "skip":
+                run.append((start, end - 1, word[:-1]))
+            if run and len(run) <= MAX_WORDS:
+                spans.setdefault((run[0][0], run[-1][1]), kind)
+            run = []
+            kind = "after" if bare in AFTER_WORDS else "skip"
+            if crosses_colon and bare not in TITLE_CONNECTIVES:
+                kind = "skip"
+            continue
+        if kind != "skip":
+            run.append((start, end, word))
+    return [(start, end, kind) for (start, end), kind in spans.items()]
+
+
+def _occurrences(haystack: str, needle: str) -> list[int]:
+    found = []
+    at = haystack.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if (at == 0 or not haystack[at - 1].isalnum()) and (end == len(haystack) or not haystack[end].isalnum()):
+            found.append(at)
+        at = haystack.find(needle, end)
+    return found
+
+
+def phrase_features(title: str, abstract: str, lowered_abstract: str, start: int, end: int, kind: str,
+                    echoes: list[int]) -> list[str]:
+    phrase = title[start:end]
+    words = phrase.split()
+    lower = [w.lower() for w in words]
+    feats = [f"kind={kind}", f"nwords={min(len(words), 5)}", f"last={lower[-1]}", f"first={lower[0]}"]
+    feats += [f"w={w}" for w in lower]
+    if lower[-1] in METHOD_HEADS or lower[-1].rsplit("-", 1)[-1] in METHOD_HEADS:
+        feats.append("method_head")
+    if lower[0].endswith("ing"):
+        feats.append("first_ing")
+    if all(w[:1].isupper() or w[:1].isdigit() for w in words):
+        feats.append("all_capitalised")
+    if any(c.isdigit() for c in phrase):
+        feats.append("digit")
+    if "-" in phrase:
+        feats.append("hyphen")
+    if len(words) == 1:
+        feats.append("one_word")
+    if start == 0:
+        feats.append("opens_title")
+    feats.append(f"echoes={min(len(echoes), 3)}")
+    for at in echoes[:3]:
+        written = abstract[at:at + len(phrase)]
+        if written == phrase:
+            feats.append("echo_same_case")
+        elif written[:1].isupper() and written[1:] == written[1:].lower() or written.islower():
+            feats.append("echo_lower")
+        if INTRODUCED_BEFORE_RE.search(abstract, max(0, at - 60), at):
+            feats.append("echo_introduced")
+        after = abstract[at + len(phrase):at + len(phrase) + 12]
+        if re.match(r"\s*\([A-Z]", after):
+            feats.append("echo_defines_acronym")
+        if lowered_abstract[max(0, at - 5):at].endswith("our "):
+            feats.append("echo_our")
+    return feats
+
+
+def title_name_candidates(title: str, abstract: str, title_found: list[Found], abstract_found: list[Found]):
+    """``[(title span, abstract echo spans, features)]`` for the phrases no rule took."""
+    lowered = abstract.lower()
+    out = []
+    for start, end, kind in title_phrases(title):
+        if end - start < 3 or any(f.start < end and start < f.end for f in title_found):
+            continue
+        phrase = title[start:end]
+        echoes = [at for at in _occurrences(lowered, phrase.lower())
+                  if not any(f.start < at + len(phrase) and at < f.end for f in abstract_found)]
+        out.append(((start, end), echoes, phrase_features(title, abstract, lowered, start, end, kind, echoes)))
+    return out
+
+
+def names_from_title(title: str, abstract: str, candidates, keep) -> list[Found]:
+    """The kept candidates as method mentions in the title and wherever the abstract repeats them."""
+    added = []
+    for (start, end), echoes, feats in candidates:
+        if not keep(feats):
+            continue
+        added.append(Found("title", start, end, "Method", None, CUE, title[start:end]))
+        length = end - start
+        added.extend(Found("abstract", at, at + length, "Method", None, CUE, abstract[at:at + length])
+                     for at in echoes)
+    return added
