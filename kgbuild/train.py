@@ -34,7 +34,7 @@ THRESHOLD_GRID = tuple(round(0.15 + 0.05 * i, 2) for i in range(12))
 INNER_FOLDS = 3
 # Inverse regularisation strength and the fewest papers a feature must occur in to be kept.
 # Chosen by 5-fold cross-validation over the annotated abstracts (README, "Quality").
-REGULARISATION = {"title_name": 0.5, "entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
+REGULARISATION = {"title_name": 0.5, "definition": 0.5, "entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
 MIN_FEATURE_COUNT = 2
 
 
@@ -129,12 +129,12 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
     from kgbuild.extract.pipeline import Extractor
 
     golds = {a.paper.id: _GoldForms(a.gold) for a in annotated}
-    examples: Examples = {"title_name": [], "entity": [], "proposed": [], "backbone": [], "evaluated_on": []}
+    examples: Examples = {"title_name": [], "definition": [], "entity": [], "proposed": [], "backbone": [], "evaluated_on": []}
 
     def record(paper_id: str, kind: str, candidate: dict, features: list[str]) -> None:
         gold = golds[paper_id]
-        if kind == "title_name":
-            examples["title_name"].append((features, "yes" if gold.find("Method", candidate["forms"]) else "no"))
+        if kind in ("title_name", "definition"):
+            examples[kind].append((features, "yes" if gold.find("Method", candidate["forms"]) else "no"))
         elif kind == "entity":
             examples["entity"].append((features, entity_label(gold, candidate)))
         elif kind == "method":
@@ -229,6 +229,8 @@ def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:
     decisions = Decisions()
     examples = collect(annotated, decisions)
     decisions.models["title_name"] = fit("title_name", examples["title_name"], seed)
+    examples = collect(annotated, decisions)
+    decisions.models["definition"] = fit("definition", examples["definition"], seed)
     examples = collect(annotated, decisions)
     decisions.models["entity"] = fit("entity", examples["entity"], seed)
     examples = collect(annotated, decisions)

@@ -1,9 +1,10 @@
 """The trained decisions the extractor makes over the rules' candidates.
 
-Five models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
+Six models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
 ``kgbuild/data/models`` and written by ``kgbuild train``:
 
 - ``title_name``: is a title phrase no rule took a method's name (``title_names``);
+- ``definition``: does an acronym definition "Long Form (LF)" name a method;
 - ``entity``: is a grouped candidate an entity of the type the rules gave it;
 - ``proposed`` and ``backbone``: a method's flag and role;
 - ``evaluated_on``: was this method evaluated on this dataset.
@@ -19,14 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kgbuild.extract.candidates import Found
+from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
-from kgbuild.extract.features import PaperView, entity_features, method_features, pair_features, trained_only_on
+from kgbuild.extract.features import PaperView, definition_features, entity_features, method_features, pair_features, trained_only_on
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
 from kgbuild.extract.resources import MODEL_DIR
 
-DECISIONS = ("title_name", "entity", "proposed", "backbone", "evaluated_on")
+DECISIONS = ("title_name", "definition", "entity", "proposed", "backbone", "evaluated_on")
 Trace = Callable[[str, dict, list[str]], None]  # (decision, candidate, features), one paper's
 PaperTrace = Callable[[str, str, dict, list[str]], None]  # the same with the paper's id first
 
@@ -64,6 +65,37 @@ def decide_title_names(texts: dict[str, str], title_found: list[Found], abstract
     if model is None:
         return []
     return names_from_title(texts["title"], texts["abstract"], candidates, model.says_yes)
+
+
+def decide_definitions(texts: dict[str, str], found: list[Found], definitions, decisions: Decisions,
+                       trace: Trace | None) -> list[Found]:
+    """Both forms of a definition the model calls a method become method mentions (retyped
+    from another type, or added where no rule took them)."""
+    model = decisions.get("definition")
+    if (model is None and trace is None) or not definitions:
+        return found
+    by_span = {(f.field, f.start, f.end): f for f in found}
+    lowered = {field: text.lower() for field, text in texts.items()}
+    added: list[Found] = []
+    for field, d in definitions:
+        text = texts[field]
+        short = by_span.get((field, d.short_start, d.short_end))
+        long = by_span.get((field, d.long_start, d.long_end))
+        rule_type = (short or long).etype if (short or long) else "None"
+        feats = definition_features(text, lowered[field], d.long_start, d.long_end, d.short_start, d.short_end,
+                                    rule_type)
+        if trace is not None:
+            trace("definition", {"forms": [text[d.short_start:d.short_end], text[d.long_start:d.long_end]]}, feats)
+        if model is None or rule_type == "Method" or not model.says_yes(feats):
+            continue
+        for start, end, mention in ((d.short_start, d.short_end, short), (d.long_start, d.long_end, long)):
+            if mention is not None:
+                mention.etype, mention.key = "Method", None
+            elif not any(f.field == field and f.start < end and start < f.end for f in found + added):
+                added.append(Found(field, start, end, "Method", None, DEFINED, text[start:end]))
+    if added:
+        found = sorted(found + added, key=lambda f: (f.field != "title", f.start))
+    return found
 
 
 def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: Trace | None

@@ -259,3 +259,32 @@ def trained_only_on(view: PaperView, dataset: EntityDraft) -> bool:
     """Every mention of the dataset follows "pre-trained on", "trained on", ...: training data."""
     return all(TRAIN_ONLY_BEFORE_RE.search(view.texts[d.field], max(0, d.start - 60), d.start)
                for d in dataset.mentions)
+
+
+def definition_features(text: str, lowered: str, long_start: int, long_end: int, short_start: int,
+                        short_end: int, rule_type: str) -> list[str]:
+    """Does an acronym definition "Long Form (LF)" name a method?"""
+    long_form, short = text[long_start:long_end], text[short_start:short_end]
+    words = long_form.replace("-", " ").split()
+    lower = [w.lower() for w in words]
+    feats = [f"rule={rule_type}", f"nwords={min(len(words), 5)}"]
+    if lower:
+        feats += [f"last={lower[-1]}", f"first={lower[0]}", f"suffix={lower[-1][-4:]}"]
+        feats += [f"w={w}" for w in lower[:6]]
+    capitals = sum(1 for w in words if w[:1].isupper())
+    feats.append("long_capitalised" if capitals == len(words) else "long_lower" if capitals == 0 else "long_mixed")
+    feats.append(f"short_shape={word_shape(short)}")
+    if any(c.islower() for c in short):
+        feats.append("short_has_lower")
+    if short.endswith("s") and short[:-1].isupper():
+        feats.append("short_plural")
+    before = words_before(text, long_start, 3)
+    feats += [f"b={w}" for w in before]
+    after = words_after(text, short_end + 1, 1)
+    if after:
+        feats.append(f"after={after[0]}")
+    window = lowered[max(0, long_start - 60):long_start]
+    for cue in ("propos", "introduc", "present", "our", "called", "named", "termed", "dubbed", "novel", "new"):
+        if cue in window:
+            feats.append(f"cue={cue}")
+    return feats
