@@ -94,9 +94,9 @@ def test_extractor_version_change_reextracts_every_paper(tmp_path: Path, monkeyp
 
 def test_prune_removes_papers_gone_from_the_sources(tmp_path: Path):
     config = _config(tmp_path, prune=True)
-    _write(tmp_path / "data" / "a.jsonl", [_paper(i) for i in range(3)])
+    _write(tmp_path / "data" / "a.jsonl", [_paper(i) for i in range(10)])
     rebuild(load_config(config))
-    _write(tmp_path / "data" / "a.jsonl", [_paper(0), _paper(1)])
+    _write(tmp_path / "data" / "a.jsonl", [_paper(i) for i in range(9)])
     run = rebuild(load_config(config))
     assert run.papers_removed == 1
     assert run.entity_delta["Paper"] == -1
@@ -122,12 +122,13 @@ def test_rejects_are_counted_and_change_the_exit_code(tmp_path: Path):
     assert rejects[0]["line"] == 2 and rejects[0]["reason"]
 
 
-def test_unreadable_source_is_reported_and_the_rest_proceeds(tmp_path: Path):
+def test_missing_source_fails_the_run_naming_it_and_writes_nothing(tmp_path: Path):
     config = _config(tmp_path, paths='"data/*.jsonl", "missing.jsonl"')
     _write(tmp_path / "data" / "a.jsonl", [_paper(1)])
-    run = rebuild(load_config(config))
-    assert run.papers_added == 1 and run.papers_rejected == 1
-    assert "missing.jsonl" in Path(run.rejects_file).read_text()
+    with pytest.raises(InputError, match="missing.jsonl") as caught:
+        rebuild(load_config(config))
+    assert caught.value.exit_code == 2
+    assert not (tmp_path / "store").exists()
 
 
 def test_runs_are_recorded_in_the_graph(tmp_path: Path):

@@ -11,7 +11,7 @@ from typing import Any
 import redis
 from falkordb import FalkorDB
 
-from kgbuild.errors import StoreError
+from kgbuild.errors import KgbuildError, StoreError
 from kgbuild.models import QueryResult
 from kgbuild.stores import dialect
 from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE, CypherStore
@@ -80,18 +80,19 @@ class FalkorDBStore(CypherStore):
         self.close()
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.discard()
-            self._writer.close()
-            self._writer = None
-        if self._client is not None:
-            try:
-                self._client.connection.close()
-            except redis.exceptions.RedisError:
-                pass
-            self._client = None
-            self._graph = None
-        self._server.stop()
+        try:
+            if self._writer is not None:
+                writer, self._writer = self._writer, None
+                writer.discard()
+                writer.close()
+            if self._client is not None:
+                client, self._client, self._graph = self._client, None, None
+                try:
+                    client.connection.close()
+                except (redis.exceptions.RedisError, OSError):
+                    pass
+        finally:
+            self._server.stop()  # also when the steps above fail: no server is left running
 
     @property
     def location(self) -> str:
@@ -115,7 +116,10 @@ class FalkorDBStore(CypherStore):
                 self._writer.discard()
             if self._client is not None:
                 self._graph = self._client.select_graph(GRAPH_NAME)
-                self._drop_graph(STAGING_GRAPH)
+                try:
+                    self._drop_graph(STAGING_GRAPH)
+                except (KgbuildError, redis.exceptions.RedisError):
+                    pass  # the next writer to open the store drops it
             raise
         staged = self._graph is not None and self._graph.name == STAGING_GRAPH
         self._stage_on_write = False
