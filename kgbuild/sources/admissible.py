@@ -39,8 +39,13 @@ def unstorable_reason(text: str) -> str | None:
 
 
 def printable(text: str) -> str:
-    """``text`` with what cannot be written as UTF-8 shown as escapes (for reject lines)."""
-    return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+    """``text`` with what cannot be written as UTF-8 shown as escapes (for reject lines);
+    the bytes of a file name that is not UTF-8 show as themselves (``\\xff``)."""
+    try:
+        raw = text.encode("utf-8", errors="surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", errors="backslashreplace")
 
 
 def _string_fields(paper: Paper) -> Iterator[tuple[str, str]]:
