@@ -83,12 +83,12 @@ def _store_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _open(target, batch_size: int | None = None):
+def _open(target, batch_size: int | None = None, read_only: bool = False):
     from kgbuild.stores import open_store
 
     if batch_size:
         target = target.model_copy(update={"batch_size": batch_size})
-    return open_store(target)
+    return open_store(target, read_only=read_only)
 
 
 def _check_inputs(inputs: tuple[str, ...]) -> list[str]:
@@ -290,7 +290,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, target) -> None:
     named = find_query(name)
     bound = named.bind(_parse_params(params))
     _require_store(target)
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         result = store.query(named.cypher, bound)
     click.echo(render.query_result(result, fmt))
 
@@ -353,7 +353,7 @@ def stats(fmt: str, target) -> None:
       kgbuild stats --format json
     """
     _require_store(target)
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         counts = store.counts()
     click.echo(render.counts_json(counts) if fmt == "json" else render.counts_text(counts))
 
@@ -392,7 +392,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
     if out.is_dir():
         raise InputError(f"{out} is a directory; --format {fmt} writes one file", hint="give --out a file name")
     _require_store(target)
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         nodes, relationships = store.export()
     graph = to_networkx(nodes, relationships)
     write_graph(graph, out, fmt)
@@ -507,7 +507,7 @@ def analyze(top: int, fmt: str, target) -> None:
     from kgbuild.analyze import analyze as run_analysis
 
     _require_store(target)
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         rows = store.query(EVALUATIONS_QUERY).rows
     result = run_analysis(evaluations_graph(rows), top=top)
     click.echo(result.model_dump_json(indent=1) if fmt == "json" else analysis_text(result))
@@ -582,7 +582,7 @@ def runs(config_path: Path | None, limit: int, fmt: str, target) -> None:
 
         target = load_config(config_path).store_config()
     _require_store(target)
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         recorded = store.runs(limit)
     if fmt == "json":
         click.echo(json.dumps([r.model_dump() for r in recorded], indent=1))

@@ -46,10 +46,16 @@ class FalkorDBStore(CypherStore):
     name = "embedded"
 
     def __init__(self, directory: Path | str | None = None, wait: float = 0.0,
-                 batch_size: int = DEFAULT_BATCH_SIZE, bolt_port: int | None = None) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, bolt_port: int | None = None,
+                 read_only: bool = False) -> None:
+        """``read_only``: a reader, served while a writer (build, rebuild) runs on the same
+        directory; it sees the graph as the writer's last completed statement left it, and
+        during a rebuild the previous graph."""
         self.directory = Path(directory) if directory is not None else default_store_dir()
         self.batch_size = batch_size
-        self._server = EmbeddedServer(self.directory, lock_timeout=wait, bolt_port=bolt_port)
+        self.read_only = read_only
+        self._server = EmbeddedServer(self.directory, lock_timeout=wait, bolt_port=bolt_port,
+                                      writer=not read_only)
         self._graph = None
         self._client: FalkorDB | None = None
         self._writer: PipelinedWriter | None = None
@@ -60,6 +66,8 @@ class FalkorDBStore(CypherStore):
         self._client = FalkorDB(unix_socket_path=self._server.socket_path)
         self._writer = PipelinedWriter(self._server.socket_path)
         self._graph = self._client.select_graph(GRAPH_NAME)
+        if self.read_only:
+            return self
         try:
             # A rebuild that died before its swap leaves its staging copy behind; readers
             # never saw it, and the next rebuild starts a fresh one.
@@ -161,6 +169,8 @@ class FalkorDBStore(CypherStore):
     def _write(self, cypher: str, params: Mapping[str, Any]) -> None:
         """Sends the statement and returns before it has run (see write_pipeline); reads,
         commands and ``_wait_for_writes`` wait for it."""
+        if self.read_only:
+            raise StoreError("this store was opened for reading", hint="open it without read_only to write")
         if self._stage_on_write:
             self._start_staging()
         graph = self._require_graph()
@@ -191,6 +201,8 @@ class FalkorDBStore(CypherStore):
             raise StoreError(f"lost the embedded FalkorDB server: {exc}",
                              hint="run the command again") from exc
         except redis.exceptions.ResponseError as exc:
+            if "empty key" in str(exc):  # nothing was ever written: an empty graph
+                return QueryResult(columns=[], rows=[])
             raise StoreError(f"query failed: {exc}", hint="check the query text and its parameters") from exc
         columns = [str(h[1]) if isinstance(h, (list, tuple)) else str(h) for h in result.header]
         return QueryResult(columns=columns, rows=[[_plain(v) for v in row] for row in result.result_set])
