@@ -251,7 +251,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | N
     counts = summary.counts
     click.echo(f"papers    {counts.papers} distinct ({counts.entries} entries read, {counts.duplicates} duplicates)")
     click.echo(f"rejected  {counts.rejected}" + (f" (see {summary.rejects_file})" if summary.rejects_file else ""))
-    _echo_skipped(getattr(summary, "skipped_files", []), "skipped  ")
+    _echo_skipped(summary.skipped_files, "skipped  ")
     click.echo(f"written   {summary.out}")
     if executor == "dask":
         click.echo(f"dask      {summary.partitions} partitions on {summary.workers} workers ({summary.scheduler})")

@@ -42,6 +42,8 @@ __all__ = [
     "normalise_doi",
     "normalise_title",
     "paper_id",
+    "admit",
+    "read_file",
     "read_papers",
     "require_paths",
 ]
@@ -102,8 +104,13 @@ def _read_all(paths: list[str | Path], fmt: str | None,
         if isinstance(entry, Rejected):
             yield entry
         else:
-            for item in _read_file(entry, fmt):
-                yield admit(item)
+            yield from read_file(entry, fmt)
+
+
+def read_file(path: Path | str, fmt: str | None = None) -> Iterator[Paper | Rejected]:
+    """The records of one file; one that cannot be opened (even a missing one) is a reject."""
+    for item in _read_file(Path(path), fmt):
+        yield admit(item)
 
 
 def _read_file(path: Path, fmt: str | None) -> Iterator[Paper | Rejected]:
