@@ -421,6 +421,7 @@ def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, targe
     click.echo("\nthen:")
     for number, step in enumerate(summary.next_steps, 1):
         click.echo(f"  {number}. {step}")
+    _exit_for(counts.papers, counts.rejected)
 
 
 @cli.command("eval")

@@ -45,6 +45,11 @@ def _papers(path: Path, count: int, start: int = 0) -> Path:
     return path
 
 
+def _papers_stored(store: Path) -> int:
+    with FalkorDBStore(store, read_only=True) as reader:
+        return reader.counts().papers
+
+
 def _kgbuild(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*KGBUILD, *args], capture_output=True, text=True, timeout=300)
 
@@ -123,13 +128,14 @@ def test_signal_stops_a_build_cleanly(tmp_path: Path, signum: int):
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _wait_for(lambda: (store / PID_FILE).exists(), "the build's server")
     server = int((store / PID_FILE).read_text())
-    time.sleep(1.0)  # into the load
+    _wait_for(lambda: _papers_stored(store) > 0, "the first batch")  # into the load
     build.send_signal(signum)
     _, stderr = build.communicate(timeout=PATIENCE)
     assert build.returncode == 128 + signum, stderr
     assert f"stopped by {signal.Signals(signum).name}" in stderr
     assert "internal error" not in stderr and "Traceback" not in stderr
     assert not _alive(server), "the server is shut down with the command"
+    assert 0 < _papers_stored(store) < 3000, "stopped mid-load, keeping the completed batches"
     # The lock is released and the graph usable: the same build completes it.
     again = _kgbuild("build", str(data), "--store", str(store), "-q")
     assert again.returncode == 0, again.stderr
