@@ -10,8 +10,8 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TypeVar
 
 import orjson

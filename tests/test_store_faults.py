@@ -161,3 +161,24 @@ def test_server_of_a_killed_kgbuild_shuts_itself_down_and_keeps_the_data(tmp_pat
     _wait_for(lambda: not _alive(server), "the orphaned server to shut itself down")
     with FalkorDBStore(store, read_only=True) as reopened:
         assert reopened.counts().papers == 4
+
+
+def test_server_shuts_down_after_kill_9_even_with_extraction_workers_still_alive(tmp_path: Path):
+    store = tmp_path / "store"
+    data = _papers(tmp_path / "many.jsonl", 3000)
+    # Its own session, so that the orphaned workers can be ended after the test.
+    build = subprocess.Popen([*KGBUILD, "build", str(data), "--store", str(store), "-q", "--workers", "2"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_for(lambda: (store / PID_FILE).exists(), "the build's server")
+        server = int((store / PID_FILE).read_text())
+        _wait_for(lambda: _papers_stored(store) > 0, "the first batch")
+        build.kill()
+        build.wait(timeout=PATIENCE)
+        _wait_for(lambda: not _alive(server), "the server to notice kgbuild is gone")
+        assert _papers_stored(store) > 0
+    finally:
+        try:
+            os.killpg(build.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

@@ -74,6 +74,35 @@ def _pid_alive(pid: int) -> bool:
         return True
 
 
+# Lock descriptors this process holds. A forked child (an extraction worker) shares each
+# one's lock; were it to keep the descriptor, a kill -9 of kgbuild would leave the lock held
+# by the orphaned worker, and neither the watchdog nor the next writer would get it.
+_lock_fds: set[int] = set()
+
+
+def _drop_lock_fds_in_child() -> None:
+    for fd in _lock_fds:
+        try:
+            os.close(fd)  # the parent's descriptor still holds the lock
+        except OSError:
+            pass
+    _lock_fds.clear()
+
+
+os.register_at_fork(after_in_child=_drop_lock_fds_in_child)
+
+
+def _open_lock(path: Path) -> int:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    _lock_fds.add(fd)
+    return fd
+
+
+def _close_lock(fd: int) -> None:
+    _lock_fds.discard(fd)
+    os.close(fd)
+
+
 def _probe_client(socket_path: str, timeout: float) -> redis.Redis:
     """A client that fails at once: the client's own retries with back-off would turn
     every "not up yet" into a tenth of a second of sleep."""
@@ -130,14 +159,14 @@ class EmbeddedServer:
             for name in ("_users_fd", "_lock_fd"):
                 fd = getattr(self, name)
                 if fd is not None:
-                    os.close(fd)
+                    _close_lock(fd)
                     setattr(self, name, None)
 
     def _join_server(self) -> None:
-        start_fd = os.open(self.directory / START_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        start_fd = _open_lock(self.directory / START_LOCK_FILE)
         try:
             fcntl.flock(start_fd, fcntl.LOCK_EX)
-            self._users_fd = os.open(self.directory / USERS_LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+            self._users_fd = _open_lock(self.directory / USERS_LOCK_FILE)
             # Waits while a last user is stopping the server; then this process starts a new one.
             fcntl.flock(self._users_fd, fcntl.LOCK_SH)
             if not self._adopt_orphan():
@@ -145,7 +174,7 @@ class EmbeddedServer:
             self._ensure_watchdog()
             self._wait_until_ready()
         finally:
-            os.close(start_fd)
+            _close_lock(start_fd)
 
     def _ensure_watchdog(self) -> None:
         server_pid = self._process.pid if self._process is not None else self._recorded_pid()
@@ -168,7 +197,7 @@ class EmbeddedServer:
 
     def _acquire_lock(self) -> None:
         path = self.directory / LOCK_FILE
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_lock(path)
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
@@ -177,10 +206,12 @@ class EmbeddedServer:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
-                    os.close(fd)
+                    _close_lock(fd)
                     raise StoreBusyError(
-                        f"store {self.directory} is in use by another kgbuild process (pid {holder})",
-                        hint="wait for it to finish, pass --wait SECONDS, or use another --store",
+                        f"store {self.directory} is in use by another kgbuild process (pid {holder}) "
+                        "that writes to it",
+                        hint="wait for it to finish, pass --wait SECONDS, or use another --store; "
+                             "reading commands (stats, query, export) need not wait",
                     ) from None
                 time.sleep(0.1)
         os.ftruncate(fd, 0)
