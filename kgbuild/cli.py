@@ -26,6 +26,7 @@ Exit codes (every command):
   2    usage: bad option, input path not found, bad configuration or query parameter
   3    succeeded with rejects: some records set aside (see the rejects file), the rest loaded
   4    loaded nothing: every record was rejected, or the inputs held none
+  69   extract --executor dask: the Dask scheduler or its workers cannot be used
   75   busy: another build or rebuild is writing to the same store or target
   130  stopped by SIGINT (Ctrl-C); 143 stopped by SIGTERM
 """
@@ -145,7 +146,7 @@ def cli() -> None:
               help="Rows per write statement (default 1000).")
 @click.option("--full", is_flag=True, help="Re-extract and rewrite every paper, changed or not.")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where malformed records go [default: STORE/rejects.jsonl].")
+              help="Where malformed records go, appended with this run's id [default: STORE/rejects.jsonl].")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,

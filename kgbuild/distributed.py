@@ -51,6 +51,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from kgbuild import exit_codes
 from kgbuild.build import ExtractSummary, ProgressHook, RunCounts
 from kgbuild.errors import InputError, KgbuildError
 from kgbuild.models import Paper, Rejected
@@ -84,7 +85,7 @@ class DistributedError(KgbuildError):
 class SchedulerUnreachableError(DistributedError):
     """No Dask scheduler answers at the given address."""
 
-    exit_code = 69  # EX_UNAVAILABLE
+    exit_code = exit_codes.UNAVAILABLE
 
 
 class DaskExtractSummary(ExtractSummary):

@@ -9,6 +9,7 @@ FAILED = 1  # a store error, a refused prune, an internal error: nothing more wa
 USAGE = 2  # a bad option, a missing input path, a bad configuration or query parameter
 SUCCEEDED_WITH_REJECTS = 3  # some records were set aside, the rest loaded
 NOTHING_LOADED = 4  # the inputs held no usable record: every one was rejected, or there were none
+UNAVAILABLE = 69  # EX_UNAVAILABLE: the Dask scheduler of extract --executor dask cannot be used
 BUSY = 75  # EX_TEMPFAIL: another writer holds the store or the rebuild target
 SIGNAL_BASE = 128  # stopped by a signal: 130 for SIGINT (Ctrl-C), 143 for SIGTERM
 
