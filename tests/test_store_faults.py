@@ -182,3 +182,25 @@ def test_server_shuts_down_after_kill_9_even_with_extraction_workers_still_alive
             os.killpg(build.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def test_ctrl_c_in_the_terminal_stops_a_build_with_workers_cleanly(tmp_path: Path):
+    store = tmp_path / "store"
+    data = _papers(tmp_path / "many.jsonl", 3000)
+    # Ctrl-C signals the terminal's whole process group: kgbuild and its extraction workers.
+    build = subprocess.Popen([*KGBUILD, "build", str(data), "--store", str(store), "-q", "--workers", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        _wait_for(lambda: (store / PID_FILE).exists(), "the build's server")
+        server = int((store / PID_FILE).read_text())
+        _wait_for(lambda: _papers_stored(store) > 0, "the first batch")
+        os.killpg(build.pid, signal.SIGINT)
+        _, stderr = build.communicate(timeout=PATIENCE * 3)
+    finally:
+        try:
+            os.killpg(build.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert build.returncode == 130, stderr
+    assert "stopped by SIGINT" in stderr and "internal error" not in stderr and "Traceback" not in stderr
+    assert not _alive(server)
