@@ -603,9 +603,17 @@ def _stop_on(signum: int, _frame: object) -> None:
     raise Interrupted(signum)
 
 
+def _leave_stopping_to_the_parent() -> None:
+    # Ctrl-C reaches every process of the terminal's group; a forked extraction worker
+    # ignores it and lets kgbuild stop the run, and SIGTERM simply ends it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, _stop_on)
     signal.signal(signal.SIGTERM, _stop_on)
+    os.register_at_fork(after_in_child=_leave_stopping_to_the_parent)
     cli(prog_name="kgbuild")
 
 
