@@ -193,10 +193,12 @@ def _echo_skipped(skipped: list[str], label: str) -> None:
 
 def _exit_for(papers: int, rejected: int) -> None:
     code = exit_codes.OUTCOMES[exit_codes.outcome(papers, rejected)]
-    if code == exit_codes.NOTHING_LOADED:
-        click.echo("error: nothing loaded: the inputs held no usable record", err=True)
-        click.echo("  next: check the rejects file for why, and --format if the format was guessed wrong",
-                   err=True)
+    if code == exit_codes.NOTHING_LOADED and rejected:
+        click.echo(f"error: nothing loaded: all {rejected} records read were rejected", err=True)
+        click.echo("  next: see the rejects file for why; pass --format if the format was guessed wrong", err=True)
+    elif code == exit_codes.NOTHING_LOADED:
+        click.echo("error: nothing loaded: the inputs hold no records", err=True)
+        click.echo("  next: check that these are the files you meant", err=True)
     sys.exit(code)
 
 

@@ -312,3 +312,11 @@ def test_rejects_of_earlier_rebuilds_are_kept_with_their_run_ids(tmp_path: Path)
     third = rebuild(load_config(config))
     lines = [json.loads(line) for line in Path(third.rejects_file).read_text().splitlines()]
     assert [(r["run"], r["line"]) for r in lines] == [(first.id, 2), (third.id, 1)]
+
+
+def test_rebuild_that_loads_nothing_says_so_in_its_outcome_and_exit_code(tmp_path: Path):
+    config = _config(tmp_path)
+    (tmp_path / "data" / "a.jsonl").write_text("{broken\n{also broken\n")
+    run = rebuild(load_config(config))
+    assert (run.outcome, run.papers_rejected) == ("loaded nothing", 2)
+    assert exit_code(run) == 4
