@@ -13,8 +13,8 @@ process dies:
   processes never start two servers on one directory.
 
 A watchdog process (``kgbuild.stores.watchdog``) starts with each server and stops it when no
-process holds ``server.lock`` any more: after a ``kill -9`` of kgbuild, within a second or
-so. A server still found running (say, its watchdog was killed too) is adopted.
+process holds ``server.lock`` any more, as after a ``kill -9`` of kgbuild. A server still
+found running (say, its watchdog was killed too) is adopted.
 """
 
 from __future__ import annotations
