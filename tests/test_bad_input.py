@@ -131,3 +131,17 @@ def test_directory_without_any_input_file_is_an_error_naming_it(tmp_path: Path):
     result = CliRunner().invoke(cli, ["build", str(folder), "--store", str(tmp_path / "store")])
     assert result.exit_code == 2
     assert f"{folder} holds no readable input file" in result.output
+
+
+def test_extract_that_fails_part_way_leaves_the_previous_output_as_it_was(tmp_path: Path):
+    good = _write(tmp_path / "a.jsonl", [_paper(1), _paper(2)])
+    out = tmp_path / "out.jsonl"
+    run("extract", str(good), "--out", str(out), "-q", expect=0)
+    before = out.read_bytes()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _write(good, [_paper(3)])
+    result = CliRunner().invoke(cli, ["extract", str(good), str(empty), "--out", str(out), "-q"])
+    assert result.exit_code == 2 and "holds no readable input file" in result.output
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jsonl", "empty", "out.jsonl"]
