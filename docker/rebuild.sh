@@ -3,8 +3,10 @@
 # INTERVAL seconds, repeat. Each run is incremental: unchanged papers are skipped, changed
 # ones replace their own facts, and a run cut off half-way is completed by the next one.
 #
-# Exit codes of kgbuild rebuild: 0 succeeded, 3 succeeded with rejects, 75 another rebuild
-# was still running, 1 failed (the previous graph is kept).
+# Exit codes of kgbuild rebuild (the README's table): 0 succeeded, 3 succeeded with rejects,
+# 4 loaded nothing (every record rejected, or no records), 75 another rebuild was still
+# running, 2 a mistake in the configuration or a source path, 1 failed (a refused prune
+# among others); in every case but 0 and 3 the previous graph is kept.
 set -u
 
 : "${INTERVAL:=3600}"
@@ -18,6 +20,7 @@ while true; do
     case "${code}" in
         0) echo "rebuild: ${started} done" ;;
         3) echo "rebuild: ${started} done; some records were set aside (/data/state/rejects.jsonl)" ;;
+        4) echo "rebuild: ${started} loaded nothing: every record was rejected (/data/state/rejects.jsonl)" >&2 ;;
         75) echo "rebuild: ${started} skipped: another rebuild is still running" ;;
         *) echo "rebuild: ${started} failed (exit ${code}); the previous graph is kept; next try in ${INTERVAL}s" >&2 ;;
     esac

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,10 +15,21 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from kgbuild import __version__, render
-from kgbuild.errors import InputError, KgbuildError
+from kgbuild import __version__, exit_codes, render
+from kgbuild.errors import InputError, Interrupted, KgbuildError
 
 STORE_HELP = "Store directory of the embedded graph [env KGBUILD_STORE; default ./kgbuild-data]."
+EXIT_CODES_HELP = """\b
+Exit codes (every command):
+  0    succeeded
+  1    failed: store error, refused prune, internal error (nothing more was written)
+  2    usage: bad option, input path not found, bad configuration or query parameter
+  3    succeeded with rejects: some records set aside (see the rejects file), the rest loaded
+  4    loaded nothing: every record was rejected, or the inputs held none
+  69   extract --executor dask: the Dask scheduler or its workers cannot be used
+  75   busy: another build or rebuild is writing to the same store or target
+  130  stopped by SIGINT (Ctrl-C); 143 stopped by SIGTERM
+"""
 
 
 def _fail(message: str, hint: str = "", code: int = 1) -> None:
@@ -72,17 +84,20 @@ def _store_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _open(target, batch_size: int | None = None):
+def _open(target, batch_size: int | None = None, read_only: bool = False):
     from kgbuild.stores import open_store
 
     if batch_size:
         target = target.model_copy(update={"batch_size": batch_size})
-    return open_store(target)
+    return open_store(target, read_only=read_only)
 
 
 def _check_inputs(inputs: tuple[str, ...]) -> list[str]:
+    from kgbuild.sources import require_paths
+
     if not inputs:
         raise InputError("no input files given", hint="pass files or directories, e.g. kgbuild build examples/")
+    require_paths(inputs)
     return list(inputs)
 
 
@@ -106,7 +121,8 @@ class KgbuildGroup(click.Group):
                   "this is a kgbuild bug; rerun with KGBUILD_DEBUG=1 for a traceback and report it")
 
 
-@click.group(cls=KgbuildGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=KgbuildGroup, epilog=EXIT_CODES_HELP,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kgbuild")
 def cli() -> None:
     """Turn ML paper abstracts into a knowledge graph you can query.
@@ -130,7 +146,7 @@ def cli() -> None:
               help="Rows per write statement (default 1000).")
 @click.option("--full", is_flag=True, help="Re-extract and rewrite every paper, changed or not.")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where malformed records go [default: STORE/rejects.jsonl].")
+              help="Where malformed records go, appended with this run's id [default: STORE/rejects.jsonl].")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
@@ -154,15 +170,36 @@ def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
                             rejects_path=rejects or default_rejects)
     if as_json:
         click.echo(summary.model_dump_json(indent=1))
-        return
-    counts = summary.counts
-    click.echo(f"papers         {counts.papers} distinct ({counts.entries} entries read, "
-               f"{counts.duplicates} duplicates)")
-    click.echo(f"rejected       {counts.rejected}" + (f" (see {summary.rejects_file})" if summary.rejects_file else ""))
-    click.echo(f"loaded         {summary.written} new, {summary.replaced} changed, {summary.unchanged} unchanged")
-    click.echo(render.counts_text(summary.graph).replace("papers        ", "graph papers  ", 1))
-    click.echo(f"seconds        {summary.seconds}")
-    click.echo(f"store          {summary.store}")
+    else:
+        counts = summary.counts
+        click.echo(f"run            {summary.run_id}")
+        click.echo(f"papers         {counts.papers} distinct ({counts.entries} entries read, "
+                   f"{counts.duplicates} duplicates)")
+        click.echo(f"rejected       {counts.rejected}" + (f" (see {summary.rejects_file}, lines of run "
+                                                         f"{summary.run_id})" if summary.rejects_file else ""))
+        _echo_skipped(summary.skipped_files, "skipped       ")
+        click.echo(f"loaded         {summary.written} new, {summary.replaced} changed, {summary.unchanged} unchanged")
+        click.echo(render.counts_text(summary.graph).replace("papers        ", "graph papers  ", 1))
+        click.echo(f"seconds        {summary.seconds}")
+        click.echo(f"store          {summary.store}")
+    _exit_for(summary.counts.papers, summary.counts.rejected)
+
+
+def _echo_skipped(skipped: list[str], label: str) -> None:
+    if skipped:
+        click.echo(f"{label} {len(skipped)} files of no input type (name them, or give --format): "
+                   + ", ".join(skipped))
+
+
+def _exit_for(papers: int, rejected: int) -> None:
+    code = exit_codes.OUTCOMES[exit_codes.outcome(papers, rejected)]
+    if code == exit_codes.NOTHING_LOADED and rejected:
+        click.echo(f"error: nothing loaded: all {rejected} records read were rejected", err=True)
+        click.echo("  next: see the rejects file for why; pass --format if the format was guessed wrong", err=True)
+    elif code == exit_codes.NOTHING_LOADED:
+        click.echo("error: nothing loaded: the inputs hold no records", err=True)
+        click.echo("  next: check that these are the files you meant", err=True)
+    sys.exit(code)
 
 
 @cli.command()
@@ -217,10 +254,12 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | N
     counts = summary.counts
     click.echo(f"papers    {counts.papers} distinct ({counts.entries} entries read, {counts.duplicates} duplicates)")
     click.echo(f"rejected  {counts.rejected}" + (f" (see {summary.rejects_file})" if summary.rejects_file else ""))
+    _echo_skipped(summary.skipped_files, "skipped  ")
     click.echo(f"written   {summary.out}")
     if executor == "dask":
         click.echo(f"dask      {summary.partitions} partitions on {summary.workers} workers ({summary.scheduler})")
     click.echo(f"seconds   {summary.seconds}")
+    _exit_for(counts.papers, counts.rejected)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -254,7 +293,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, target) -> None:
     named = find_query(name)
     bound = named.bind(_parse_params(params))
     _require_store(target)
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         result = store.query(named.cypher, bound)
     click.echo(render.query_result(result, fmt))
 
@@ -317,7 +356,7 @@ def stats(fmt: str, target) -> None:
       kgbuild stats --format json
     """
     _require_store(target)
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         counts = store.counts()
     click.echo(render.counts_json(counts) if fmt == "json" else render.counts_text(counts))
 
@@ -356,7 +395,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
     if out.is_dir():
         raise InputError(f"{out} is a directory; --format {fmt} writes one file", hint="give --out a file name")
     _require_store(target)
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         nodes, relationships = store.export()
     graph = to_networkx(nodes, relationships)
     write_graph(graph, out, fmt)
@@ -385,6 +424,7 @@ def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, targe
     click.echo("\nthen:")
     for number, step in enumerate(summary.next_steps, 1):
         click.echo(f"  {number}. {step}")
+    _exit_for(counts.papers, counts.rejected)
 
 
 @cli.command("eval")
@@ -544,7 +584,7 @@ def analyze(top: int, fmt: str, target) -> None:
     from kgbuild.analyze import analyze as run_analysis
 
     _require_store(target)
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         rows = store.query(EVALUATIONS_QUERY).rows
     result = run_analysis(evaluations_graph(rows), top=top)
     click.echo(result.model_dump_json(indent=1) if fmt == "json" else analysis_text(result))
@@ -574,15 +614,18 @@ def browser_assets(out_dir: Path) -> None:
 @click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The rebuild configuration (see examples/kgbuild.toml).")
 @click.option("--full", is_flag=True, help="Re-extract and rewrite every paper, changed or not.")
+@click.option("--max-prune", type=click.FloatRange(0, 1), metavar="SHARE",
+              help="For this run, the largest share of stored papers pruning may remove "
+                   "[default: options.max_prune, 0.2].")
 @click.option("--json", "as_json", is_flag=True, help="Print the run record as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def rebuild(config_path: Path, full: bool, as_json: bool, quiet: bool) -> None:
+def rebuild(config_path: Path, full: bool, max_prune: float | None, as_json: bool, quiet: bool) -> None:
     """Rebuild the graph from the sources in a configuration file, safely and incrementally.
 
     Meant for cron, systemd timers and containers: only new or changed papers are
     extracted, one rebuild runs at a time per target, readers keep the previous graph
     until the new one is complete, and each run is recorded (see: kgbuild runs).
-    Exit codes: 0 succeeded, 3 succeeded with rejects, 1 failed, 75 another rebuild is running.
+    Exit codes as for every command (kgbuild --help); 75 here: another rebuild is running.
 
     \b
     Example:
@@ -593,7 +636,7 @@ def rebuild(config_path: Path, full: bool, as_json: bool, quiet: bool) -> None:
 
     config = load_config(config_path)
     with _progress(quiet, "papers") as progress:
-        run = run_rebuild(config, full=full, progress=progress)
+        run = run_rebuild(config, full=full, progress=progress, max_prune=max_prune)
     click.echo(run.model_dump_json(indent=1) if as_json else render.run_text(run))
     sys.exit(exit_code(run))
 
@@ -616,7 +659,7 @@ def runs(config_path: Path | None, limit: int, fmt: str, target) -> None:
 
         target = load_config(config_path).store_config()
     _require_store(target)
-    with _open(target) as store:
+    with _open(target, read_only=True) as store:
         recorded = store.runs(limit)
     if fmt == "json":
         click.echo(json.dumps([r.model_dump() for r in recorded], indent=1))
@@ -627,7 +670,25 @@ def runs(config_path: Path | None, limit: int, fmt: str, target) -> None:
                              "seconds", "message"], rows) if rows else "(no runs recorded)")
 
 
+def _stop_on(signum: int, _frame: object) -> None:
+    # A second signal while the first one's cleanup runs ends the process at once; the
+    # embedded server's watchdog then stops the server.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Interrupted(signum)
+
+
+def _leave_stopping_to_the_parent() -> None:
+    # Ctrl-C reaches every process of the terminal's group; a forked extraction worker
+    # ignores it and lets kgbuild stop the run, and SIGTERM simply ends it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def main() -> None:
+    signal.signal(signal.SIGINT, _stop_on)
+    signal.signal(signal.SIGTERM, _stop_on)
+    os.register_at_fork(after_in_child=_leave_stopping_to_the_parent)
     cli(prog_name="kgbuild")
 
 

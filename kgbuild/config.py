@@ -41,6 +41,8 @@ class OptionSpec(_Section):
     chunk_size: int = Field(default=500, ge=1, le=100_000)
     batch_size: int = Field(default=1000, ge=1, le=100_000)
     prune: bool = False
+    # The largest share of the stored papers one pruning run may remove (see build.prune_guard).
+    max_prune: float = Field(default=0.2, ge=0, le=1)
     state_dir: str = ".kgbuild"
     wait: float = Field(default=0.0, ge=0)
 
@@ -63,8 +65,13 @@ class RebuildConfig(_Section):
             for pattern in source.paths:
                 resolved = str(self.resolve(pattern))
                 matches = sorted(glob.glob(resolved, recursive=True))
-                # A pattern that matches nothing is kept, so the reader reports it as unreadable.
-                files.extend(matches or ([resolved] if not glob.has_magic(resolved) else []))
+                if not matches and glob.has_magic(resolved):
+                    # Read as "no papers", a pruning rebuild would remove every paper it held.
+                    raise InputError(f"source pattern {pattern!r} matches no file (looked for {resolved})",
+                                     hint="fix the pattern in the configuration or restore the files; "
+                                          "nothing was read or written")
+                # A plain path is kept even when missing, so reading it names it as not found.
+                files.extend(matches or [resolved])
             groups.append((files, None if source.format == "auto" else source.format))
         return groups
 

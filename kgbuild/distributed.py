@@ -43,7 +43,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -51,10 +51,11 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from kgbuild import exit_codes
 from kgbuild.build import ExtractSummary, ProgressHook, RunCounts
 from kgbuild.errors import InputError, KgbuildError
 from kgbuild.models import Paper, Rejected
-from kgbuild.sources import Deduplicator, read_papers
+from kgbuild.sources import Deduplicator, admit, read_file, read_papers
 from kgbuild.sources import _FORMAT_BY_SUFFIX  # the same extension table read_papers uses
 from kgbuild.sources.files import (
     GZIP_MAGIC,
@@ -84,7 +85,7 @@ class DistributedError(KgbuildError):
 class SchedulerUnreachableError(DistributedError):
     """No Dask scheduler answers at the given address."""
 
-    exit_code = 69  # EX_UNAVAILABLE
+    exit_code = exit_codes.UNAVAILABLE
 
 
 class DaskExtractSummary(ExtractSummary):
@@ -121,14 +122,14 @@ class Unit:
 
 
 def plan_partitions(inputs: list[str], fmt: str | None, partitions: int,
-                    min_bytes: int = 0) -> list[list[Unit]]:
+                    min_bytes: int = 0, on_skip: Callable[[str], None] | None = None) -> list[list[Unit]]:
     """The inputs as about ``partitions`` runs of consecutive units, in reading order.
 
     Partitions are filled to about total/``partitions`` bytes (at least ``min_bytes``);
     a splittable file larger than that is cut into byte ranges of about that size.
     """
     units = []
-    for entry in expand_paths(inputs):
+    for entry in expand_paths(inputs, on_skip):
         if isinstance(entry, Rejected):
             units.append(Unit(name=entry.file, rejected=entry))
             continue
@@ -239,7 +240,8 @@ def _read_range(unit: Unit, fmt: str | None, count: _LineCount) -> Iterator[Pape
         with open(unit.path, "rb") as handle:
             lines = _RangeLines(handle, unit)
             try:
-                yield from read_json_lines(lines, unit.name, arxiv=arxiv)
+                for item in read_json_lines(lines, unit.name, arxiv=arxiv):
+                    yield admit(item)
             except READ_ERRORS as error:
                 yield Rejected(file=unit.name, line=lines.line_number + 1, reason=cannot_read(error))
             count.lines = lines.line_number - unit.first_line + 1
@@ -260,7 +262,7 @@ def _read_unit(unit: Unit, fmt: str | None, count: _LineCount) -> Iterator[Paper
     elif unit.is_range:
         yield from _read_range(unit, fmt, count)
     else:
-        for item in read_papers([unit.path], fmt=fmt):
+        for item in read_file(unit.path, fmt=fmt):
             yield item if unit.path == unit.name else _relabel(item, unit.name)
 
 
@@ -508,11 +510,12 @@ def extract_with_dask(inputs: list[str], out: Path, *, scheduler: str | None = N
     try:
         client = distributed.Client(address, timeout=timeout, set_as_default=False)
         nthreads = _check_workers(client, address, worker_timeout)
+        skipped: list[str] = []
         if partitions:
-            plan = plan_partitions([str(i) for i in inputs], fmt, partitions)
+            plan = plan_partitions([str(i) for i in inputs], fmt, partitions, on_skip=skipped.append)
         else:
             plan = plan_partitions([str(i) for i in inputs], fmt, PARTITIONS_PER_THREAD * sum(nthreads.values()),
-                                   min_bytes=MIN_PARTITION_BYTES)
+                                   min_bytes=MIN_PARTITION_BYTES, on_skip=skipped.append)
         counts = _run(client, plan, out, fmt, rejects_path, progress, shard_dir, keep_shards)
     finally:
         if client is not None:
@@ -521,7 +524,7 @@ def extract_with_dask(inputs: list[str], out: Path, *, scheduler: str | None = N
             cluster.close()
     return DaskExtractSummary(
         inputs=[str(i) for i in inputs], out=str(out), counts=counts,
-        rejects_file=str(rejects_path) if counts.rejected and rejects_path else None,
+        rejects_file=str(rejects_path) if counts.rejected and rejects_path else None, skipped_files=skipped,
         scheduler=scheduler or "local cluster", workers=len(nthreads), partitions=len(plan),
         seconds=round(time.monotonic() - started, 2),
     )

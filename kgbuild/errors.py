@@ -1,5 +1,9 @@
 """One exception root. Only the CLI turns these into messages; each says what to do next."""
 
+import signal
+
+from kgbuild import exit_codes
+
 
 class KgbuildError(Exception):
     """Base of every error kgbuild raises on purpose.
@@ -7,7 +11,7 @@ class KgbuildError(Exception):
     ``hint`` is the next step for the user; the CLI prints it after the message.
     """
 
-    exit_code = 1
+    exit_code = exit_codes.FAILED
 
     def __init__(self, message: str, hint: str = "") -> None:
         super().__init__(message)
@@ -17,7 +21,7 @@ class KgbuildError(Exception):
 class InputError(KgbuildError):
     """The user's input (paths, options, parameters) cannot be used as given."""
 
-    exit_code = 2
+    exit_code = exit_codes.USAGE
 
 
 class StoreError(KgbuildError):
@@ -27,16 +31,30 @@ class StoreError(KgbuildError):
 class StoreBusyError(StoreError):
     """Another kgbuild process holds the store."""
 
-    exit_code = 75  # EX_TEMPFAIL: try again later
+    exit_code = exit_codes.BUSY
 
 
 class QueryError(KgbuildError):
     """A named query is unknown, misses a parameter, or failed in the store."""
 
-    exit_code = 2
+    exit_code = exit_codes.USAGE
 
 
 class RebuildLockedError(KgbuildError):
     """Another rebuild of the same target is running."""
 
-    exit_code = 75  # EX_TEMPFAIL, as for a busy store: a scheduler may simply try again later
+    exit_code = exit_codes.BUSY  # as for a busy store: a scheduler may simply try again later
+
+
+class PruneRefusedError(KgbuildError):
+    """A pruning run would remove papers that may not have left the sources."""
+
+
+class Interrupted(KgbuildError):
+    """SIGINT or SIGTERM arrived: the run stops where it is and cleans up on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name}",
+                         hint="the graph keeps every batch completed before the stop (a rebuild keeps the "
+                              "previous graph); run the same command again to finish")
+        self.exit_code = exit_codes.SIGNAL_BASE + signum

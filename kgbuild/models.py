@@ -142,7 +142,7 @@ class WriteReport(Record):
     replaced: int = 0
 
 
-RunOutcome = Literal["running", "succeeded", "succeeded with rejects", "failed"]
+RunOutcome = Literal["running", "succeeded", "succeeded with rejects", "loaded nothing", "failed"]
 
 
 class BuildRun(Record):

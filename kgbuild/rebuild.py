@@ -13,24 +13,25 @@ import json
 import os
 import socket
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kgbuild.build import ProgressHook, build
+from kgbuild import exit_codes
+from kgbuild.build import ProgressHook, build, new_run_id
 from kgbuild.config import RebuildConfig
 from kgbuild.errors import KgbuildError, RebuildLockedError
 from kgbuild.extract import EXTRACTOR_VERSION
 from kgbuild.models import BuildRun, GraphCounts
+from kgbuild.sources import require_paths
 from kgbuild.stores import open_store
 
 LOCK_FILE = "rebuild.lock"
-EXIT_SUCCEEDED = 0
-EXIT_FAILED = 1
-EXIT_SUCCEEDED_WITH_REJECTS = 3
-EXIT_LOCKED = 75
+EXIT_SUCCEEDED = exit_codes.SUCCEEDED
+EXIT_FAILED = exit_codes.FAILED
+EXIT_SUCCEEDED_WITH_REJECTS = exit_codes.SUCCEEDED_WITH_REJECTS
+EXIT_LOCKED = exit_codes.BUSY
 
 
 def _now() -> str:
@@ -84,12 +85,18 @@ def _delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
     return {key: after.get(key, 0) - before.get(key, 0) for key in sorted(set(before) | set(after))}
 
 
-def rebuild(config: RebuildConfig, *, full: bool = False, progress: ProgressHook | None = None) -> BuildRun:
-    """Run one rebuild; the returned BuildRun says what happened (also when it failed)."""
+def rebuild(config: RebuildConfig, *, full: bool = False, progress: ProgressHook | None = None,
+            max_prune: float | None = None) -> BuildRun:
+    """Run one rebuild; the returned BuildRun says what happened (also when it failed).
+
+    ``max_prune`` overrides the configuration's share for this run.
+    """
     target = config.store_config()
     state_dir = config.state_dir
+    for paths, _ in config.input_groups():
+        require_paths(paths)  # before the store is opened: a mistyped source changes nothing
     with rebuild_lock(state_dir, target.describe()) as stale_note:
-        run = BuildRun(id=f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}", started=_now(),
+        run = BuildRun(id=new_run_id(), started=_now(),
                        extractor_version=EXTRACTOR_VERSION,
                        inputs=[p for paths, _ in config.input_groups() for p in paths])
         started = time.monotonic()
@@ -101,7 +108,8 @@ def rebuild(config: RebuildConfig, *, full: bool = False, progress: ProgressHook
                     summary = build([], store, groups=config.input_groups(), workers=config.options.workers,
                                     chunk_size=config.options.chunk_size,
                                     rejects_path=rejects, force=full, prune=config.options.prune,
-                                    progress=progress)
+                                    max_prune=config.options.max_prune if max_prune is None else max_prune,
+                                    run_id=run.id, progress=progress)
             except KgbuildError as exc:
                 run.outcome, run.message = "failed", f"{exc} ({exc.hint})" if exc.hint else str(exc)
                 _finish(run, started, before, store.counts(), stale_note)
@@ -111,7 +119,10 @@ def rebuild(config: RebuildConfig, *, full: bool = False, progress: ProgressHook
             run.papers_unchanged, run.papers_removed = summary.unchanged, summary.removed
             run.papers_rejected = summary.counts.rejected
             run.rejects_file = summary.rejects_file
-            run.outcome = "succeeded with rejects" if summary.counts.rejected else "succeeded"
+            run.outcome = exit_codes.outcome(summary.counts.papers, summary.counts.rejected)
+            if summary.skipped_files:
+                run.message = f"skipped {len(summary.skipped_files)} files of no input type: " + ", ".join(
+                    summary.skipped_files[:10]) + (", ..." if len(summary.skipped_files) > 10 else "")
             _finish(run, started, before, summary.graph, stale_note)
             store.record_run(run)
     return run
@@ -128,5 +139,4 @@ def _finish(run: BuildRun, started: float, before: GraphCounts, after: GraphCoun
 
 
 def exit_code(run: BuildRun) -> int:
-    return {"succeeded": EXIT_SUCCEEDED, "succeeded with rejects": EXIT_SUCCEEDED_WITH_REJECTS}.get(
-        run.outcome, EXIT_FAILED)
+    return exit_codes.OUTCOMES.get(run.outcome, EXIT_FAILED)

@@ -95,14 +95,19 @@ def test_rejected_records_are_counted_and_written_next_to_the_output(tmp_path: P
     assert [r["line"] for r in lines] == [2, 3]
 
 
-def test_clean_run_removes_a_stale_rejects_file(tmp_path: Path):
-    inputs = _write_jsonl(tmp_path / "in.jsonl", DETECTOR)
+def test_each_build_adds_its_rejects_under_its_run_id_and_keeps_earlier_runs(tmp_path: Path):
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text(json.dumps(DETECTOR) + "\n{broken\n")
     rejects = tmp_path / "rejects.jsonl"
-    rejects.write_text("old\n")
     with FalkorDBStore(tmp_path / "store") as store:
-        summary = build([str(inputs)], store, rejects_path=rejects)
-    assert summary.rejects_file is None
-    assert not rejects.exists()
+        first = build([str(inputs)], store, rejects_path=rejects)
+        inputs.write_text(json.dumps(DETECTOR) + "\n")
+        clean = build([str(inputs)], store, rejects_path=rejects)
+        inputs.write_text("{also broken\n" + json.dumps(DETECTOR) + "\n")
+        third = build([str(inputs)], store, rejects_path=rejects)
+    assert clean.rejects_file is None and first.run_id != third.run_id
+    lines = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [(r["run"], r["line"]) for r in lines] == [(first.run_id, 2), (third.run_id, 1)]
 
 
 def test_workers_build_the_same_graph_as_one_process(tmp_path: Path):

@@ -126,7 +126,7 @@ def test_malformed_records_are_set_aside_and_the_run_goes_on(tmp_path: Path):
         + json.dumps({"id": "c", "title": "OtherNet", "abstract": "OtherNet is evaluated on COCO."}) + "\n"
     )
     store = tmp_path / "store"
-    output = run("build", str(data), "--store", str(store), "--quiet")
+    output = run("build", str(data), "--store", str(store), "--quiet", expect=3)
     assert "papers         2 distinct" in output
     assert "rejected       2" in output
     rejects = [json.loads(line) for line in (store / "rejects.jsonl").read_text().splitlines()]

@@ -62,7 +62,7 @@ def test_second_process_can_wait_for_the_first(store_dir: Path):
         releaser.join()
 
 
-def test_server_left_by_a_killed_kgbuild_is_adopted_and_data_kept(store_dir: Path, tmp_path: Path):
+def test_server_left_by_a_killed_kgbuild_and_watchdog_is_adopted_and_data_kept(store_dir: Path, tmp_path: Path):
     script = tmp_path / "writer.py"
     tests_dir = Path(__file__).parent
     script.write_text(textwrap.dedent(f"""
@@ -74,6 +74,8 @@ def test_server_left_by_a_killed_kgbuild_is_adopted_and_data_kept(store_dir: Pat
         store = FalkorDBStore({str(store_dir)!r}).__enter__()
         store.write(to_graph([paper_extraction("p1", "LWGANet", ["DOTA"])], "v"))
         print("written", flush=True)
+        watchdog = int(open(os.path.join({str(store_dir)!r}, "watchdog.pid")).read().split()[0])
+        os.kill(watchdog, signal.SIGKILL)  # nothing is left to stop the server
         os.kill(os.getpid(), signal.SIGKILL)
     """))
     completed = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)

@@ -9,8 +9,10 @@ from hypothesis import strategies as st
 
 from kgbuild.stores.falkordb_params import params_header
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text())
-keys = st.text(min_size=1).filter(lambda k: "`" not in k)
+# NUL is left out: the server cannot read it back, and params_header refuses it (below).
+texts = st.text(st.characters(blacklist_characters="\x00"))
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), texts)
+keys = texts.filter(lambda k: k and "`" not in k)
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(keys, inner, max_size=4)), max_leaves=20)
 
@@ -34,3 +36,8 @@ def test_rows_of_the_same_shape_and_quotes_and_backslashes():
 def test_names_cypher_cannot_hold_are_refused(bad):
     with pytest.raises(ValueError):
         params_header(bad)
+
+
+def test_nul_in_a_value_is_refused_instead_of_cutting_the_statement_short():
+    with pytest.raises(ValueError, match="NUL"):
+        params_header({"rows": [{"title": "a\x00b"}]})

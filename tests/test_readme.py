@@ -25,3 +25,21 @@ def test_readme_opens_with_install_and_run_then_test_command():
 def test_ci_runs_exactly_the_readme_test_command():
     ci_lines = (REPO / ".ci" / "run").read_text().splitlines()
     assert _readme_commands()[1] in ci_lines
+
+
+def test_readme_exit_code_table_is_the_one_every_command_uses():
+    import signal
+
+    from click.testing import CliRunner
+
+    from kgbuild import exit_codes
+    from kgbuild.cli import cli
+
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \| .+ \|$", (REPO / "README.md").read_text(), re.M)}
+    used = {exit_codes.SUCCEEDED, exit_codes.FAILED, exit_codes.USAGE, exit_codes.SUCCEEDED_WITH_REJECTS,
+            exit_codes.NOTHING_LOADED, exit_codes.UNAVAILABLE, exit_codes.BUSY,
+            exit_codes.SIGNAL_BASE + signal.SIGINT,
+            exit_codes.SIGNAL_BASE + signal.SIGTERM}
+    assert documented == used
+    help_text = CliRunner().invoke(cli, ["--help"]).output
+    assert all(f"  {code} " in help_text for code in used - {143}) and "143 stopped by SIGTERM" in help_text

@@ -14,8 +14,16 @@ import pytest
 
 import kgbuild.build
 from kgbuild.config import load_config
-from kgbuild.errors import InputError, RebuildLockedError
-from kgbuild.rebuild import EXIT_LOCKED, EXIT_SUCCEEDED, EXIT_SUCCEEDED_WITH_REJECTS, exit_code, rebuild, rebuild_lock
+from kgbuild.errors import InputError, PruneRefusedError, RebuildLockedError
+from kgbuild.rebuild import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_SUCCEEDED,
+    EXIT_SUCCEEDED_WITH_REJECTS,
+    exit_code,
+    rebuild,
+    rebuild_lock,
+)
 from kgbuild.stores.falkordb_store import FalkorDBStore
 
 SAMPLE = Path(__file__).parent.parent / "examples" / "sample"
@@ -94,9 +102,9 @@ def test_extractor_version_change_reextracts_every_paper(tmp_path: Path, monkeyp
 
 def test_prune_removes_papers_gone_from_the_sources(tmp_path: Path):
     config = _config(tmp_path, prune=True)
-    _write(tmp_path / "data" / "a.jsonl", [_paper(i) for i in range(3)])
+    _write(tmp_path / "data" / "a.jsonl", [_paper(i) for i in range(10)])
     rebuild(load_config(config))
-    _write(tmp_path / "data" / "a.jsonl", [_paper(0), _paper(1)])
+    _write(tmp_path / "data" / "a.jsonl", [_paper(i) for i in range(9)])
     run = rebuild(load_config(config))
     assert run.papers_removed == 1
     assert run.entity_delta["Paper"] == -1
@@ -122,12 +130,13 @@ def test_rejects_are_counted_and_change_the_exit_code(tmp_path: Path):
     assert rejects[0]["line"] == 2 and rejects[0]["reason"]
 
 
-def test_unreadable_source_is_reported_and_the_rest_proceeds(tmp_path: Path):
+def test_missing_source_fails_the_run_naming_it_and_writes_nothing(tmp_path: Path):
     config = _config(tmp_path, paths='"data/*.jsonl", "missing.jsonl"')
     _write(tmp_path / "data" / "a.jsonl", [_paper(1)])
-    run = rebuild(load_config(config))
-    assert run.papers_added == 1 and run.papers_rejected == 1
-    assert "missing.jsonl" in Path(run.rejects_file).read_text()
+    with pytest.raises(InputError, match="missing.jsonl") as caught:
+        rebuild(load_config(config))
+    assert caught.value.exit_code == 2
+    assert not (tmp_path / "store").exists()
 
 
 def test_runs_are_recorded_in_the_graph(tmp_path: Path):
@@ -230,3 +239,84 @@ def test_rebuild_and_runs_commands_report_and_exit_with_the_documented_codes(tmp
     listed = runner.invoke(cli, ["runs", "--config", str(config), "--format", "json"])
     assert listed.exit_code == 0
     assert [r["outcome"] for r in json.loads(listed.output)] == ["succeeded with rejects"]
+
+
+# -- pruning never mistakes a vanished or unreadable source for papers that left -----------------
+
+def _stored_ids(store_dir: Path) -> list[str]:
+    with FalkorDBStore(store_dir) as store:
+        return sorted(store.paper_ids())
+
+
+def _pruning_setup(tmp_path: Path, paths: str) -> Path:
+    config = _config(tmp_path, prune=True, paths=paths)
+    _write(tmp_path / "data" / "a.jsonl", [_paper(i) for i in range(5)])
+    rebuild(load_config(config))
+    assert len(_stored_ids(tmp_path / "store")) == 5
+    return config
+
+
+def test_prune_with_a_pattern_that_now_matches_nothing_fails_and_keeps_every_paper(tmp_path: Path):
+    config = _pruning_setup(tmp_path, '"data/*.jsonl"')
+    (tmp_path / "data" / "a.jsonl").rename(tmp_path / "data" / "a.jsonl.moved")
+    with pytest.raises(InputError, match="'data/\\*.jsonl' matches no file"):
+        rebuild(load_config(config))
+    assert len(_stored_ids(tmp_path / "store")) == 5
+
+
+def test_prune_with_a_vanished_directory_fails_naming_it_and_keeps_every_paper(tmp_path: Path):
+    config = _pruning_setup(tmp_path, '"data"')
+    (tmp_path / "data").rename(tmp_path / "elsewhere")
+    with pytest.raises(InputError, match="input not found: .*data"):
+        rebuild(load_config(config))
+    assert len(_stored_ids(tmp_path / "store")) == 5
+
+
+def test_prune_with_an_unreadable_source_is_refused_and_the_graph_kept(tmp_path: Path):
+    config = _pruning_setup(tmp_path, '"data/*.jsonl*"')
+    import gzip
+
+    whole = gzip.compress(b"".join(json.dumps(_paper(i)).encode() + b"\n" for i in range(5)))
+    (tmp_path / "data" / "a.jsonl").unlink()
+    (tmp_path / "data" / "a.jsonl.gz").write_bytes(whole[: len(whole) // 2])  # a truncated copy
+    with pytest.raises(PruneRefusedError, match="could not be read in full .*a.jsonl.gz"):
+        rebuild(load_config(config))
+    assert len(_stored_ids(tmp_path / "store")) == 5
+    with FalkorDBStore(tmp_path / "store") as store:
+        assert store.runs(1)[0].outcome == "failed"
+
+
+def test_prune_over_max_prune_is_refused_unless_overridden(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from kgbuild.cli import cli
+
+    config = _pruning_setup(tmp_path, '"data/*.jsonl"')
+    _write(tmp_path / "data" / "a.jsonl", [_paper(0), _paper(1)])  # 3 of 5 (60%) left
+    refused = CliRunner().invoke(cli, ["rebuild", "--config", str(config), "-q"])
+    assert refused.exit_code == EXIT_FAILED, refused.output
+    assert "3 of 5 stored papers (60%)" in refused.output and "--max-prune" in refused.output
+    assert len(_stored_ids(tmp_path / "store")) == 5
+    allowed = CliRunner().invoke(cli, ["rebuild", "--config", str(config), "-q", "--max-prune", "0.6"])
+    assert allowed.exit_code == EXIT_SUCCEEDED, allowed.output
+    assert _stored_ids(tmp_path / "store") == ["arxiv:2301.00000", "arxiv:2301.00001"]
+
+
+def test_rejects_of_earlier_rebuilds_are_kept_with_their_run_ids(tmp_path: Path):
+    config = _config(tmp_path)
+    (tmp_path / "data" / "a.jsonl").write_text(json.dumps(_paper(1)) + "\n{broken\n")
+    first = rebuild(load_config(config))
+    (tmp_path / "data" / "a.jsonl").write_text(json.dumps(_paper(1)) + "\n")
+    rebuild(load_config(config))
+    (tmp_path / "data" / "a.jsonl").write_text("{broken again\n" + json.dumps(_paper(1)) + "\n")
+    third = rebuild(load_config(config))
+    lines = [json.loads(line) for line in Path(third.rejects_file).read_text().splitlines()]
+    assert [(r["run"], r["line"]) for r in lines] == [(first.id, 2), (third.id, 1)]
+
+
+def test_rebuild_that_loads_nothing_says_so_in_its_outcome_and_exit_code(tmp_path: Path):
+    config = _config(tmp_path)
+    (tmp_path / "data" / "a.jsonl").write_text("{broken\n{also broken\n")
+    run = rebuild(load_config(config))
+    assert (run.outcome, run.papers_rejected) == ("loaded nothing", 2)
+    assert exit_code(run) == 4

@@ -366,13 +366,38 @@ def test_undecodable_jsonl_line_is_rejected_and_bom_is_stripped(tmp_path: Path) 
     assert [(r.line, r.reason) for r in rejected] == [(2, UNDECODABLE)]
 
 
-def test_missing_file_is_rejected_and_reading_goes_on(tmp_path: Path) -> None:
+def test_missing_path_is_an_error_naming_it_before_anything_is_read(tmp_path: Path) -> None:
     missing = tmp_path / "nope.jsonl"
-    papers, rejected = read([missing, SOURCES / "listing_packed.txt"])
+    with pytest.raises(InputError, match="input not found: .*nope.jsonl"):
+        read_papers([SOURCES / "listing_packed.txt", missing])
 
-    assert len(papers) == 4
-    assert [(r.file, r.line) for r in rejected] == [(str(missing), 0)]
-    assert rejected[0].reason == "cannot read file: No such file or directory"
+
+def test_file_that_vanishes_after_the_check_is_rejected_and_reading_goes_on(tmp_path: Path) -> None:
+    doomed = tmp_path / "doomed.jsonl"
+    doomed.write_text('{"title": "T", "abstract": "A."}\n')
+    reading = read_papers([doomed, SOURCES / "listing_packed.txt"])
+    doomed.unlink()
+    items = list(reading)
+    rejected = [i for i in items if isinstance(i, Rejected)]
+    assert len(items) - len(rejected) == 4
+    assert [(r.file, r.line, r.reason) for r in rejected] == [
+        (str(doomed), 0, "cannot read file: No such file or directory")]
+
+
+def test_directory_without_a_readable_file_is_an_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("not an input")
+    with pytest.raises(InputError, match="holds no readable input file"):
+        list(read_papers([tmp_path]))
+
+
+def test_files_a_directory_walk_passes_over_are_reported(tmp_path: Path) -> None:
+    write(tmp_path / "a.jsonl", b'{"title": "T", "abstract": "A."}\n')
+    (tmp_path / "README.md").write_text("notes")
+    (tmp_path / "data.parquet").write_bytes(b"PAR1")
+    skipped: list[str] = []
+    papers = list(read_papers([tmp_path], on_skip=skipped.append))
+    assert len(papers) == 1
+    assert sorted(skipped) == [str(tmp_path / "README.md"), str(tmp_path / "data.parquet")]
 
 
 def test_directory_is_walked_recursively_in_sorted_order(tmp_path: Path) -> None:

@@ -7,11 +7,13 @@ then keeps the first sighting of each paper.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kgbuild.errors import InputError
 from kgbuild.models import Paper, Rejected
+from kgbuild.sources.admissible import MAX_TEXT_CHARS, admit, printable, unstorable_reason
 from kgbuild.sources.files import (
     READ_ERRORS,
     READABLE_SUFFIXES,
@@ -34,12 +36,16 @@ from kgbuild.sources.tabular import read_csv
 
 __all__ = [
     "FORMATS",
+    "MAX_TEXT_CHARS",
     "Deduplicator",
     "normalise_arxiv_id",
     "normalise_doi",
     "normalise_title",
     "paper_id",
+    "admit",
+    "read_file",
     "read_papers",
+    "require_paths",
 ]
 
 Reader = Callable[[NumberedLines, str], Iterator[Paper | Rejected]]
@@ -63,12 +69,14 @@ _FORMAT_BY_SUFFIX = {
 }
 
 
-def read_papers(paths: Iterable[str | Path], fmt: str | None = None) -> Iterator[Paper | Rejected]:
+def read_papers(paths: Iterable[str | Path], fmt: str | None = None,
+                on_skip: Callable[[str], None] | None = None) -> Iterator[Paper | Rejected]:
     """Stream the papers in ``paths`` (files or directories), in order, duplicates included.
 
-    ``fmt`` forces one format for every file instead of choosing by extension. Only
-    an unknown ``fmt`` raises (``InputError``), and it does so at the call, before
-    any file is opened.
+    ``fmt`` forces one format for every file instead of choosing by extension. Only the
+    caller's mistakes raise (``InputError``), at the call, before any file is opened: an
+    unknown ``fmt`` or a path that does not exist. A directory without one readable file
+    raises when it is reached. ``on_skip`` hears of each file a directory walk passes over.
     """
     if fmt is not None and fmt not in _READERS:
         raise InputError(
@@ -77,19 +85,41 @@ def read_papers(paths: Iterable[str | Path], fmt: str | None = None) -> Iterator
         )
     if isinstance(paths, (str, Path)):  # one path given where a list was meant
         paths = [paths]
-    return _read_all(paths, fmt)
+    paths = list(paths)
+    require_paths(paths)
+    return _read_all(paths, fmt, on_skip)
 
 
-def _read_all(paths: Iterable[str | Path], fmt: str | None) -> Iterator[Paper | Rejected]:
-    for entry in expand_paths(paths):
+def require_paths(paths: Iterable[str | Path]) -> None:
+    """Raise ``InputError`` naming every given path that does not exist."""
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise InputError(f"input not found: {', '.join(missing)}",
+                         hint="check the spelling and the working directory; nothing was read or written")
+
+
+def _read_all(paths: list[str | Path], fmt: str | None,
+              on_skip: Callable[[str], None] | None) -> Iterator[Paper | Rejected]:
+    for entry in expand_paths(paths, on_skip):
         if isinstance(entry, Rejected):
             yield entry
         else:
-            yield from _read_file(entry, fmt)
+            yield from read_file(entry, fmt)
+
+
+def read_file(path: Path | str, fmt: str | None = None) -> Iterator[Paper | Rejected]:
+    """The records of one file; one that cannot be opened (even a missing one) is a reject."""
+    for item in _read_file(Path(path), fmt):
+        yield admit(item)
 
 
 def _read_file(path: Path, fmt: str | None) -> Iterator[Paper | Rejected]:
     name = str(path)
+    if unstorable_reason(name):  # a file name that is not valid UTF-8
+        yield Rejected(file=printable(name), line=0,
+                       reason="cannot read file: its name is not valid UTF-8, and every record "
+                              "names its file; rename the file")
+        return
     file_format = fmt or _FORMAT_BY_SUFFIX.get(format_suffix(path))
     if file_format is None:
         yield Rejected(

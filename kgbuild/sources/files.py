@@ -11,11 +11,12 @@ import io
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from kgbuild.errors import InputError
 from kgbuild.models import Rejected
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -43,39 +44,61 @@ def has_readable_name(path: Path) -> bool:
     return format_suffix(path) in READABLE_SUFFIXES
 
 
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | Rejected]:
+def expand_paths(paths: Iterable[str | Path],
+                 on_skip: Callable[[str], None] | None = None) -> Iterator[Path | Rejected]:
     """Files as given, and the readable files under each directory, walked in sorted order.
 
-    Paths that do not exist are passed through so that opening them reports why.
+    Paths that do not exist are passed through so that opening them reports why. A
+    directory holding no readable file at all raises ``InputError``: as a source it
+    would otherwise read as "no papers" (and, to a pruning rebuild, as "all papers left").
     """
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            yield from _walk_directory(path)
+            yield from _walk_directory(path, on_skip or (lambda _: None))
         else:
             yield path
 
 
-def _walk_directory(directory: Path) -> Iterator[Path | Rejected]:
+def _walk_directory(directory: Path, on_skip: Callable[[str], None]) -> Iterator[Path | Rejected]:
     walk_errors: list[OSError] = []
+    found = 0
     for folder, subfolders, filenames in os.walk(directory, onerror=walk_errors.append):
         subfolders.sort()  # os.walk descends in the order left in this list
         for filename in sorted(filenames):
             candidate = Path(folder, filename)
             if has_readable_name(candidate):
+                found += 1
                 yield candidate
+            else:
+                on_skip(str(candidate))
         while walk_errors:
             error = walk_errors.pop(0)
+            found += 1
             yield Rejected(
                 file=str(error.filename or directory), line=0, reason=cannot_read(error)
             )
     for error in walk_errors:  # e.g. the top directory itself was unreadable
+        found += 1  # reported as a reject, not as an empty directory
         yield Rejected(file=str(error.filename or directory), line=0, reason=cannot_read(error))
+    if not found:
+        raise InputError(f"{directory} holds no readable input file (names ending in "
+                         f"{', '.join(READABLE_SUFFIXES)}, optionally .gz)",
+                         hint="point at the files themselves, or at the directory that holds them")
+
+
+CANNOT_READ = "cannot read file"
 
 
 def cannot_read(error: BaseException) -> str:
     why = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    return f"cannot read file: {why}"
+    return f"{CANNOT_READ}: {why}"
+
+
+def lost_part_of_a_source(rejected: Rejected) -> bool:
+    """Whether the reject stands for a file, or the rest of one, that could not be read:
+    the papers it holds are unknown, not gone."""
+    return rejected.line == 0 or rejected.reason.startswith(CANNOT_READ)
 
 
 class NumberedLines:

@@ -30,8 +30,9 @@ class StoreConfig(BaseModel):
         return str(self.directory) if self.backend == "embedded" else f"{self.neo4j_uri} ({self.database or 'default database'})"
 
 
-def open_store(config: StoreConfig | None = None) -> GraphStore:
-    """A store ready to be entered with ``with``."""
+def open_store(config: StoreConfig | None = None, read_only: bool = False) -> GraphStore:
+    """A store ready to be entered with ``with``; ``read_only`` for commands that only read
+    (the embedded store serves them while a build or rebuild writes)."""
     config = config or StoreConfig()
     if config.backend == "neo4j":
         if not config.neo4j_uri:
@@ -43,7 +44,7 @@ def open_store(config: StoreConfig | None = None) -> GraphStore:
                           database=config.database, batch_size=config.batch_size)
     from kgbuild.stores.falkordb_store import FalkorDBStore
 
-    return FalkorDBStore(config.directory, wait=config.wait, batch_size=config.batch_size)
+    return FalkorDBStore(config.directory, wait=config.wait, batch_size=config.batch_size, read_only=read_only)
 
 
 __all__ = ["GraphStore", "StoreConfig", "open_store", "DEFAULT_BATCH_SIZE"]

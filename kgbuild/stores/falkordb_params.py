@@ -13,6 +13,10 @@ from typing import Any
 
 
 def _quote(text: str) -> str:
+    if "\x00" in text:
+        # The server reads the statement as a C string, which ends at NUL; sources reject
+        # such records, so this is a guard against a path that skipped them.
+        raise ValueError(f"a FalkorDB parameter cannot hold a NUL character: {text[:80]!r}")
     if "\\" in text:
         text = text.replace("\\", "\\\\")
     if '"' in text:

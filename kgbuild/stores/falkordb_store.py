@@ -11,7 +11,7 @@ from typing import Any
 import redis
 from falkordb import FalkorDB
 
-from kgbuild.errors import StoreError
+from kgbuild.errors import KgbuildError, StoreError
 from kgbuild.models import QueryResult
 from kgbuild.stores import dialect
 from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE, CypherStore
@@ -46,10 +46,16 @@ class FalkorDBStore(CypherStore):
     name = "embedded"
 
     def __init__(self, directory: Path | str | None = None, wait: float = 0.0,
-                 batch_size: int = DEFAULT_BATCH_SIZE, bolt_port: int | None = None) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, bolt_port: int | None = None,
+                 read_only: bool = False) -> None:
+        """``read_only``: a reader, served while a writer (build, rebuild) runs on the same
+        directory; it sees the graph as the writer's last completed statement left it, and
+        during a rebuild the previous graph."""
         self.directory = Path(directory) if directory is not None else default_store_dir()
         self.batch_size = batch_size
-        self._server = EmbeddedServer(self.directory, lock_timeout=wait, bolt_port=bolt_port)
+        self.read_only = read_only
+        self._server = EmbeddedServer(self.directory, lock_timeout=wait, bolt_port=bolt_port,
+                                      writer=not read_only)
         self._graph = None
         self._client: FalkorDB | None = None
         self._writer: PipelinedWriter | None = None
@@ -60,6 +66,8 @@ class FalkorDBStore(CypherStore):
         self._client = FalkorDB(unix_socket_path=self._server.socket_path)
         self._writer = PipelinedWriter(self._server.socket_path)
         self._graph = self._client.select_graph(GRAPH_NAME)
+        if self.read_only:
+            return self
         try:
             # A rebuild that died before its swap leaves its staging copy behind; readers
             # never saw it, and the next rebuild starts a fresh one.
@@ -80,18 +88,19 @@ class FalkorDBStore(CypherStore):
         self.close()
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.discard()
-            self._writer.close()
-            self._writer = None
-        if self._client is not None:
-            try:
-                self._client.connection.close()
-            except redis.exceptions.RedisError:
-                pass
-            self._client = None
-            self._graph = None
-        self._server.stop()
+        try:
+            if self._writer is not None:
+                writer, self._writer = self._writer, None
+                writer.discard()
+                writer.close()
+            if self._client is not None:
+                client, self._client, self._graph = self._client, None, None
+                try:
+                    client.connection.close()
+                except (redis.exceptions.RedisError, OSError):
+                    pass
+        finally:
+            self._server.stop()  # also when the steps above fail: no server is left running
 
     @property
     def location(self) -> str:
@@ -115,7 +124,10 @@ class FalkorDBStore(CypherStore):
                 self._writer.discard()
             if self._client is not None:
                 self._graph = self._client.select_graph(GRAPH_NAME)
-                self._drop_graph(STAGING_GRAPH)
+                try:
+                    self._drop_graph(STAGING_GRAPH)
+                except (KgbuildError, redis.exceptions.RedisError):
+                    pass  # the next writer to open the store drops it
             raise
         staged = self._graph is not None and self._graph.name == STAGING_GRAPH
         self._stage_on_write = False
@@ -157,6 +169,8 @@ class FalkorDBStore(CypherStore):
     def _write(self, cypher: str, params: Mapping[str, Any]) -> None:
         """Sends the statement and returns before it has run (see write_pipeline); reads,
         commands and ``_wait_for_writes`` wait for it."""
+        if self.read_only:
+            raise StoreError("this store was opened for reading", hint="open it without read_only to write")
         if self._stage_on_write:
             self._start_staging()
         graph = self._require_graph()
@@ -187,6 +201,8 @@ class FalkorDBStore(CypherStore):
             raise StoreError(f"lost the embedded FalkorDB server: {exc}",
                              hint="run the command again") from exc
         except redis.exceptions.ResponseError as exc:
+            if "empty key" in str(exc):  # nothing was ever written: an empty graph
+                return QueryResult(columns=[], rows=[])
             raise StoreError(f"query failed: {exc}", hint="check the query text and its parameters") from exc
         columns = [str(h[1]) if isinstance(h, (list, tuple)) else str(h) for h in result.header]
         return QueryResult(columns=columns, rows=[[_plain(v) for v in row] for row in result.result_set])

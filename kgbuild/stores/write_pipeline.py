@@ -50,11 +50,12 @@ class PipelinedWriter:
             raise error
 
     def discard(self) -> None:
-        """Wait for the statements sent, forgetting their errors (the caller is failing already)."""
+        """Wait for the statements sent, forgetting their errors (the caller is failing already,
+        maybe because a signal cut a reply short, which leaves the connection unusable)."""
         try:
             self.drain()
-        except redis.exceptions.RedisError:
-            pass
+        except (redis.exceptions.RedisError, OSError, AttributeError):
+            self._in_flight = 0
 
     def close(self) -> None:
         self._in_flight = 0
@@ -67,8 +68,11 @@ class PipelinedWriter:
             self._in_flight -= 1
             self._error = self._error or exc
             return
-        except redis.exceptions.ConnectionError:
+        except BaseException:
+            # A lost connection, or a signal in the middle of a reply: the replies still
+            # outstanding can no longer be read on this connection.
             self._in_flight = 0
+            self._connection.disconnect()
             raise
         self._in_flight -= 1
         # A statement that fails while running answers with its error as the last element.
