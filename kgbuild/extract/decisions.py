@@ -24,6 +24,7 @@ from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
 from kgbuild.extract.features import PaperView, definition_features, entity_features, method_features, pair_features, trained_only_on
 from kgbuild.extract.linear import LinearModel
+from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
 from kgbuild.extract.resources import MODEL_DIR
 
@@ -88,6 +89,8 @@ def decide_definitions(texts: dict[str, str], found: list[Found], definitions, d
             trace("definition", {"forms": [text[d.short_start:d.short_end], text[d.long_start:d.long_end]]}, feats)
         if model is None or rule_type == "Method" or not model.says_yes(feats):
             continue
+        if is_generic_term(text[d.short_start:d.short_end]) or is_generic_term(text[d.long_start:d.long_end]):
+            continue  # "graph neural networks (GNNs)": a family, which the guideline does not name
         for start, end, mention in ((d.short_start, d.short_end, short), (d.long_start, d.long_end, long)):
             if mention is not None:
                 mention.etype, mention.key = "Method", None

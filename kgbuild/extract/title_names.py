@@ -112,7 +112,8 @@ def phrase_features(title: str, abstract: str, lowered_abstract: str, start: int
 
 
 def title_name_candidates(title: str, abstract: str, title_found: list[Found], abstract_found: list[Found]):
-    """``[(title span, abstract echo spans, features)]`` for the phrases no rule took."""
+    """``[(title span, abstract echo spans, features)]`` for the phrases no rule took and the
+    abstract repeats."""
     lowered = abstract.lower()
     out = []
     for start, end, kind in title_phrases(title):
@@ -121,6 +122,8 @@ def title_name_candidates(title: str, abstract: str, title_found: list[Found], a
         phrase = title[start:end]
         echoes = [at for at in _occurrences(lowered, phrase.lower())
                   if not any(f.start < at + len(phrase) and at < f.end for f in abstract_found)]
+        if not echoes:
+            continue  # a name the abstract never uses again is too weak a guess ("Fast Inference")
         out.append(((start, end), echoes, phrase_features(title, abstract, lowered, start, end, kind, echoes)))
     return out
 
