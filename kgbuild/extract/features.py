@@ -9,6 +9,7 @@ plain intermediate records; no spaCy object.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.entities import EntityDraft
@@ -31,11 +32,14 @@ def text_style(abstract: str) -> str:
     return "spaced" if probe.count(" , ") + probe.count(" . ") + probe.count(" ( ") >= 3 else "plain"
 
 
+SHAPE_TABLE = str.maketrans({**{c: "X" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+                             **{c: "x" for c in "abcdefghijklmnopqrstuvwxyz"},
+                             **{c: "d" for c in "0123456789"}})
+
+
 def word_shape(text: str) -> str:
-    chars = []
-    for c in text[:24]:
-        chars.append("X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else c)
-    return SHAPE_RUNS_RE.sub(r"\1", "".join(chars))
+    """"ResNet-101" -> "XxXx-d": capitals X, small letters x, digits d, runs collapsed."""
+    return SHAPE_RUNS_RE.sub(r"\1", text[:24].translate(SHAPE_TABLE))
 
 
 def words_before(text: str, pos: int, n: int, floor: int = 0) -> list[str]:
@@ -86,7 +90,8 @@ class PaperView:
         return self._sentence_words[key]
 
 
-def _name_features(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 15)  # the same names come back in paper after paper
+def _name_features(name: str) -> tuple[str, ...]:
     words = name.lower().replace("-", " ").split()
     feats = [f"shape={word_shape(name)}", f"nwords={min(len(words), 4)}"]
     if words:
@@ -102,7 +107,7 @@ def _name_features(name: str) -> list[str]:
         feats.append("lowerstart")
     if name.endswith("s") and not name.endswith("ss"):
         feats.append("plural")
-    return feats
+    return tuple(feats)
 
 
 def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
@@ -113,8 +118,9 @@ def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
     if any(m.key for m in draft.mentions):
         feats += ["lexicon", f"lexicon={t}"]
     name = draft.name
-    feats += [f"{t}:{f}" for f in _name_features(name)]
-    feats += _name_features(name)
+    name_feats = _name_features(name)
+    feats += [f"{t}:{f}" for f in name_feats]
+    feats += name_feats
     n = len(draft.mentions)
     feats.append(f"mentions={min(n, 4)}")
     fields = {m.field for m in draft.mentions}
@@ -147,7 +153,7 @@ def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
 
 def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> list[str]:
     """What the proposed flag and the backbone role look at."""
-    feats = _name_features(draft.name)
+    feats = list(_name_features(draft.name))
     if any(m.key for m in draft.mentions):
         feats.append("lexicon")
     if draft.proposed:

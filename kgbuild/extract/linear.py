@@ -33,7 +33,7 @@ class LinearModel:
 
     def scores(self, features: Iterable[str]) -> list[float]:
         features = set(features)  # present or not, as in training
-        return [b + sum(w.get(f, 0.0) for f in features) for w, b in zip(self.weights, self.bias)]
+        return [b + sum(filter(None, map(w.get, features))) for w, b in zip(self.weights, self.bias)]
 
     def probability(self, features: Iterable[str]) -> float:
         """Binary models: the probability of the positive class."""
