@@ -9,14 +9,14 @@ from kgbuild.models import Entity, EntityRef, Evidence, Extraction, Mention, Pap
 
 ROLE_ORDER = ("backbone",)
 # Lexicon entries such as "COCO dataset" name the dataset plus a generic head noun; the
-# dataset is written "COCO", so the mention stops before the head.
+# dataset is written "COCO", so the mention stops before the head ("FID scores": FID).
 GENERIC_DATASET_TAILS = (" datasets", " dataset", " benchmarks", " benchmark", " corpus")
+GENERIC_METRIC_TAILS = (" scores",)
 
 
 def _without_generic_tail(etype: str, start: int, end: int, text: str) -> tuple[int, str]:
-    if etype != "Dataset":
-        return end, text
-    for tail in GENERIC_DATASET_TAILS:
+    tails = GENERIC_DATASET_TAILS if etype == "Dataset" else GENERIC_METRIC_TAILS if etype == "Metric" else ()
+    for tail in tails:
         if text.endswith(tail) and len(text) > len(tail) + 1:
             return end - len(tail), text[: -len(tail)]
     return end, text
