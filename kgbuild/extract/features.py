@@ -203,6 +203,14 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
                 feats.append("title_before_colon")
     other_methods = sum(1 for d in view.drafts if d.etype == "Method")
     feats.append(f"methods_in_paper={min(other_methods, 6)}")
+    if any(m.rank == 1 for m in draft.mentions):
+        feats.append("defined_here")  # "Dual Half-Space Projected Gradient (DHSPG)"
+    if not any(m.key for m in draft.mentions):
+        feats.append("unknown_name")
+    proposed_places = {(m.field, view.sentences[m.field].of(m.start)) for d in view.drafts
+                       if d is not draft and d.proposed for m in d.mentions}
+    if proposed_places & {(m.field, view.sentences[m.field].of(m.start)) for m in draft.mentions}:
+        feats.append("beside_proposed")  # the parts of a proposed system are named with it
     return feats
 
 
