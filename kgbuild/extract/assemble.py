@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kgbuild.extract.entities import EntityDraft
 from kgbuild.extract.facts import FactResult
+from kgbuild.extract.result_decisions import exported_name
 from kgbuild.extract.sentences import SentenceIndex
 from kgbuild.models import Entity, EntityRef, Evidence, Extraction, Mention, Paper, Relation, Result
 
@@ -50,7 +51,7 @@ def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], 
             end, text = _without_generic_tail(draft.etype, m.start, m.end, m.text)
             mentions.append(Mention(field=m.field, start=m.start, end=end, text=text,
                                     sentence=sentences[m.field].of(m.start)))
-        entity = Entity(type=draft.etype, key=draft.key, name=draft.name, mentions=mentions,
+        entity = Entity(type=draft.etype, key=draft.key, name=exported_name(draft), mentions=mentions,
                         proposed=draft.proposed and draft.etype in ("Method", "Dataset"),
                         roles=sorted(draft.roles), url=None)
         entities.append(entity)

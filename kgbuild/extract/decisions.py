@@ -24,7 +24,7 @@ from kgbuild.extract.features import PaperView, entity_features, method_features
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.resources import MODEL_DIR
 
-DECISIONS = ("entity", "proposed", "backbone", "evaluated_on")
+DECISIONS = ("entity", "proposed", "backbone", "evaluated_on", "result", "result_metric", "result_dataset")
 Trace = Callable[[str, dict, list[str]], None]  # (decision, candidate, features), one paper's
 PaperTrace = Callable[[str, str, dict, list[str]], None]  # the same with the paper's id first
 
