@@ -264,8 +264,10 @@ def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:
     decisions.models["proposed"] = fit("proposed", examples["proposed"], seed)
     decisions.models["backbone"] = fit("backbone", examples["backbone"], seed)
     examples = collect(annotated, decisions)
-    for name in ("result", "result_metric", "result_dataset"):
-        decisions.models[name] = fit(name, examples[name], seed)
+    decisions.models["result_metric"] = fit("result_metric", examples["result_metric"], seed)
+    examples = collect(annotated, decisions)  # the dataset's features read the chosen measure
+    decisions.models["result"] = fit("result", examples["result"], seed)
+    decisions.models["result_dataset"] = fit("result_dataset", examples["result_dataset"], seed)
     examples = collect(annotated, decisions)
     decisions.models["evaluated_on"] = fit("evaluated_on", examples["evaluated_on"], seed)
     return decisions

@@ -25,10 +25,12 @@ from kgbuild.extract.facts import FactResult, _method_right_before, _nearest_bef
 from kgbuild.extract.features import PaperView
 from kgbuild.extract.result_features import (
     NumberCandidate,
+    anchor_metric,
     dataset_pair_features,
     metric_pair_features,
     number_candidates,
     number_features,
+    rule_dataset,
 )
 
 RESULT_DECISIONS = ("result", "result_metric", "result_dataset")
@@ -78,22 +80,24 @@ def decide_results(view: PaperView, splits: list[tuple[str, int, int, str]], mai
             mfeats = view.adapted(metric_pair_features(view, cand, metric, numbers))
             if trace is not None:
                 trace("result_metric", {"value": value, "metric": exported_name(drafts[metric.entity])}, mfeats)
-            score = metric_model.probability(mfeats) if metric_model is not None else (
-                1.0 if metric is cand.rule_metric else -_distance(cand, metric))
+            score = metric_model.probability(mfeats) if metric_model is not None else 0.0
             if best_score is None or score > best_score:
                 best_metric, best_score = metric, score
         # the dataset: mentions of the sentence, else of the abstract (each entity's nearest)
-        anchor = cand.rule_metric or min(cand.metrics, key=lambda m: _distance(cand, m))
+        anchor = best_metric if metric_model is not None else anchor_metric(cand, view.texts[cand.field])
         in_sentence = [d for d in datasets if d.field == cand.field and cand.s_start <= d.start < cand.s_end]
         pool = in_sentence or _nearest_per_entity(datasets, cand)
         best_dataset, best_dscore = None, None
+        choice = rule_dataset(view, cand, anchor, in_sentence, numbers) if in_sentence else None
         for dataset in pool:
-            dfeats = view.adapted(dataset_pair_features(view, cand, dataset, anchor, in_sentence, numbers))
+            dfeats = view.adapted(dataset_pair_features(view, cand, dataset, anchor, in_sentence, numbers, choice))
             if trace is not None:
                 trace("result_dataset", {"value": value, "dataset": exported_name(drafts[dataset.entity])}, dfeats)
             score = dataset_model.probability(dfeats) if dataset_model is not None else -abs(dataset.start - cand.start)
             if best_dscore is None or score > best_dscore:
                 best_dataset, best_dscore = dataset, score
+        if metric_model is None:
+            best_metric = anchor_metric(cand, view.texts[cand.field])
         if not keep or best_metric is None:
             continue
         results.append(_fact(view, cand, best_metric, best_dataset, splits, main_method, seen))

@@ -45,9 +45,19 @@ BOUND_BEFORE = ("over", "under", "above", "below", "nearly", "almost", "about", 
 DELTA_WORDS = ("by", "of", "from", "to", "improves", "improvement", "gain", "gains", "boost", "boosts", "margin",
                "increase", "reduce", "reduces", "saves", "drop", "higher", "lower", "better", "worse", "faster",
                "fewer", "less", "more", "smaller", "larger", "times", "fold", "points", "absolute", "relative",
-               "speedup", "speed-up", "vs", "versus", "compared", "than", "respectively")
-EFFICIENCY_AFTER_RE = re.compile(r"\s*(?:[KMBGT]\s?)?(?:parameters|params|flops|macs|gflops|fps|ms\b|seconds|"
-                                 r"mult-adds|multiply-adds|gpu hours)", re.IGNORECASE)
+               "speedup", "speed-up", "vs", "versus", "compared", "than", "respectively", "reduction",
+               "reductions", "saving", "savings", "outperforms", "surpasses", "which", "are")
+EFFICIENCY_AFTER_RE = re.compile(r"\s*(?:[KMBGT]\s?)?(?:[a-z-]+\s)?(?:parameters|params|flops|macs|gflops|fps|"
+                                 r"ms\b|seconds|mult-adds|multiply-adds|gpu hours)", re.IGNORECASE)
+FROM_VALUE_RE = re.compile(r"\s*(?:%|percent)?\s+to\s+\d")
+FROM_BEFORE_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+FROM_TO_GAP_RE = re.compile(r"^\s*(?:of\s+|scores?\s+)?from\s+[\d.,]+\s?%?\s+to\s*$", re.IGNORECASE)
+# a comparative later in the number's clause: "which are 2.6 AP, 0.8 mAP ... better than"
+CLAUSE_COMPARATIVE_RE = re.compile(r"\b(?:better|higher|lower|worse|more|fewer|less|improvements?|gains?|"
+                                   r"increases?|decreases?|reductions?|faster|slower|smaller|larger)\b",
+                                   re.IGNORECASE)
+LIST_GLUE_RE = re.compile(r"^(?:\s*(?:%|percent|/|[\d.]+))*\s*$")
+CLAUSE_STOP_RE = re.compile(r"[;]|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|, and\b")
 PUNCT_CLASS = {"(": "paren", ")": "paren", "/": "slash", "@": "at", ",": "comma", ";": "semi", ":": "colon",
                "±": "pm", "+": "plus", "-": "dash", "~": "tilde", "=": "eq", "[": "paren", "]": "paren", "x": "x",
                "×": "x", "%": "pct", "<": "lt", ">": "gt", "$": "dollar", "^": "caret", "{": "brace"}
@@ -198,10 +208,31 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
         feats.append("efficiency_after")
     if FROM_TO_RE.search(text, max(0, cand.start - 60), cand.start):
         feats.append("from_to")
+    if FROM_BEFORE_RE.search(text, max(0, cand.start - 8), cand.start) and FROM_VALUE_RE.match(text, cand.end):
+        feats.append("from_value")
+    stop = CLAUSE_STOP_RE.search(text, cand.end, cand.s_end)
+    clause_end = stop.start() if stop else cand.s_end
+    comparative = CLAUSE_COMPARATIVE_RE.search(text, cand.end, min(clause_end, cand.end + 80))
+    if comparative:
+        feats.append("clause_comparative")
+        if "than" in lowered[comparative.end():comparative.end() + 6]:
+            feats.append("clause_comparative_than")
+    if "which are" in window_before or "which is" in window_before:
+        feats.append("which_is_before")
+    if "efficiency_after" in feats:
+        feats.append(f"efficiency&{'decimal' if '.' in raw else 'integer'}")
+        if tail:
+            feats.append("efficiency&scale")
     if DELTA_BEFORE_RE.search(text, max(0, cand.start - 40), cand.start):
         feats.append("rule_delta_before")
     if DELTA_AFTER_RE.match(text, cand.end, min(len(text), cand.end + 30)):
         feats.append("rule_delta_after")
+    cues = [f for f in feats if f.startswith(("rule_delta", "delta_", "clause_comparative", "which_is", "from_value"))]
+    bounds = [f for f in feats if f.startswith("bound:")]
+    feats.append("any_delta" if cues else "no_delta")
+    feats.append("any_bound" if bounds else "no_bound")
+    if not cues and not bounds:
+        feats.append("clean" + ("&rule_result" if cand.rule_result else ""))
     # where the nearest measure is
     nearest = min(cand.metrics, key=lambda m: _gap(cand, m))
     side = "metric_after" if nearest.start >= cand.end else "metric_before"
@@ -251,6 +282,11 @@ def metric_pair_features(view: PaperView, cand: NumberCandidate, metric: Found,
         if mark in gap_text:
             feats.append(f"{side}&gap_has={mark.strip()}")
     words = gap_text.lower().split()
+    feats.append(f"{side}&gapwords={_bucket(len(words), (0, 1, 2, 4, 8))}")
+    if not after and FROM_TO_GAP_RE.match(gap_text):
+        feats.append("before&from_to")
+    if after and LIST_GLUE_RE.match(gap_text):
+        feats.append("after&list_glued")
     if len(words) <= 3:
         feats += [f"{side}&gapw={w}" for w in words] or [f"{side}&gap_empty"]
     # the nearest measure on its side, and overall
@@ -273,12 +309,64 @@ def metric_pair_features(view: PaperView, cand: NumberCandidate, metric: Found,
     return feats
 
 
+def _in_parentheses(text: str, start: int, floor: int) -> bool:
+    before = text[floor:start]
+    return before.count("(") > before.count(")")
+
+
+def anchor_metric(cand: NumberCandidate, text: str) -> Found:
+    """A deterministic guess at the number's measure: the first one after it with only
+    numbers between ("41.4 / 40.5 mAP"), else the rules' glued one, else the nearest."""
+    after = [m for m in cand.metrics if m.start >= cand.end and LIST_GLUE_RE.match(text, cand.end, m.start)]
+    if after:
+        return min(after, key=lambda m: m.start)
+    return cand.rule_metric or min(cand.metrics, key=lambda m: _gap(cand, m))
+
+
+def rule_dataset(view: PaperView, cand: NumberCandidate, metric: Found | None, sentence_datasets: list[Found],
+                 numbers: list[tuple[int, int]]) -> int | None:
+    """A deterministic guess, used as a feature: element by element in coordinated lists of
+    as many datasets as measures; else the first dataset after the number with no other
+    number between; else the nearest one before it."""
+    text = view.texts[cand.field]
+    listed: list[int] = []
+    for d in sentence_datasets:
+        if d.entity in listed or _in_parentheses(text, d.start, cand.s_start):
+            continue
+        if TRAIN_ONLY_BEFORE_RE.search(text, max(0, d.start - 60), d.start):
+            continue
+        listed.append(d.entity)
+    if metric is not None and len(listed) > 1:
+        measures: list[int] = []
+        for m in sorted(cand.metrics, key=lambda m: m.start):
+            if m.entity not in measures:
+                measures.append(m.entity)
+        if len(measures) == len(listed) and metric.entity in measures:
+            return listed[measures.index(metric.entity)]
+    after = [d for d in sentence_datasets if d.start >= cand.end and d.entity in listed
+             and _between(numbers, cand.end, d.start) == 0]
+    if after:
+        return min(after, key=lambda d: d.start).entity
+    before = [d for d in sentence_datasets if d.end <= cand.start and d.entity in listed]
+    if before:
+        return max(before, key=lambda d: d.end).entity
+    return None
+
+
 def dataset_pair_features(view: PaperView, cand: NumberCandidate, dataset: Found, metric: Found | None,
-                          sentence_datasets: list[Found], numbers: list[tuple[int, int]]) -> list[str]:
+                          sentence_datasets: list[Found], numbers: list[tuple[int, int]],
+                          rule_choice: int | None = None) -> list[str]:
     """Was the number measured on ``dataset``?  ``sentence_datasets``: the dataset mentions of
     the number's sentence, in order; ``metric``: the measure chosen for the number."""
     text = view.texts[cand.field]
     feats = []
+    if rule_choice is not None:
+        feats.append("rule_choice" if rule_choice == dataset.entity else "rule_chose_another")
+    after_ds = words_after(view.texts[dataset.field], dataset.end, 1)
+    if after_ds:
+        feats.append(f"ds_a1={after_ds[0]}")
+    if _in_parentheses(view.texts[dataset.field], dataset.start, view.sentence_of(dataset)[1]):
+        feats.append("ds_in_parentheses")
     if dataset.field != cand.field:
         place = "other_field"
     else:
@@ -305,10 +393,10 @@ def dataset_pair_features(view: PaperView, cand: NumberCandidate, dataset: Found
         others_between = sum(1 for d in sentence_datasets if d.entity != dataset.entity and lo <= d.start < hi)
         feats.append(f"{side}&ds_between={min(others_between, 2)}")
         same_side = [d for d in sentence_datasets if (d.start >= cand.end) == after]
-        nearest = min(same_side, key=lambda d: abs(d.start - cand.start))
+        nearest = min(same_side, key=lambda d: _gap(cand, d))
         if nearest.entity == dataset.entity:
             feats.append(f"{side}&nearest_on_side")
-        if min(sentence_datasets, key=lambda d: abs(d.start - cand.start)).entity == dataset.entity:
+        if min(sentence_datasets, key=lambda d: _gap(cand, d)).entity == dataset.entity:
             feats.append("nearest")
         gap_text = lowered[lo:hi]
         for mark in (";", "(", " and ", " while ", " whereas ", " but ", " than ", " compared ", " vs"):
@@ -319,6 +407,9 @@ def dataset_pair_features(view: PaperView, cand: NumberCandidate, dataset: Found
         for d in sentence_datasets:
             if d.entity not in order:
                 order.append(d.entity)
+        listed = [e for e in order if any(d.entity == e and not _in_parentheses(text, d.start, cand.s_start)
+                                          for d in sentence_datasets)]
+        order = listed if dataset.entity in listed else order
         d_rank = order.index(dataset.entity)
         if d_rank == 0:
             feats.append("first_dataset")
