@@ -41,7 +41,15 @@ CANDIDATE_RE = re.compile(
     r"(?:(\s?%|\s?percent\b)|([KMBGT])(?=[A-Z]|\b)|\s(thousand|million|billion)\b)?"
 )
 BOUND_BEFORE = ("over", "under", "above", "below", "nearly", "almost", "about", "around", "approximately",
-                "roughly", "least", "than", "up", "within", "only", "just", "merely", "~", "<", ">", "≈")
+                "roughly", "least", "than", "up", "within", "~", "<", ">", "≈")
+EMPHASIS_BEFORE = ("only", "just", "merely")
+# words of a change (not of a level): aggregated into one feature, so that what all of them
+# share is learned from every example of any of them
+STRONG_DELTA = frozenset(("improves", "improvement", "improvements", "gain", "gains", "boost", "boosts", "margin",
+                          "increase", "increases", "reduce", "reduces", "reduction", "reductions", "saves", "saving",
+                          "savings", "drop", "drops", "higher", "lower", "better", "worse", "faster", "slower",
+                          "fewer", "less", "more", "smaller", "larger", "times", "fold", "points", "absolute",
+                          "relative", "speedup", "speed-up"))
 DELTA_WORDS = ("by", "of", "from", "to", "improves", "improvement", "gain", "gains", "boost", "boosts", "margin",
                "increase", "reduce", "reduces", "saves", "drop", "higher", "lower", "better", "worse", "faster",
                "fewer", "less", "more", "smaller", "larger", "times", "fold", "points", "absolute", "relative",
@@ -198,7 +206,12 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
     for word in BOUND_BEFORE:
         if word in window_before.split() or (not word.isalpha() and word in window_before[-3:]):
             feats.append(f"bound:{word}")
+    for word in EMPHASIS_BEFORE:
+        if word in window_before.split()[-2:]:
+            feats.append("emphasis")
     window_after = lowered[cand.end:min(cand.s_end, cand.end + 30)]
+    strong = STRONG_DELTA.intersection(window_before.split()[-3:]) or \
+        STRONG_DELTA.intersection(window_after.split()[:2])
     for word in DELTA_WORDS:
         if word in window_before.split():
             feats.append(f"delta_b:{word}")
@@ -227,7 +240,7 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
         feats.append("rule_delta_before")
     if DELTA_AFTER_RE.match(text, cand.end, min(len(text), cand.end + 30)):
         feats.append("rule_delta_after")
-    cues = [f for f in feats if f.startswith(("rule_delta", "delta_", "clause_comparative", "which_is", "from_value"))]
+    cues = strong or [f for f in feats if f.startswith(("rule_delta", "from_value"))]
     bounds = [f for f in feats if f.startswith("bound:")]
     feats.append("any_delta" if cues else "no_delta")
     feats.append("any_bound" if bounds else "no_bound")
