@@ -64,6 +64,8 @@ FROM_TO_GAP_RE = re.compile(r"^\s*(?:of\s+|scores?\s+)?from\s+[\d.,]+\s?%?\s+to\
 CLAUSE_COMPARATIVE_RE = re.compile(r"\b(?:better|higher|lower|worse|more|fewer|less|improvements?|gains?|"
                                    r"increases?|decreases?|reductions?|faster|slower|smaller|larger)\b",
                                    re.IGNORECASE)
+WHICH_IS_RE = re.compile(r"\b(?:which|that|these|this) (?:is|are|was|were)\b")
+PRETRAINING_AFTER_RE = re.compile(r"-|\s+(?:pre-?train|supervised|weights|initiali)", re.IGNORECASE)
 LIST_GLUE_RE = re.compile(r"^(?:\s*(?:%|percent|/|[\d.]+))*\s*$")
 CLAUSE_STOP_RE = re.compile(r"[;]|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|, and\b")
 PUNCT_CLASS = {"(": "paren", ")": "paren", "/": "slash", "@": "at", ",": "comma", ";": "semi", ":": "colon",
@@ -210,8 +212,10 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
         if word in window_before.split()[-2:]:
             feats.append("emphasis")
     window_after = lowered[cand.end:min(cand.s_end, cand.end + 30)]
-    strong = STRONG_DELTA.intersection(window_before.split()[-3:]) or \
-        STRONG_DELTA.intersection(window_after.split()[:2])
+    first_after = window_after.split()[:2]
+    if first_after and first_after[0] in ("and", "or", "while", "with", "but", ",", "respectively"):
+        first_after = []
+    strong = STRONG_DELTA.intersection(window_before.split()[-3:]) or STRONG_DELTA.intersection(first_after)
     for word in DELTA_WORDS:
         if word in window_before.split():
             feats.append(f"delta_b:{word}")
@@ -230,7 +234,8 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
         feats.append("clause_comparative")
         if "than" in lowered[comparative.end():comparative.end() + 6]:
             feats.append("clause_comparative_than")
-    if "which are" in window_before or "which is" in window_before:
+    which = WHICH_IS_RE.search(lowered, max(cand.s_start, cand.start - 80), cand.start)
+    if which and ";" not in lowered[which.end():cand.start]:
         feats.append("which_is_before")
     if "efficiency_after" in feats:
         feats.append(f"efficiency&{'decimal' if '.' in raw else 'integer'}")
@@ -291,10 +296,15 @@ def metric_pair_features(view: PaperView, cand: NumberCandidate, metric: Found,
     glue = (METRIC_AFTER_GLUE_RE if after else METRIC_BEFORE_GLUE_RE).match(gap_text)
     if glue and gap <= (12 if after else 30):
         feats.append(f"{side}&glued")
-    for mark in (",", ";", "(", ")", "/", " and ", " vs", " on ", " with ", " of ", " than ", " by "):
+    for mark in (",", ";", "(", ")", "/", " and ", " vs", " on ", " with ", " of ", " than ", " by ", " terms "):
         if mark in gap_text:
             feats.append(f"{side}&gap_has={mark.strip()}")
     words = gap_text.lower().split()
+    if STRONG_DELTA.intersection(words):
+        feats.append(f"{side}&gap_has_change")
+    before_metric = view.lowered[metric.field][max(0, metric.start - 40):metric.start].split()[-3:]
+    if STRONG_DELTA.intersection(before_metric):
+        feats.append("metric_after_change_word")
     feats.append(f"{side}&gapwords={_bucket(len(words), (0, 1, 2, 4, 8))}")
     if not after and FROM_TO_GAP_RE.match(gap_text):
         feats.append("before&from_to")
@@ -346,7 +356,7 @@ def rule_dataset(view: PaperView, cand: NumberCandidate, metric: Found | None, s
     for d in sentence_datasets:
         if d.entity in listed or _in_parentheses(text, d.start, cand.s_start):
             continue
-        if TRAIN_ONLY_BEFORE_RE.search(text, max(0, d.start - 60), d.start):
+        if TRAIN_ONLY_BEFORE_RE.search(text, max(0, d.start - 60), d.start) or PRETRAINING_AFTER_RE.match(text, d.end):
             continue
         listed.append(d.entity)
     if metric is not None and len(listed) > 1:
@@ -378,6 +388,8 @@ def dataset_pair_features(view: PaperView, cand: NumberCandidate, dataset: Found
     after_ds = words_after(view.texts[dataset.field], dataset.end, 1)
     if after_ds:
         feats.append(f"ds_a1={after_ds[0]}")
+    if PRETRAINING_AFTER_RE.match(view.texts[dataset.field], dataset.end):
+        feats.append("ds_modifies_next")
     if _in_parentheses(view.texts[dataset.field], dataset.start, view.sentence_of(dataset)[1]):
         feats.append("ds_in_parentheses")
     if dataset.field != cand.field:
