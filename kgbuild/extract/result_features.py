@@ -122,6 +122,8 @@ def number_candidates(view: PaperView) -> list[NumberCandidate]:
                 if prev not in by_sentence or not _paren_number(text, start, end):
                     continue
                 same, source = by_sentence[prev], "prev"
+            if FROM_BEFORE_RE.search(text, max(0, start - 8), start) and FROM_VALUE_RE.match(text, end):
+                continue  # the level a change starts from ("from 56.4% to 21.6%"): never a result
             raw = number.group(1).replace(",", "")
             try:
                 value = float(raw)
