@@ -34,12 +34,13 @@ from kgbuild.extract.result_features import (
 )
 
 RESULT_DECISIONS = ("result", "result_metric", "result_dataset")
-GENERIC_DATASET_TAILS = (" datasets", " dataset", " benchmarks", " benchmark", " corpus")
+GENERIC_DATASET_TAILS = (" datasets", " dataset")
 
 
 def exported_name(draft: EntityDraft) -> str:
     """The name an entity leaves the extractor with: a dataset's name without the generic
-    head noun of a lexicon entry ("COCO dataset" is written and named "COCO")."""
+    noun of a lexicon entry ("COCO dataset" is written and named "COCO"; the scorer and the
+    graph's facts refer to an entity by its name)."""
     name = draft.name
     if draft.etype == "Dataset":
         for tail in GENERIC_DATASET_TAILS:
