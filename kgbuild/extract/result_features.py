@@ -232,6 +232,8 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
     stop = CLAUSE_STOP_RE.search(text, cand.end, cand.s_end)
     clause_end = stop.start() if stop else cand.s_end
     comparative = CLAUSE_COMPARATIVE_RE.search(text, cand.end, min(clause_end, cand.end + 80))
+    if comparative and _over_list_material(view, cand, comparative.start()):
+        feats.append("list_then_comparative")  # "2.6 AP, 0.8 mAP and 1.0 mIoU better than ..."
     if comparative:
         feats.append("clause_comparative")
         if "than" in lowered[comparative.end():comparative.end() + 6]:
@@ -247,7 +249,7 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
         feats.append("rule_delta_before")
     if DELTA_AFTER_RE.match(text, cand.end, min(len(text), cand.end + 30)):
         feats.append("rule_delta_after")
-    cues = strong or [f for f in feats if f.startswith(("rule_delta", "from_value"))]
+    cues = strong or [f for f in feats if f.startswith(("rule_delta", "from_value", "list_then_comparative"))]
     bounds = [f for f in feats if f.startswith("bound:")]
     feats.append("any_delta" if cues else "no_delta")
     feats.append("any_bound" if bounds else "no_bound")
@@ -266,6 +268,21 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
     if cand.unit:
         feats.append(f"pct&{side}")
     return feats
+
+
+LIST_MATERIAL_RE = re.compile(r"(?:\s*(?:%|percent|/|,|and|\x00|\d+(?:\.\d+)?))*\s+")
+
+
+def _over_list_material(view: PaperView, cand: NumberCandidate, stop: int) -> bool:
+    """Only numbers, measures and list punctuation lie between the number and ``stop``, and no
+    comma right before it: the list's members share what follows ("... and 1.0 mIoU better")."""
+    text = view.texts[cand.field]
+    segment = list(text[cand.end:stop])
+    for m in cand.metrics:
+        if cand.end <= m.start and m.end <= stop:
+            segment[m.start - cand.end:m.end - cand.end] = ["\x00"] * (m.end - m.start)
+    squeezed = re.sub("\x00+", "\x00", "".join(segment))
+    return bool(LIST_MATERIAL_RE.fullmatch(squeezed)) and not squeezed.rstrip().endswith(",")
 
 
 def _gap(cand: NumberCandidate, m: Found) -> int:
