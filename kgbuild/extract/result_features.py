@@ -150,12 +150,17 @@ def _rule_verdict(view: PaperView, cand: NumberCandidate, in_field: list[Found])
     if rule is None or rule.start() != cand.start:
         return
     start, end = rule.span()
-    if FROM_TO_RE.search(text, max(0, start - 60), start) is None and \
-            DELTA_BEFORE_RE.search(text, max(0, start - 40), start):
+    from_to = FROM_TO_RE.search(text, max(0, start - 60), start)
+    if from_to is None and DELTA_BEFORE_RE.search(text, max(0, start - 40), start):
         return
     if DELTA_AFTER_RE.match(text, end, min(len(text), end + 30)):
         return
-    metric = _metric_for(text, in_field, start, end, cand.s_start, cand.s_end)
+    if from_to is not None:
+        # "reduces FID from 56.45% to 21.62%": the measure named right before "from"
+        metric = next((f for f in reversed(in_field) if f.etype == "Metric" and cand.s_start <= f.start
+                       and 0 <= from_to.start() - f.end <= 30), None)
+    else:
+        metric = _metric_for(text, in_field, start, end, cand.s_start, cand.s_end)
     cand.rule_metric = metric
     if metric is None:
         return
