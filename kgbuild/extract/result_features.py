@@ -329,6 +329,8 @@ def metric_pair_features(view: PaperView, cand: NumberCandidate, metric: Found,
     before_metric = view.lowered[metric.field][max(0, metric.start - 40):metric.start].split()[-3:]
     if STRONG_DELTA.intersection(before_metric):
         feats.append("metric_after_change_word")
+    if before_metric[-2:] == ["terms", "of"] or before_metric[-3:-1] == ["terms", "of"]:
+        feats.append("metric_in_terms_of")  # "in terms of mIoU, ... on X (59.5)": the sentence's measure
     feats.append(f"{side}&gapwords={_bucket(len(words), (0, 1, 2, 4, 8))}")
     if not after and FROM_TO_GAP_RE.match(gap_text):
         feats.append("before&from_to")
@@ -344,6 +346,8 @@ def metric_pair_features(view: PaperView, cand: NumberCandidate, metric: Found,
         feats.append("nearest")
     if cand.rule_metric is metric:
         feats.append("rule_metric")
+    if anchor_metric(cand, text) is metric:
+        feats.append("anchor_metric")
     if len({m.entity for m in cand.metrics}) == 1:
         feats.append("only_metric")
     if cand.unit:
