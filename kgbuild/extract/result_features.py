@@ -49,7 +49,7 @@ STRONG_DELTA = frozenset(("improves", "improvement", "improvements", "gain", "ga
                           "increase", "increases", "reduce", "reduces", "reduction", "reductions", "saves", "saving",
                           "savings", "drop", "drops", "higher", "lower", "better", "worse", "faster", "slower",
                           "fewer", "less", "more", "smaller", "larger", "times", "fold", "points", "absolute",
-                          "relative", "speedup", "speed-up"))
+                          "relative", "speedup", "speed-up", "lift", "lifts", "uplift"))
 DELTA_WORDS = ("by", "of", "from", "to", "improves", "improvement", "gain", "gains", "boost", "boosts", "margin",
                "increase", "reduce", "reduces", "saves", "drop", "higher", "lower", "better", "worse", "faster",
                "fewer", "less", "more", "smaller", "larger", "times", "fold", "points", "absolute", "relative",
@@ -254,7 +254,11 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
         feats.append("rule_delta_before")
     if DELTA_AFTER_RE.match(text, cand.end, min(len(text), cand.end + 30)):
         feats.append("rule_delta_after")
-    cues = strong or [f for f in feats if f.startswith(("rule_delta", "from_value", "list_then_comparative"))]
+    after_metrics = [m for m in cand.metrics if m.start >= cand.end and m.start - cand.end <= 12]
+    if after_metrics and CHANGE_AFTER_METRIC_RE.match(text, min(after_metrics, key=lambda m: m.start).end):
+        feats.append("metric_then_change")  # "0.2% session lift": the change of a measure
+    cues = strong or [f for f in feats if f.startswith(("rule_delta", "from_value", "list_then_comparative",
+                                                        "metric_then_change"))]
     bounds = [f for f in feats if f.startswith("bound:")]
     feats.append("any_delta" if cues else "no_delta")
     feats.append("any_bound" if bounds else "no_bound")
