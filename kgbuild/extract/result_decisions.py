@@ -33,7 +33,7 @@ from kgbuild.extract.result_features import (
     rule_dataset,
 )
 
-RESULT_DECISIONS = ("result", "result_metric", "result_dataset")
+RESULT_DECISIONS = ("result", "result_metric", "result_dataset")  # in decisions.DECISIONS too
 GENERIC_DATASET_TAILS = (" datasets", " dataset")
 
 
@@ -105,10 +105,6 @@ def decide_results(view: PaperView, splits: list[tuple[str, int, int, str]], mai
     if model is None:
         return rule_results()
     return [r for r in results if r is not None]
-
-
-def _distance(cand: NumberCandidate, m: Found) -> int:
-    return m.start - cand.end if m.start >= cand.end else cand.start - m.end
 
 
 def _nearest_per_entity(datasets: list[Found], cand: NumberCandidate) -> list[Found]:
