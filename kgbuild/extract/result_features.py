@@ -18,6 +18,7 @@ Everything reads the raw text and the extractor's plain records, like ``features
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from kgbuild.extract.candidates import Found
@@ -108,10 +109,15 @@ def number_candidates(view: PaperView) -> list[NumberCandidate]:
         by_sentence: dict[int, list[Found]] = {}
         for m in metrics:
             by_sentence.setdefault(index.of(m.start), []).append(m)
-        covered = [(f.start, f.end) for f in in_field]
-        for number in CANDIDATE_RE.finditer(text):
+        covered = sorted((f.start, f.end) for f in in_field)
+        covered_starts = [c[0] for c in covered]
+        longest = max((e - s for s, e in covered), default=0)
+        scanned = sorted({s for s in by_sentence} | {s + 1 for s in by_sentence if s + 1 < len(index.spans)})
+        for number in (n for s in scanned for n in CANDIDATE_RE.finditer(text, *index.spans[s])):
             start, end = number.span()
-            if any(s <= start < e for s, e in covered):
+            first = bisect_left(covered_starts, start - longest)
+            last = bisect_right(covered_starts, start)
+            if any(start < covered[i][1] for i in range(first, last)):
                 continue
             sentence = index.of(start)
             s_start, s_end = index.spans[sentence]
@@ -212,22 +218,28 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
         if len(after) > 1:
             feats.append(f"a2={after[0]}_{after[1]}")
     window_before = lowered[max(cand.s_start, cand.start - 25):cand.start]
+    words_b = window_before.split()
+    set_b = set(words_b)
+    tail_b = window_before[-3:]
     for word in BOUND_BEFORE:
-        if word in window_before.split() or (not word.isalpha() and word in window_before[-3:]):
+        if word in set_b or (not word.isalpha() and word in tail_b):
             feats.append(f"bound:{word}")
+    last_two = words_b[-2:]
     for word in EMPHASIS_BEFORE:
-        if word in window_before.split()[-2:]:
+        if word in last_two:
             feats.append("emphasis")
     window_after = lowered[cand.end:min(cand.s_end, cand.end + 30)]
-    first_after = window_after.split()[:2]
+    words_a = window_after.split()[:3]
+    first_after = words_a[:2]
     if first_after and first_after[0] in ("and", "or", "while", "with", "but", ",", "respectively"):
         first_after = []
-    strong = STRONG_DELTA.intersection(window_before.split()[-3:]) or STRONG_DELTA.intersection(first_after)
-    for word in DELTA_WORDS:
-        if word in window_before.split():
-            feats.append(f"delta_b:{word}")
-        if word in window_after.split()[:3]:
-            feats.append(f"delta_a:{word}")
+    strong = STRONG_DELTA.intersection(words_b[-3:]) or STRONG_DELTA.intersection(first_after)
+    if set_b or words_a:
+        for word in DELTA_WORDS:
+            if word in set_b:
+                feats.append(f"delta_b:{word}")
+            if word in words_a:
+                feats.append(f"delta_a:{word}")
     if EFFICIENCY_AFTER_RE.match(text, cand.end):
         feats.append("efficiency_after")
     if FROM_TO_RE.search(text, max(0, cand.start - 60), cand.start):
