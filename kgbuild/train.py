@@ -35,6 +35,7 @@ INNER_FOLDS = 3
 # Inverse regularisation strength and the fewest papers a feature must occur in to be kept.
 # Chosen by 5-fold cross-validation over the annotated abstracts (README, "Quality").
 REGULARISATION = {"title_name": 0.5, "definition": 0.5, "entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
+REGULARISATION.update({"result": 0.2, "result_metric": 0.5, "result_dataset": 0.5})
 MIN_FEATURE_COUNT = 2
 
 
@@ -83,6 +84,13 @@ class _GoldForms:
                 for form in surface_forms(item, kind):
                     self.by_type[kind].setdefault(form, item)
         methods, datasets = self.by_type["Method"], self.by_type["Dataset"]
+        # results as the scorer counts them: (value, metric item, dataset item or None)
+        self.results = []
+        for result in gold.get("results", []):
+            metric = self.by_type["Metric"].get(squash(result.get("metric")))
+            dataset = datasets.get(squash(result.get("dataset"))) if result.get("dataset") else None
+            if metric is not None and result.get("value") is not None:
+                self.results.append((float(result["value"]), metric, dataset))
         self.pairs = set()
         for pair in gold.get("evaluated_on", []):
             m, d = methods.get(squash(pair["method"])), datasets.get(squash(pair["dataset"]))
@@ -121,6 +129,26 @@ def pair_label(gold: _GoldForms, candidate: dict) -> str | None:
     return "yes" if (id(method), id(dataset)) in gold.pairs else "no"
 
 
+def result_labels(gold: _GoldForms, kind: str, candidate: dict) -> str | None:
+    """``result``: a gold result has the number's value (within the scorer's 0.051);
+    ``result_metric`` / ``result_dataset``: the mention names the measure / dataset of such a
+    result (None, not learned from, where no gold result has the value or it names no dataset)."""
+    value = candidate["value"]
+    matching = [(m, d) for v, m, d in gold.results if abs(v - value) <= 0.051]
+    if kind == "result":
+        return "yes" if matching else "no"
+    if kind == "result_metric":
+        if not matching:
+            return None
+        item = gold.find("Metric", [candidate["metric"]])
+        return "yes" if item is not None and any(item is m for m, _ in matching) else "no"
+    named = [d for _, d in matching if d is not None]
+    if not named:
+        return None
+    item = gold.find("Dataset", [candidate["dataset"]])
+    return "yes" if item is not None and any(item is d for d in named) else "no"
+
+
 Examples = dict[str, list[tuple[list[str], str]]]
 
 
@@ -129,7 +157,8 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
     from kgbuild.extract.pipeline import Extractor
 
     golds = {a.paper.id: _GoldForms(a.gold) for a in annotated}
-    examples: Examples = {"title_name": [], "definition": [], "entity": [], "proposed": [], "backbone": [], "evaluated_on": []}
+    examples: Examples = {"title_name": [], "definition": [], "entity": [], "proposed": [], "backbone": [],
+                          "evaluated_on": [], "result": [], "result_metric": [], "result_dataset": []}
 
     def record(paper_id: str, kind: str, candidate: dict, features: list[str]) -> None:
         gold = golds[paper_id]
@@ -146,6 +175,10 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
             label = pair_label(gold, candidate)
             if label is not None:
                 examples["evaluated_on"].append((features, label))
+        elif kind in ("result", "result_metric", "result_dataset"):
+            label = result_labels(gold, kind, candidate)
+            if label is not None:
+                examples[kind].append((features, label))
 
     extractor = _extractor()
     extractor.decisions, extractor.trace = decisions, record
@@ -236,6 +269,11 @@ def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:
     examples = collect(annotated, decisions)
     decisions.models["proposed"] = fit("proposed", examples["proposed"], seed)
     decisions.models["backbone"] = fit("backbone", examples["backbone"], seed)
+    examples = collect(annotated, decisions)
+    decisions.models["result_metric"] = fit("result_metric", examples["result_metric"], seed)
+    examples = collect(annotated, decisions)  # the dataset's features read the chosen measure
+    decisions.models["result"] = fit("result", examples["result"], seed)
+    decisions.models["result_dataset"] = fit("result_dataset", examples["result_dataset"], seed)
     examples = collect(annotated, decisions)
     decisions.models["evaluated_on"] = fit("evaluated_on", examples["evaluated_on"], seed)
     return decisions

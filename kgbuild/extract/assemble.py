@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from kgbuild.extract.entities import EntityDraft
 from kgbuild.extract.facts import FactResult
+from kgbuild.extract.naming import exported_name, without_generic_tail
 from kgbuild.extract.sentences import SentenceIndex
 from kgbuild.models import Entity, EntityRef, Evidence, Extraction, Mention, Paper, Relation, Result
 
 ROLE_ORDER = ("backbone",)
-# Lexicon entries such as "COCO dataset" name the dataset plus a generic head noun; the
-# dataset is written "COCO", so the mention stops before the head ("FID scores": FID).
-GENERIC_DATASET_TAILS = (" datasets", " dataset", " benchmarks", " benchmark", " corpus")
-GENERIC_METRIC_TAILS = (" scores",)
-
-
-def _without_generic_tail(etype: str, start: int, end: int, text: str) -> tuple[int, str]:
-    tails = GENERIC_DATASET_TAILS if etype == "Dataset" else GENERIC_METRIC_TAILS if etype == "Metric" else ()
-    for tail in tails:
-        if text.endswith(tail) and len(text) > len(tail) + 1:
-            return end - len(tail), text[: -len(tail)]
-    return end, text
 
 
 def _evidence(paper: Paper, texts, sentences: dict[str, SentenceIndex], field: str, sentence: int) -> Evidence:
@@ -47,11 +36,11 @@ def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], 
     for draft in drafts:
         mentions = []
         for m in draft.mentions:
-            end, text = _without_generic_tail(draft.etype, m.start, m.end, m.text)
+            text = without_generic_tail(draft.etype, m.text)
+            end = m.start + len(text)
             mentions.append(Mention(field=m.field, start=m.start, end=end, text=text,
                                     sentence=sentences[m.field].of(m.start)))
-        _, name = _without_generic_tail(draft.etype, 0, len(draft.name), draft.name)
-        entity = Entity(type=draft.etype, key=draft.key, name=name, mentions=mentions,
+        entity = Entity(type=draft.etype, key=draft.key, name=exported_name(draft), mentions=mentions,
                         proposed=draft.proposed and draft.etype in ("Method", "Dataset"),
                         roles=sorted(draft.roles), url=None)
         entities.append(entity)

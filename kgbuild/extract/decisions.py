@@ -1,13 +1,15 @@
 """The trained decisions the extractor makes over the rules' candidates.
 
-Six models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
+Ten models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
 ``kgbuild/data/models`` and written by ``kgbuild train``:
 
 - ``title_name``: is a title phrase no rule took a method's name (``title_names``);
 - ``definition``: does an acronym definition "Long Form (LF)" name a method;
 - ``entity``: is a grouped candidate an entity of the type the rules gave it;
 - ``proposed`` and ``backbone``: a method's flag and role;
-- ``evaluated_on``: was this method evaluated on this dataset.
+- ``evaluated_on``: was this method evaluated on this dataset;
+- ``result``, ``result_metric``, ``result_dataset``: is a number an absolute result, and of
+  which measure on which dataset (``result_decisions``).
 
 The rules run first and their verdicts are features; a missing model leaves the rules'
 verdict in place, which is also how the training run collects features for the first model.
@@ -28,7 +30,8 @@ from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
 from kgbuild.extract.resources import MODEL_DIR
 
-DECISIONS = ("title_name", "definition", "entity", "proposed", "backbone", "evaluated_on")
+DECISIONS = ("title_name", "definition", "entity", "proposed", "backbone", "evaluated_on", "result",
+             "result_metric", "result_dataset")
 Trace = Callable[[str, dict, list[str]], None]  # (decision, candidate, features), one paper's
 PaperTrace = Callable[[str, str, dict, list[str]], None]  # the same with the paper's id first
 

@@ -21,6 +21,7 @@ from kgbuild.extract.facts import find_evaluated_on, find_results, mark_backbone
 from kgbuild.extract.features import PaperView
 from kgbuild.extract.lexicon import LexiconMatcher
 from kgbuild.extract.repos import find_repos
+from kgbuild.extract.result_decisions import decide_results
 from kgbuild.extract.sentences import SentenceIndex
 from kgbuild.extract.tokens import tune_tokenizer
 from kgbuild.models import Extraction, Paper
@@ -141,7 +142,9 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     view = PaperView(texts, sentences, found, drafts)
     decide_methods(view, prefix_span[0] if prefix_span else None, decisions, trace)
     main_methods = _main_methods(found, drafts)
-    results = find_results(texts, sentences, found, drafts, splits, main_methods[0] if main_methods else None)
+    main_method = main_methods[0] if main_methods else None
+    results = decide_results(view, splits, main_method, decisions, trace,
+                             lambda: find_results(texts, sentences, found, drafts, splits, main_method))
     evaluated = find_evaluated_on(texts, sentences, found, drafts, results, main_methods)
     result_pairs = {(r.method, r.dataset) for r in results if r.method is not None and r.dataset is not None}
     evaluated = decide_pairs(view, evaluated, result_pairs, main_methods, decisions, trace)
