@@ -169,3 +169,24 @@ def test_pretraining_data_is_not_an_evaluation(extractor):
     evaluated = pairs(x)
     assert ("GlowNet", "ADE20K") in evaluated and ("GlowNet", "Cityscapes") in evaluated
     assert ("GlowNet", "ImageNet") not in evaluated
+
+
+def test_a_name_with_no_letter_or_digit_is_no_entity(extractor):
+    # hypothesis found it: a title repeated as the abstract, made of symbols, became a
+    # method with an empty key, which crashed the embedded store's uniqueness check
+    text = "\U000c7856»\U000e8460\x80"
+    x = extract(extractor, text, text)
+    assert all(any(c.isalnum() for c in e.key) for e in x.entities)
+
+
+def test_tokenised_text_is_read_as_prose_and_points_at_the_original(extractor):
+    abstract = ("We propose QuxNet - 3 , a network for super - resolution . QuxNet - 3 reaches 31.2 dB PSNR "
+                "on Set5 , beating VGG - 16 features .")
+    x = extract(extractor, "", abstract)
+    qux = method(x, "QuxNet-3")
+    assert qux.proposed
+    assert [m.text for m in qux.mentions] == ["QuxNet - 3", "QuxNet - 3"]
+    for mention in qux.mentions:
+        assert abstract[mention.start:mention.end] == mention.text
+    for relation in x.relations:
+        assert abstract[relation.evidence.start:relation.evidence.end] == relation.evidence.text

@@ -32,6 +32,9 @@ class _Refs(dict):
 
 def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], results: list[FactResult],
                      evaluated, repos) -> Extraction:
+    # A candidate whose key holds no letter or digit ("»", symbols) names nothing a graph can
+    # key on: it is left out with every fact about it.
+    nameless = {i for i, draft in enumerate(drafts) if not any(c.isalnum() for c in draft.key)}
     entities: list[Entity] = []
     for draft in drafts:
         mentions = []
@@ -45,6 +48,7 @@ def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], 
                         roles=sorted(draft.roles), url=None)
         entities.append(entity)
     refs = _Refs(entities)
+    entities = [e for i, e in enumerate(entities) if i not in nameless]
 
     repo_entities: dict[str, Entity] = {}
     for field, start, end, url in repos:
@@ -60,13 +64,13 @@ def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], 
     relations = [
         Relation(type="EVALUATED_ON", source=refs[m], target=refs[d],
                  evidence=_evidence(paper, texts, sentences, field, sentence))
-        for m, d, field, sentence in evaluated
+        for m, d, field, sentence in evaluated if m not in nameless and d not in nameless
     ]
     result_records = [
-        Result(method=refs[r.method] if r.method is not None else None,
-               dataset=refs[r.dataset] if r.dataset is not None else None,
+        Result(method=refs[r.method] if r.method is not None and r.method not in nameless else None,
+               dataset=refs[r.dataset] if r.dataset is not None and r.dataset not in nameless else None,
                split=r.split, metric=refs[r.metric], value=r.value, unit=r.unit,
                evidence=_evidence(paper, texts, sentences, r.field, r.sentence))
-        for r in results
+        for r in results if r.metric not in nameless
     ]
     return Extraction(paper=paper, entities=entities, relations=relations, results=result_records)

@@ -18,11 +18,12 @@ from kgbuild.extract.candidates import Found, field_candidates
 from kgbuild.extract.decisions import Decisions, PaperTrace, decide_definitions, decide_entities, decide_title_names, decide_methods, decide_pairs
 from kgbuild.extract.entities import group_mentions, keep_versions_apart
 from kgbuild.extract.facts import find_evaluated_on, find_results, mark_backbones, mark_proposed
-from kgbuild.extract.features import PaperView
+from kgbuild.extract.features import PaperView, text_style
 from kgbuild.extract.lexicon import LexiconMatcher
 from kgbuild.extract.repos import find_repos
 from kgbuild.extract.result_decisions import decide_results
 from kgbuild.extract.sentences import SentenceIndex
+from kgbuild.extract.spacing import despace, point_at_original
 from kgbuild.extract.tokens import tune_tokenizer
 from kgbuild.models import Extraction, Paper
 
@@ -96,27 +97,39 @@ class Extractor:
 
     def _run_batch(self, papers: list[Paper]) -> Iterator[Extraction]:
         texts = []
+        joined: list[dict | None] = []
         for paper in papers:
-            texts.append(paper.title or "")
-            texts.append(paper.abstract or "")
+            title, abstract = paper.title or "", paper.abstract or ""
+            if text_style(abstract) == "spaced":
+                (title, title_origin), (abstract, abstract_origin) = despace(title), despace(abstract)
+                joined.append({"title": (title, title_origin), "abstract": (abstract, abstract_origin)})
+            else:
+                joined.append(None)
+            texts.append(title)
+            texts.append(abstract)
         if self._papers_since_build >= PAPERS_PER_PIPELINE:
             self.renew()
         # Only plain tuples leave spaCy, so no Doc or Lexeme outlives the pipeline it came from.
         hits = [doc.user_data["lexicon"] for doc in self.nlp.pipe(texts, batch_size=BATCH_SIZE)]
         self._papers_since_build += len(papers)
         for i, paper in enumerate(papers):
-            yield extract_one(paper, hits[2 * i], hits[2 * i + 1], self.decisions, self.trace)
+            yield extract_one(paper, hits[2 * i], hits[2 * i + 1], self.decisions, self.trace, joined[i])
 
     def extract_paper(self, paper: Paper) -> Extraction:
         return next(self._run_batch([paper]))
 
 
 def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | None = None,
-                trace: PaperTrace | None = None) -> Extraction:
+                trace: PaperTrace | None = None, joined: dict | None = None) -> Extraction:
+    """``joined``: per field, the tokenised text read as prose and its characters' original
+    offsets (``spacing.despace``); the extraction then points at the original text."""
     decisions = decisions if decisions is not None else Decisions()
     if trace is not None:
         trace = _for_paper(trace, paper.id)
-    texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
+    if joined is not None:
+        texts = {field: text for field, (text, _) in joined.items()}
+    else:
+        texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
     sentences = {field: SentenceIndex(text) for field, text in texts.items()}
     found, definitions, splits = [], [], []
     abstract_found, abstract_defs = field_candidates(texts["abstract"], "abstract", abstract_hits, False,
@@ -149,7 +162,10 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     result_pairs = {(r.method, r.dataset) for r in results if r.method is not None and r.dataset is not None}
     evaluated = decide_pairs(view, evaluated, result_pairs, main_methods, decisions, trace)
     repos = [(field, start, end, url) for field, text in texts.items() for start, end, url in find_repos(text)]
-    return build_extraction(paper, texts, sentences, drafts, results, evaluated, repos)
+    extraction = build_extraction(paper, texts, sentences, drafts, results, evaluated, repos)
+    if joined is not None:
+        point_at_original(extraction, {field: origin for field, (_, origin) in joined.items()})
+    return extraction
 
 
 def _for_paper(trace, paper_id: str):
