@@ -98,16 +98,26 @@ class Neo4jTarget:
         wipe_neo4j(self.uri, self.auth, self.database)
 
 
+def _require_launcher() -> None:
+    """Where Java or Maven is missing, the test is skipped, except under CI, where it fails."""
+    missing = missing_tools()
+    if not missing:
+        return
+    reason = (f"cannot run the test Neo4j: {' and '.join(missing)} not found "
+              f"(it needs a JDK 17+ and Maven, from JAVA_HOME or PATH)")
+    if IN_CI:
+        pytest.fail(f"{reason}: CI must test against a real Neo4j", pytrace=False)
+    pytest.skip(reason)
+
+
 def _start_or_fail(directory: Path, **kwargs) -> Neo4jServer:
-    """A Neo4j from tests/neo4j; where Java or Maven is missing, skipped, except under CI."""
+    """A Neo4j from tests/neo4j, or a test failed with the reason it did not start."""
+    _require_launcher()
     try:
         return start_neo4j(directory, **kwargs)
-    except Neo4jUnavailable as exc:
-        if IN_CI:
-            pytest.fail(f"{exc}: CI must test against a real Neo4j", pytrace=False)
-        pytest.skip(str(exc))
-    except Neo4jStartError as exc:
-        pytest.fail(str(exc), pytrace=False)
+    except (Neo4jUnavailable, Neo4jStartError) as exc:
+        failure = str(exc)
+    pytest.fail(failure, pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -136,6 +146,7 @@ def launched_neo4j(neo4j_target: Neo4jTarget) -> Neo4jServer:
 @pytest.fixture
 def neo4j_servers() -> Iterator:
     """Start more Neo4j servers from tests/neo4j (a test may kill them); all stop after the test."""
+    _require_launcher()
     started: list[Neo4jServer] = []
 
     def start(directory: Path, **kwargs) -> Neo4jServer:

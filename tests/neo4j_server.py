@@ -38,6 +38,7 @@ USER = "neo4j"
 READY = re.compile(r"^kgbuild-neo4j ready bolt=(?P<bolt>\S+?)/? http=(?P<http>\S+?)/? "
                    r"version=(?P<version>\S+) edition=(?P<edition>\S+)$")
 START_TIMEOUT = 240.0  # seconds; a cold JVM on two busy cores takes 15-40
+BUILD_TIMEOUT = 1200.0  # seconds; the first build downloads about 220 MB of jars into ~/.m2
 
 
 class Neo4jUnavailable(RuntimeError):
@@ -94,7 +95,13 @@ def launcher_classpath(version: str | None = None) -> str:
                    "compile", "dependency:build-classpath"]
         if not version.startswith("5."):
             command.insert(-2, "-Djava.release=21")  # Neo4j 2025.x and later are built for Java 21
-        built = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        try:
+            built = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                   timeout=BUILD_TIMEOUT)
+        except subprocess.TimeoutExpired as exc:
+            output = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+            raise Neo4jStartError(f"building the test Neo4j launcher (Neo4j {version}) took over "
+                                  f"{BUILD_TIMEOUT:g}s (downloading from Maven Central?): {_tail(output)}") from None
         if built.returncode != 0:
             raise Neo4jStartError(f"building the test Neo4j launcher (Neo4j {version}) failed: "
                                   f"{' '.join(command[1:])} exited with {built.returncode}:\n"
@@ -204,7 +211,8 @@ def neo4j_admin(args: list[str], home: Path, version: str | None = None) -> subp
     home = Path(home).resolve()
     (home / "conf").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-    return subprocess.run([tool("java"), "-Xmx1g", "-cp", classpath, ADMIN_CLASS, *args], env=env,
+    # cwd: neo4j-admin writes its import.report into the working directory.
+    return subprocess.run([tool("java"), "-Xmx1g", "-cp", classpath, ADMIN_CLASS, *args], env=env, cwd=home,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True)
 
 
