@@ -37,6 +37,11 @@ PASSWORD_VARIABLE = "KGBUILD_NEO4J_PASSWORD"
 USER = "neo4j"
 READY = re.compile(r"^kgbuild-neo4j ready bolt=(?P<bolt>\S+?)/? http=(?P<http>\S+?)/? "
                    r"version=(?P<version>\S+) edition=(?P<edition>\S+)$")
+# What Neo4j's own start scripts give the JVM: without them Java 21+ refuses Neo4j's direct
+# buffer access (neo4j-admin import fails on Java 25 with "DirectByteBuffer is not available").
+JVM_OPTIONS = ["-XX:+UseSerialGC", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+               "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+               "-Dio.netty.tryReflectionSetAccessible=true"]
 START_TIMEOUT = 240.0  # seconds; a cold JVM on two busy cores takes 15-40
 BUILD_TIMEOUT = 1200.0  # seconds; the first build downloads about 220 MB of jars into ~/.m2
 
@@ -170,7 +175,7 @@ def start_neo4j(directory: Path, password: str | None = None, *, bolt_port: int 
     password = password or secrets.token_urlsafe(18)
     errors = directory / "launcher.err"
     env = {**os.environ, PASSWORD_VARIABLE: password}
-    command = [tool("java"), "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-cp", classpath, MAIN_CLASS,
+    command = [tool("java"), "-Xms256m", "-Xmx1g", *JVM_OPTIONS, "-cp", classpath, MAIN_CLASS,
                "--data", str(directory), "--bolt-port", str(bolt_port), "--http-port", str(http_port)]
     with errors.open("wb") as stderr:
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
@@ -212,7 +217,7 @@ def neo4j_admin(args: list[str], home: Path, version: str | None = None) -> subp
     (home / "conf").mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
     # cwd: neo4j-admin writes its import.report into the working directory.
-    return subprocess.run([tool("java"), "-Xmx1g", "-cp", classpath, ADMIN_CLASS, *args], env=env, cwd=home,
+    return subprocess.run([tool("java"), "-Xmx1g", *JVM_OPTIONS, "-cp", classpath, ADMIN_CLASS, *args], env=env, cwd=home,
                           stdin=subprocess.DEVNULL, capture_output=True, text=True)
 
 
