@@ -5,7 +5,7 @@ short Java main around ``org.neo4j.test:neo4j-harness``: a real in-process Neo4j
 server with Bolt and HTTP. Maven builds it once (jars from Maven Central into ~/.m2, classes
 under tests/neo4j/target/VERSION/); this module then runs it as a plain ``java`` process,
 bound to 127.0.0.1 on ports the kernel picks, with authentication on and a generated
-password, its data in a directory of the caller's choosing.
+password, its data in a directory of the caller's choosing. It serves Neo4j Browser too.
 
 By hand (prints the connection settings; Ctrl-C stops it)::
 
@@ -167,7 +167,22 @@ class Neo4jServer:
 
 def start_neo4j(directory: Path, password: str | None = None, *, bolt_port: int = 0, http_port: int = 0,
                 version: str | None = None, timeout: float = START_TIMEOUT) -> Neo4jServer:
-    """Start a Neo4j whose data lives in ``directory``, reopening the data already there."""
+    """Start a Neo4j whose data lives in ``directory``, reopening the data already there.
+
+    Ports left at 0 are chosen free by the launcher; if another process takes one before
+    Neo4j binds it, the start is tried again with new ones (up to three times, and only when
+    no port was given)."""
+    for attempt in range(3):
+        try:
+            return _start(directory, password, bolt_port, http_port, version, timeout)
+        except Neo4jStartError as exc:
+            if attempt == 2 or bolt_port or http_port or "already in use" not in str(exc).lower():
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start(directory: Path, password: str | None, bolt_port: int, http_port: int, version: str | None,
+           timeout: float) -> Neo4jServer:
     version = version or pinned_version()
     classpath = launcher_classpath(version)
     directory = Path(directory).resolve()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import urllib.request
 from pathlib import Path
 
 import neo4j
@@ -77,6 +78,16 @@ def test_the_server_is_neo4j_5_on_loopback_with_authentication(launched_neo4j):
     with neo4j.GraphDatabase.driver(server.bolt_uri, auth=None) as anonymous:
         with pytest.raises(nx.AuthError):
             anonymous.verify_connectivity()
+    # What it tells HTTP clients (Neo4j Browser among them) names the ports it listens on, so
+    # routing (neo4j://) works too; and Neo4j Browser is served.
+    with urllib.request.urlopen(server.http_uri) as response:
+        discovery = json.load(response)
+    assert discovery["bolt_direct"] == server.bolt_uri
+    assert discovery["bolt_routing"] == server.bolt_uri.replace("bolt://", "neo4j://")
+    with Neo4jStore(discovery["bolt_routing"], user=server.user, password=server.password) as store:
+        assert store.query("RETURN 1 AS one").rows == [[1]]
+    with urllib.request.urlopen(f"{server.http_uri}/browser/") as response:
+        assert "<title>Neo4j Browser</title>" in response.read().decode()
 
 
 def test_a_server_that_cannot_start_says_why(launched_neo4j, tmp_path: Path):

@@ -3,6 +3,8 @@ package kgbuild.testneo4j;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,8 +25,8 @@ import org.neo4j.harness.Neo4jBuilders;
  * KGBUILD_NEO4J_PASSWORD=... java -cp CLASSPATH kgbuild.testneo4j.Launcher --data DIR [--bolt-port N] [--http-port N]
  * </pre>
  *
- * Bolt and HTTP listen on 127.0.0.1 only, on the given ports or (0, the default) on ports the
- * kernel picks; the graph lives in DIR/data, which a later start with the same DIR reopens
+ * Bolt and HTTP listen on 127.0.0.1 only, on the given ports or (0, the default) on free ones;
+ * Neo4j Browser is at /browser/ when its jar is on the class path; the graph lives in DIR/data, which a later start with the same DIR reopens
  * (a server killed mid-load restarts on its data). Authentication is on: user neo4j, with the
  * password from the environment (never from the command line, where other users could read it).
  *
@@ -36,6 +38,7 @@ import org.neo4j.harness.Neo4jBuilders;
 public final class Launcher {
     static final String PASSWORD_VARIABLE = "KGBUILD_NEO4J_PASSWORD";
     static final String USER = "neo4j";
+    static final String LOOPBACK = "127.0.0.1";
 
     private Launcher() {
     }
@@ -66,15 +69,23 @@ public final class Launcher {
 
         Neo4j neo4j;
         try {
+            // Ports are chosen here, not left to the server (port 0), because the server tells
+            // clients where to connect (Browser's discovery, neo4j:// routing tables) from its
+            // advertised addresses, which must name the ports it really listens on.
+            boltPort = boltPort == 0 ? freePort() : boltPort;
+            httpPort = httpPort == 0 ? freePort() : httpPort;
             Files.createDirectories(directory.resolve("logs"));
             neo4j = Neo4jBuilders.newInProcessBuilder(directory.resolve("logs"))
                     .withConfig(GraphDatabaseSettings.data_directory, directory.resolve("data"))
                     .withConfig(GraphDatabaseSettings.auth_enabled, true)
                     .withConfig(GraphDatabaseSettings.pagecache_memory, 128L * 1024 * 1024)
                     .withConfig(BoltConnector.enabled, true)
-                    .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", boltPort))
+                    .withConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress(LOOPBACK))
+                    .withConfig(BoltConnector.listen_address, new SocketAddress(LOOPBACK, boltPort))
+                    .withConfig(BoltConnector.advertised_address, new SocketAddress(LOOPBACK, boltPort))
                     .withConfig(HttpConnector.enabled, true)
-                    .withConfig(HttpConnector.listen_address, new SocketAddress("127.0.0.1", httpPort))
+                    .withConfig(HttpConnector.listen_address, new SocketAddress(LOOPBACK, httpPort))
+                    .withConfig(HttpConnector.advertised_address, new SocketAddress(LOOPBACK, httpPort))
                     .build();
         } catch (Throwable e) {
             fail("Neo4j did not start: " + describe(e), e);
@@ -95,6 +106,14 @@ public final class Launcher {
 
         waitForEndOfInput(System.in);
         System.exit(0);  // the shutdown hook stops Neo4j
+    }
+
+    /** A port free on the loopback interface now (another process may take it before Neo4j does:
+     * the start then fails with the address in use, and the caller tries again). */
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
+        }
     }
 
     /** The password of user neo4j, without the change Neo4j asks for at the first login. */
