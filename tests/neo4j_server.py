@@ -250,7 +250,7 @@ def main() -> int:
     except (Neo4jUnavailable, Neo4jStartError) as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"# Neo4j {server.version} {server.edition}; Browser: {server.http_uri}/browser/ (if served)")
+    print(f"# Neo4j {server.version} {server.edition}; Neo4j Browser: {server.http_uri}/browser/")
     print(f"export NEO4J_URI={server.bolt_uri} NEO4J_USERNAME={server.user}")
     if password is None:
         print(f"export NEO4J_PASSWORD={server.password}")
