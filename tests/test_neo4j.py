@@ -234,6 +234,11 @@ def test_server_killed_mid_transaction_keeps_nothing_of_it_and_a_rerun_converges
         assert (report.replaced, report.written, report.unchanged) == (12, 0, 0)
         assert store.counts() == reference["counts"]
         assert store.export() == reference["export"]
+    # Stopped as at the end of a run: cleanly, and the port is closed.
+    restarted.stop()
+    assert restarted.process.returncode == 0
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", int(restarted.bolt_uri.rsplit(":", 1)[1])), timeout=2).close()
 
 
 # -- failures a user meets ------------------------------------------------------------------------
