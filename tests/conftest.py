@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,15 @@ from kgbuild.stores.neo4j_store import Neo4jStore
 from kgbuild.stores.statements import NODE_KEYS
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from neo4j_server import (  # noqa: E402  (tests/ is on the path from here on)
+    Neo4jServer,
+    Neo4jStartError,
+    Neo4jUnavailable,
+    missing_tools,
+    pinned_version,
+    start_neo4j,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -33,8 +42,9 @@ def _embedded(directory: Path):
     return FalkorDBStore(directory)
 
 
-# -- Neo4j backend: a real Neo4j (NEO4J_URI) or FalkorDB's Bolt port --------------------------
+# -- Neo4j backend: a real Neo4j, or FalkorDB's Bolt port where Java is missing ---------------
 
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Labels kgbuild writes; a database holding any other label is not wiped by the tests.
 KGBUILD_LABELS = set(NODE_KEYS)
 # FalkorDB 4.16's Bolt server crashes on a request larger than about 4 KB.
@@ -44,18 +54,109 @@ BOLT_BATCH_SIZE = 5
 # Contract tests FalkorDB's Bolt cannot pass, and why. strict: a pass would be reported.
 BOLT_KNOWN_LIMITS = {
     "test_query_is_read_only": "FalkorDB's Bolt server ignores the read access mode, so a read "
-                               "transaction can write; Neo4j refuses (runs in the neo4j workflow)",
+                               "transaction can write; Neo4j refuses",
     "test_hostile_parameter_is_data_not_cypher": "FalkorDB's Bolt server splices string parameters "
                                "into the query text without escaping quotes: a value with a quote "
                                "fails, or runs as Cypher; Neo4j keeps parameters apart",
 }
 
 
-def _neo4j(_location: Path) -> Neo4jStore:
-    """The Neo4j named by NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD / NEO4J_DATABASE."""
-    return Neo4jStore(os.environ["NEO4J_URI"], user=os.environ.get("NEO4J_USERNAME"),
-                      password=os.environ.get("NEO4J_PASSWORD"), database=os.environ.get("NEO4J_DATABASE"),
-                      batch_size=50, retry_time=5.0)
+def real_neo4j_runs() -> bool:
+    """Whether this run tests against a real Neo4j: the one NEO4J_URI names, else the one
+    tests/neo4j_server.py starts, which needs Java and Maven. Under CI it always does (a
+    missing Java fails there); elsewhere, without Java, FalkorDB's Bolt port stands in."""
+    return bool(os.environ.get("NEO4J_URI")) or IN_CI or not missing_tools()
+
+
+@dataclass
+class Neo4jTarget:
+    """Where the Neo4j tests connect: the server this run started, or NEO4J_URI's."""
+
+    uri: str
+    user: str | None
+    password: str | None = field(repr=False)
+    database: str | None
+    server: Neo4jServer | None = None  # None: an external server (NEO4J_URI)
+
+    @property
+    def auth(self):
+        return (self.user or "neo4j", self.password or "") if (self.user or self.password) else None
+
+    def store(self, **overrides) -> Neo4jStore:
+        settings = {"user": self.user, "password": self.password, "database": self.database,
+                    "retry_time": 5.0, **overrides}
+        return Neo4jStore(self.uri, **settings)
+
+    def env(self) -> dict[str, str]:
+        """The environment a kgbuild command needs to use this Neo4j."""
+        env = {"NEO4J_URI": self.uri, "NEO4J_USERNAME": self.user or "", "NEO4J_PASSWORD": self.password or ""}
+        if self.database:
+            env["NEO4J_DATABASE"] = self.database
+        return env
+
+    def wipe(self) -> None:
+        wipe_neo4j(self.uri, self.auth, self.database)
+
+
+def _require_launcher() -> None:
+    """Where Java or Maven is missing, the test is skipped, except under CI, where it fails."""
+    missing = missing_tools()
+    if not missing:
+        return
+    reason = (f"cannot run the test Neo4j: {' and '.join(missing)} not found "
+              f"(it needs a JDK 17+ and Maven, from JAVA_HOME or PATH)")
+    if IN_CI:
+        pytest.fail(f"{reason}: CI must test against a real Neo4j", pytrace=False)
+    pytest.skip(reason)
+
+
+def _start_or_fail(directory: Path, **kwargs) -> Neo4jServer:
+    """A Neo4j from tests/neo4j, or a test failed with the reason it did not start."""
+    _require_launcher()
+    try:
+        return start_neo4j(directory, **kwargs)
+    except (Neo4jUnavailable, Neo4jStartError) as exc:
+        failure = str(exc)
+    pytest.fail(failure, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def neo4j_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jTarget]:
+    """The session's Neo4j: NEO4J_URI's if set, else one started from Maven Central's artifacts
+    (once per run; stopped at the end). Tests using it wipe it first."""
+    if os.environ.get("NEO4J_URI"):
+        yield Neo4jTarget(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME"),
+                          os.environ.get("NEO4J_PASSWORD"), os.environ.get("NEO4J_DATABASE"))
+        return
+    server = _start_or_fail(tmp_path_factory.mktemp("neo4j"))
+    try:
+        yield Neo4jTarget(server.bolt_uri, server.user, server.password, None, server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def launched_neo4j(neo4j_target: Neo4jTarget) -> Neo4jServer:
+    """The session's Neo4j, for tests about the server this run starts itself."""
+    if neo4j_target.server is None:
+        pytest.skip("NEO4J_URI names an external Neo4j: the launcher in tests/neo4j is not used")
+    return neo4j_target.server
+
+
+@pytest.fixture
+def neo4j_servers() -> Iterator:
+    """Start more Neo4j servers from tests/neo4j (a test may kill them); all stop after the test."""
+    _require_launcher()
+    started: list[Neo4jServer] = []
+
+    def start(directory: Path, **kwargs) -> Neo4jServer:
+        server = _start_or_fail(directory, **kwargs)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
 
 
 class BoltCheckedStore(Neo4jStore):
@@ -85,14 +186,12 @@ def _check_request_size(cypher, params) -> None:
         f"use smaller rows or a smaller batch_size in this test")
 
 
-BACKENDS = {"embedded": _embedded, "neo4j": _neo4j, "neo4j-bolt": bolt_checked_store}
+# "neo4j" is opened through the neo4j_target fixture.
+BACKENDS = {"embedded": _embedded, "neo4j-bolt": bolt_checked_store}
 
 
 def _backend_params() -> list[str]:
-    names = ["embedded", "neo4j-bolt"]
-    if os.environ.get("NEO4J_URI"):
-        names.append("neo4j")
-    return names
+    return ["embedded", "neo4j" if real_neo4j_runs() else "neo4j-bolt"]
 
 
 def wipe_neo4j(uri: str, auth, database: str | None) -> None:
@@ -113,13 +212,13 @@ def wipe_neo4j(uri: str, auth, database: str | None) -> None:
 @pytest.fixture(params=_backend_params())
 def open_store(request: pytest.FixtureRequest, tmp_path: Path):
     """A factory for stores of one backend, all opened on the same underlying graph."""
+    if request.param == "neo4j":
+        target = request.getfixturevalue("neo4j_target")
+        target.wipe()
+        return lambda: target.store(batch_size=50)
     factory = BACKENDS[request.param]
     location = tmp_path / "store"
-    if request.param == "neo4j":
-        user, password = os.environ.get("NEO4J_USERNAME"), os.environ.get("NEO4J_PASSWORD")
-        auth = (user or "neo4j", password or "") if (user or password) else None
-        wipe_neo4j(os.environ["NEO4J_URI"], auth, os.environ.get("NEO4J_DATABASE"))
-    elif request.param == "neo4j-bolt":
+    if request.param == "neo4j-bolt":
         request.getfixturevalue("bolt_no_goodbye")
         location = request.getfixturevalue("falkordb_bolt").uri
         wipe_neo4j(location, None, None)
@@ -130,7 +229,25 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path):
     return opener
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "bolt_stand_in: runs on FalkorDB's Bolt port in place of Neo4j; "
+                                       "deselected where a real Neo4j runs (see real_neo4j_runs)")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if os.environ.get("NEO4J_URI"):
+        return "neo4j: the server NEO4J_URI names"
+    if real_neo4j_runs():
+        return f"neo4j: {pinned_version()} started from tests/neo4j (Maven Central)"
+    return f"neo4j: FalkorDB's Bolt port stands in ({' and '.join(missing_tools())} not found)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if real_neo4j_runs():
+        stand_ins = [item for item in items if item.get_closest_marker("bolt_stand_in")]
+        if stand_ins:
+            config.hook.pytest_deselected(items=stand_ins)
+            items[:] = [item for item in items if not item.get_closest_marker("bolt_stand_in")]
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is None or callspec.params.get("open_store") != "neo4j-bolt":

@@ -9,7 +9,6 @@ test_every_query_has_a_golden_case.
 from __future__ import annotations
 
 import json
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import real_neo4j_runs
 
 from kgbuild.browser import cypher_literal, example_values, grass_style, guide_html, write_browser_assets
 from kgbuild.cli import cli
@@ -52,19 +52,16 @@ def load_fixture(directory: Path) -> None:
 
 
 def _backends() -> list[str]:
-    # The same golden rows on Neo4j when one is configured (the neo4j CI workflow sets NEO4J_URI).
-    return ["embedded", "neo4j"] if os.environ.get("NEO4J_URI") else ["embedded"]
+    # The same golden rows on a real Neo4j: the one the run starts (tests/neo4j), or NEO4J_URI's.
+    return ["embedded", "neo4j"] if real_neo4j_runs() else ["embedded"]
 
 
 @pytest.fixture(scope="module", params=_backends())
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     if request.param == "neo4j":
-        from conftest import _neo4j, wipe_neo4j
-
-        user, password = os.environ.get("NEO4J_USERNAME"), os.environ.get("NEO4J_PASSWORD")
-        wipe_neo4j(os.environ["NEO4J_URI"], (user or "neo4j", password or "") if (user or password) else None,
-                   os.environ.get("NEO4J_DATABASE"))
-        with _neo4j(Path()) as opened:
+        target = request.getfixturevalue("neo4j_target")
+        target.wipe()
+        with target.store(batch_size=50) as opened:
             opened.write(to_graph(EXTRACTIONS, "packs-fixture"))
             yield opened
         return

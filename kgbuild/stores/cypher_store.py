@@ -155,9 +155,16 @@ class CypherStore:
     def export(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         nodes = [{"id": f"{label}:{key}", "label": label, "props": dict(props)}
                  for label, key, props in self._read(st.EXPORT_NODES).rows]
+        rows = self._read(st.EXPORT_RELATIONSHIPS).rows
+        # Relationships between the same two nodes (one per paper) come in no set order from the
+        # query, and not in the same one on Neo4j as on FalkorDB: their properties order them.
+        rank: dict[tuple, int] = {}
+        for row in rows:
+            rank.setdefault(tuple(row[:5]), len(rank))
+        rows.sort(key=lambda row: (rank[tuple(row[:5])], json.dumps(row[5], sort_keys=True)))
         relationships = [
             {"source": f"{sl}:{sk}", "target": f"{tl}:{tk}", "type": rel_type, "props": dict(props)}
-            for sl, sk, rel_type, tl, tk, props in self._read(st.EXPORT_RELATIONSHIPS).rows
+            for sl, sk, rel_type, tl, tk, props in rows
         ]
         return nodes, relationships
 
