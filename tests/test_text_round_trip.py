@@ -1,5 +1,6 @@
 """Any text in any field of a record is stored exactly, or the record is a reject: never a
-failed write batch. Runs on the real embedded store, and on Neo4j when NEO4J_URI names one."""
+failed write batch. Runs on the real embedded store, and on the real Neo4j the test run starts
+(or the one NEO4J_URI names)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from kgbuild.models import Paper, Rejected, SourceRef
 from kgbuild.sources import read_papers
 from kgbuild.sources.admissible import admit
 
+from conftest import real_neo4j_runs
+
 # Not "neo4j-bolt": FalkorDB's Bolt server splices string parameters into the statement
 # without escaping them (see BOLT_KNOWN_LIMITS in conftest.py), so a quote alone breaks it.
-ROUND_TRIP_BACKENDS = ["embedded"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
+ROUND_TRIP_BACKENDS = ["embedded"] + (["neo4j"] if real_neo4j_runs() else [])
 
 # Every code point, lone surrogates included (hypothesis leaves them out by default).
 any_char = st.characters(exclude_categories=())
