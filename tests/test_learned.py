@@ -190,3 +190,19 @@ def test_tokenised_text_is_read_as_prose_and_points_at_the_original(extractor):
         assert abstract[mention.start:mention.end] == mention.text
     for relation in x.relations:
         assert abstract[relation.evidence.start:relation.evidence.end] == relation.evidence.text
+
+
+def test_a_dataset_name_followed_by_module_is_a_method(extractor):
+    x = extract(extractor, "Rotation-Aware Detection",
+                "We design the ARC module, which rotates kernels. Plugged into detectors, the ARC module "
+                "improves accuracy on DOTA.")
+    assert {e.name for e in x.entities if e.type == "Method"} == {"ARC"}
+    assert {e.name for e in x.entities if e.type == "Dataset"} == {"DOTA"}
+
+
+def test_a_host_boosted_by_the_proposed_part_gives_the_score_to_the_part(extractor):
+    x = extract(extractor, "ZapNeck: A Better Neck",
+                "We propose ZapNeck. RetinaNet is boosted to 40.2 AP on COCO by replacing FPN with our ZapNeck.")
+    (result,) = x.results
+    assert (result.method.name, result.dataset.name, result.value) == ("ZapNeck", "COCO", 40.2)
+    assert ("ZapNeck", "COCO") in pairs(x)

@@ -163,6 +163,9 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     found = _apply_definitions(text, field, found, definitions)
     found.sort(key=lambda f: f.start)
     _coordinated_datasets(text, found)
+    for f in found:
+        if f.etype == "Dataset" and PART_NOUN_AFTER_RE.match(text, f.end):
+            f.etype, f.key = "Method", None  # "the ARC module": a part of a model, whatever ARC names elsewhere
     return found, definitions
 
 
@@ -176,6 +179,8 @@ LOSS_AFTER_RE = re.compile(
 
 CAPS_WORD_AFTER_RE = re.compile(r"\s+[A-Z]{2,}\b(?!\s*[(\d])")
 
+PART_NOUN_AFTER_RE = re.compile(r"[ -](?:module|modules|block|blocks|layer|layers|loss|head|operator|unit|"
+                                r"mechanism|encoder|decoder)\b")
 COORDINATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
 WORD_AFTER_SHORT_FORM_RE = re.compile(r"\)?\s*[-\s]?([A-Za-z]+)")
 

@@ -20,6 +20,8 @@ receives every candidate with its features either way, for training.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 
 from kgbuild.extract.candidates import Found
@@ -112,6 +114,21 @@ def _nearest_per_entity(datasets: list[Found], cand: NumberCandidate) -> list[Fo
     return list(best.values())
 
 
+HOSTED_RE = re.compile(r"\b(?:by (?:replacing|plugging|adding|inserting|integrating|incorporating|equipping)"
+                       r"|with our|equipped with|plugged into|when combined with)\b", re.IGNORECASE)
+
+
+def _hosted_proposal(view: PaperView, in_field: list[Found], cand: NumberCandidate) -> int | None:
+    """"RetinaNet is boosted to 40.2 AP by replacing FPN with our ZapNeck": a host system's
+    score reached with the proposed part plugged in is the proposed part's (the guideline)."""
+    text = view.texts[cand.field]
+    if not HOSTED_RE.search(text, cand.s_start, cand.s_end):
+        return None
+    proposed = [f for f in in_field if f.etype == "Method" and cand.s_start <= f.start < cand.s_end
+                and view.drafts[f.entity].proposed]
+    return proposed[0].entity if proposed else None
+
+
 def _fact(view: PaperView, cand: NumberCandidate, metric: Found, dataset: Found | None, splits,
           main_method: int | None, seen: set[tuple]) -> FactResult | None:
     in_field = [f for f in view.found if f.field == cand.field]
@@ -123,6 +140,9 @@ def _fact(view: PaperView, cand: NumberCandidate, metric: Found, dataset: Found 
         limit = metric.start if s_start <= metric.start < start else start
         method = _nearest_before(in_field, "Method", start, s_start, limit)
     method_entity = method.entity if method else main_method
+    if method_entity is not None and not view.drafts[method_entity].proposed:
+        hosted = _hosted_proposal(view, in_field, cand)
+        method_entity = method_entity if hosted is None else hosted
     split = None
     if dataset is not None and dataset.field == cand.field and cand.s_start <= dataset.start < cand.s_end:
         split = _split_for(splits, cand.field, dataset, cand.s_start, cand.s_end)
