@@ -1,6 +1,6 @@
 """The trained decisions the extractor makes over the rules' candidates.
 
-Ten models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
+Nine models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
 ``kgbuild/data/models`` and written by ``kgbuild train``:
 
 - ``title_name``: is a title phrase no rule took a method's name (``title_names``);
