@@ -30,6 +30,8 @@ from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
 from kgbuild.extract.resources import MODEL_DIR
 
+import os
+REMOVE_BELOW = float(os.environ.get("KG_BB_REMOVE", "0"))
 DECISIONS = ("title_name", "definition", "entity", "proposed", "backbone", "evaluated_on", "result",
              "result_metric", "result_dataset")
 Trace = Callable[[str, dict, list[str]], None]  # (decision, candidate, features), one paper's
@@ -146,8 +148,13 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
     for draft, feats in verdicts:
         if proposed is not None and not draft.proposed:
             draft.proposed = proposed.says_yes(feats)
-        if backbone is not None and "backbone" not in draft.roles and backbone.says_yes(feats):
-            draft.roles.add("backbone")
+        if backbone is None:
+            continue
+        if "backbone" not in draft.roles:
+            if backbone.says_yes(feats):
+                draft.roles.add("backbone")
+        elif REMOVE_BELOW and backbone.probability(feats) < REMOVE_BELOW:
+            draft.roles.discard("backbone")
 
 
 def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], result_pairs: set[tuple[int, int]],
