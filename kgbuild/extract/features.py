@@ -277,11 +277,12 @@ def _backbone_context(view: PaperView, draft: EntityDraft) -> list[str]:
     if "backbone" in draft.name.lower():
         feats.append("name_has_backbone")  # a benchmark "... of the Backbones", not a backbone
     paper = _paper_backbone_cues(view)
-    feats += paper
-    if draft.proposed:
+    if draft.proposed:  # a paper about a backbone: what it says holds for what it proposes
         feats += [f"proposed&{c}" for c in paper]
         if sentence_backbone:
             feats.append("proposed&sentence:backbone")
+    else:
+        feats += [f"other&{c}" for c in paper if c in ("paper:backbone", "title:backbone", "paper:protein")]
     if "backbone" in draft.roles:
         feats += [f"rule&{c}" for c in paper if c in ("paper:protein", "title:backbone")]
     return feats
