@@ -59,6 +59,9 @@ BACKBONE_LIST_RE = re.compile(
 )
 BACKBONE_BEFORE_RE = re.compile(r"\bbackbones?\s+(?:networks?\s+)?$", re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"[;)]|\.\s|\bwhile\b|\bwhereas\b|\bbut\b")
+# "the protein backbone", "peptide backbones": a molecule's backbone is no network's role
+MOLECULE_BEFORE_RE = re.compile(r"\b(?:protein|peptide|residue|molecular|polymer|amino[- ]acid|dna|rna|chain)s?\s+"
+                                r"backbones?$", re.IGNORECASE)
 ROLE_WORD_RE = re.compile(r"backbone|feature extractor|encoder|base architecture|base network", re.IGNORECASE)
 
 # (the test for what precedes the number follows its first digit, so that the regex engine
@@ -191,7 +194,8 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
             continue  # a name that says "backbone" ("... of the Backbones") is a benchmark or a study
         if not names_a_role[f.field] and not talks_of_backbones:
             continue
-        if names_a_role[f.field] and BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70)):
+        role = names_a_role[f.field] and BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70))
+        if role and not MOLECULE_BEFORE_RE.search(text, f.end, role.end()):
             between = text[f.end:f.end + 70]
             head = ROLE_WORD_RE.search(between)
             if not _other_method_in(found, f, f.end, f.end + (head.start() if head else 0)):
