@@ -202,7 +202,7 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
                 feats.append("title_after_colon")
             if title[m.end:].lstrip().startswith(":"):
                 feats.append("title_before_colon")
-    feats += _backbone_context(view, draft)
+    feats += _backbone_context(view, draft, main_name)
     other_methods = sum(1 for d in view.drafts if d.etype == "Method")
     feats.append(f"methods_in_paper={min(other_methods, 6)}")
     if any(m.rank == 1 for m in draft.mentions):
@@ -224,6 +224,8 @@ USED_BEFORE_RE = re.compile(r"\b(?:based on|built (?:up)?on|built on top of|on t
 USED_AFTER_RE = re.compile(r"^(?:\s*\([^)]{1,20}\))?(?:-based|-like|-style| based)\b|^\s+(?:as|is used as|serves as)\s+"
                            r"(?:the |a |an |our )?(?:[\w-]+ ){0,2}(?:encoder|backbone|feature extractor|base|"
                            r"architecture|network)")
+AS_BACKBONE_RE = re.compile(r"\b(?:as|serv\w* as|a|an)\s+(?:the\s+)?(?:(?:general|generic|universal|versatile|"
+                            r"general-purpose|strong|powerful|vision|visual|new|efficient)\s+){0,3}backbone")
 BACKBONE_PAPER_CUES = ("general-purpose backbone", "general purpose backbone", "vision backbone", "general backbone",
                        "backbone network", "dense prediction", "downstream tasks", "object detection",
                        "semantic segmentation", "instance segmentation", "imagenet", "coco", "ade20k")
@@ -253,7 +255,12 @@ def _paper_backbone_cues(view: PaperView) -> tuple[str, ...]:
     return result
 
 
-def _backbone_context(view: PaperView, draft: EntityDraft) -> list[str]:
+def proposed_backbone_features(view: PaperView) -> list[str]:
+    """What the paper says about backbones, for a method the proposed model flagged."""
+    return ["model_proposed", *(f"proposed&{c}" for c in _paper_backbone_cues(view))]
+
+
+def _backbone_context(view: PaperView, draft: EntityDraft, main_name: bool) -> list[str]:
     """The method inside a phrase that uses it as the base of something else, and what the
     sentence and the paper say about backbones."""
     feats = []
@@ -270,6 +277,8 @@ def _backbone_context(view: PaperView, draft: EntityDraft) -> list[str]:
             sentence_backbone = True
             if "backbone" not in lowered[m.start:m.end]:
                 feats.append("sentence:backbone")
+                if AS_BACKBONE_RE.search(sentence):
+                    feats.append("sentence:as_backbone")  # "serving as the backbone", "a general vision backbone"
         for cue in ("encoder", "feature extractor", "downstream", "general-purpose", "dense prediction",
                     "architectures", "such as"):
             if cue in sentence:
@@ -277,7 +286,7 @@ def _backbone_context(view: PaperView, draft: EntityDraft) -> list[str]:
     if "backbone" in draft.name.lower():
         feats.append("name_has_backbone")  # a benchmark "... of the Backbones", not a backbone
     paper = _paper_backbone_cues(view)
-    if draft.proposed:  # a paper about a backbone: what it says holds for what it proposes
+    if draft.proposed or main_name:  # a paper about a backbone: what it says holds for what it proposes
         feats += [f"proposed&{c}" for c in paper]
         if sentence_backbone:
             feats.append("proposed&sentence:backbone")
