@@ -39,8 +39,9 @@ def test_a_network_used_as_the_base_network_is_a_backbone(extractor):
 
 def test_a_study_named_after_backbones_takes_no_role(extractor):
     x = extract(extractor, "Clash of the Backbones: Comparing Pretrained Vision Models",
-                "Vision systems are typically built on a backbone. We compare many pretrained models on "
-                "classification, detection and retrieval.")
+                "Vision systems are typically built on a backbone. We present Clash of the Backbones (CoB), "
+                "a benchmark that compares many pretrained models on classification, detection and retrieval. "
+                "CoB backbones are ranked by their transfer accuracy.")
     assert not any(flag for name, flag in roles(x).items() if "backbone" in name.lower())
 
 

@@ -157,9 +157,13 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
         # (letting the backbone model also take the rules' role away where it is confident,
         # p < 0.1, cost cross-validated F1: it stays an adder.)  A name that says "backbone"
         # ("... of the Backbones") is a study or a benchmark, not a network in that role.
-        if backbone is not None and "backbone" not in draft.roles and "backbone" not in draft.name.lower() \
+        if backbone is not None and "backbone" not in draft.roles and not _says_backbone(draft) \
                 and backbone.says_yes(feats):
             draft.roles.add("backbone")
+
+
+def _says_backbone(draft: EntityDraft) -> bool:
+    return any("backbone" in form.lower() for form in (draft.name, *draft.forms))
 
 
 def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], result_pairs: set[tuple[int, int]],

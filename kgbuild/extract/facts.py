@@ -190,8 +190,6 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         if f.etype != "Method" or "backbone" in drafts[f.entity].roles:
             continue
         text = texts[f.field]
-        if "backbone" in lowered[f.field][f.start:f.end]:
-            continue  # a name that says "backbone" ("... of the Backbones") is a benchmark or a study
         if not names_a_role[f.field] and not talks_of_backbones:
             continue
         role = names_a_role[f.field] and BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70))
@@ -220,6 +218,10 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
                     drafts[f.entity].roles.add("backbone")
     if talks_of_backbones:
         _share_role_along_lists(texts, found, drafts)
+        # a name that says "backbone" ("Clash of the Backbones (CoB)") is a study or a benchmark
+        for f in found:
+            if f.etype == "Method" and "backbone" in lowered[f.field][f.start:f.end]:
+                drafts[f.entity].roles.discard("backbone")
 
 
 def _clause_end(text: str, start: int, end: int) -> int:
