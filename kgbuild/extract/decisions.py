@@ -157,8 +157,8 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
         # (letting the backbone model also take the rules' role away where it is confident,
         # p < 0.1, cost cross-validated F1: it stays an adder.)  A name that says "backbone"
         # ("... of the Backbones") is a study or a benchmark, not a network in that role.
-        if backbone is not None and "backbone" not in draft.roles and not _says_backbone(draft) \
-                and backbone.says_yes(feats):
+        if backbone is not None and "backbone" not in draft.roles and backbone.says_yes(feats) \
+                and not _says_backbone(draft):
             draft.roles.add("backbone")
 
 

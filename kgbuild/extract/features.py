@@ -65,7 +65,7 @@ class PaperView:
         self.lowered = {field: text.lower() for field, text in texts.items()}
         self._sentence_words: dict[tuple[str, int], frozenset[str]] = {}
         self.style = text_style(texts.get("abstract", ""))
-        self.cache: dict[str, object] = {}
+        self.cache: dict[object, object] = {}
 
     def adapted(self, feats: list[str]) -> list[str]:
         """Each feature twice: once shared, once for this style of text only, so a model
@@ -260,6 +260,23 @@ def proposed_backbone_features(view: PaperView) -> list[str]:
     return ["model_proposed", *(f"proposed&{c}" for c in _paper_backbone_cues(view))]
 
 
+SENTENCE_CUES = ("encoder", "feature extractor", "downstream", "general-purpose", "dense prediction", "architectures",
+                 "such as")
+
+
+def _sentence_backbone_cues(view: PaperView, field: str, start: int, end: int) -> tuple[bool, bool, list[str]]:
+    """(says "backbone", says "as the/a ... backbone", cue features) of a sentence, once per sentence."""
+    key = (field, start)
+    cached = view.cache.get(key)
+    if cached is None:
+        sentence = view.lowered[field][start:end]
+        has_backbone = "backbone" in sentence
+        cached = (has_backbone, bool(has_backbone and AS_BACKBONE_RE.search(sentence)),
+                  [f"sentence:{cue}" for cue in SENTENCE_CUES if cue in sentence])
+        view.cache[key] = cached
+    return cached
+
+
 def _backbone_context(view: PaperView, draft: EntityDraft, main_name: bool) -> list[str]:
     """The method inside a phrase that uses it as the base of something else, and what the
     sentence and the paper say about backbones."""
@@ -272,17 +289,14 @@ def _backbone_context(view: PaperView, draft: EntityDraft, main_name: bool) -> l
             feats.append("used_before")
         if USED_AFTER_RE.search(lowered[m.end:min(s_end, m.end + 50)]):
             feats.append("used_after")
-        sentence = lowered[s_start:s_end]
-        if "backbone" in sentence:
+        has_backbone, as_backbone, cues = _sentence_backbone_cues(view, m.field, s_start, s_end)
+        if has_backbone:
             sentence_backbone = True
             if "backbone" not in lowered[m.start:m.end]:
                 feats.append("sentence:backbone")
-                if AS_BACKBONE_RE.search(sentence):
+                if as_backbone:
                     feats.append("sentence:as_backbone")  # "serving as the backbone", "a general vision backbone"
-        for cue in ("encoder", "feature extractor", "downstream", "general-purpose", "dense prediction",
-                    "architectures", "such as"):
-            if cue in sentence:
-                feats.append(f"sentence:{cue}")
+        feats += cues
     if "backbone" in draft.name.lower():
         feats.append("name_has_backbone")  # a benchmark "... of the Backbones", not a backbone
     paper = _paper_backbone_cues(view)
