@@ -202,7 +202,6 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
                 feats.append("title_after_colon")
             if title[m.end:].lstrip().startswith(":"):
                 feats.append("title_before_colon")
-    feats += _backbone_context(view, draft, main_name)
     other_methods = sum(1 for d in view.drafts if d.etype == "Method")
     feats.append(f"methods_in_paper={min(other_methods, 6)}")
     if any(m.rank == 1 for m in draft.mentions):
@@ -277,7 +276,7 @@ def _sentence_backbone_cues(view: PaperView, field: str, start: int, end: int) -
     return cached
 
 
-def _backbone_context(view: PaperView, draft: EntityDraft, main_name: bool) -> list[str]:
+def backbone_features(view: PaperView, draft: EntityDraft, main_name: bool) -> list[str]:
     """The method inside a phrase that uses it as the base of something else, and what the
     sentence and the paper say about backbones."""
     feats = []
