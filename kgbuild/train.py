@@ -37,6 +37,9 @@ INNER_FOLDS = 3
 REGULARISATION = {"title_name": 0.5, "definition": 0.5, "entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
 REGULARISATION.update({"result": 0.2, "result_metric": 0.5, "result_dataset": 0.5})
 MIN_FEATURE_COUNT = 2
+# A model that only adds what the rules missed: its threshold is chosen for the F1 of the final
+# call, rules or model, so rows carrying the rules' verdict count as said already.
+RULE_VERDICT = {"backbone": "rule_backbone"}
 
 
 @dataclass
@@ -166,10 +169,13 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
             examples[kind].append((features, "yes" if gold.find("Method", candidate["forms"]) else "no"))
         elif kind == "entity":
             examples["entity"].append((features, entity_label(gold, candidate)))
-        elif kind == "method":
+        elif kind in ("method", "backbone"):
             proposed, backbone = method_labels(gold, candidate)
-            if proposed is not None:
+            if proposed is None:
+                pass
+            elif kind == "method":
                 examples["proposed"].append((features, proposed))
+            else:  # the role's features include the proposed model's verdict
                 examples["backbone"].append((features, backbone))
         elif kind == "evaluated_on":
             label = pair_label(gold, candidate)
@@ -231,12 +237,14 @@ def fit(name: str, rows: list[tuple[list[str], str]], seed: int = SEED) -> Linea
     model.fit(matrix, labels)
     keep = [dict((vocabulary[j], float(w)) for j, w in enumerate(row) if abs(w) >= 1e-4) for row in model.coef_]
     if len(model.classes_) == 2:
-        threshold = _best_threshold(name, matrix, labels, seed)
+        verdict = RULE_VERDICT.get(name)
+        given = [verdict in features for features, _ in rows] if verdict else None
+        threshold = _best_threshold(name, matrix, labels, seed, given)
         return LinearModel(name, [str(c) for c in model.classes_], keep, [float(model.intercept_[0])], threshold)
     return LinearModel(name, [str(c) for c in model.classes_], keep, [float(b) for b in model.intercept_])
 
 
-def _best_threshold(name: str, matrix, labels: list[str], seed: int) -> float:
+def _best_threshold(name: str, matrix, labels: list[str], seed: int, given: list[bool] | None = None) -> float:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -248,8 +256,15 @@ def _best_threshold(name: str, matrix, labels: list[str], seed: int) -> float:
     yes = list(sorted(set(labels))).index("yes")
     probability = cross_val_predict(model, matrix, labels, cv=folds, method="predict_proba")[:, yes]
 
+    if given is not None:
+        import numpy as np
+
+        given = np.array(given, dtype=bool)
+
     def f1(threshold: float) -> float:
         said = probability >= threshold
+        if given is not None:
+            said = said | given
         truth = [label == "yes" for label in labels]
         hits = sum(1 for s, t in zip(said, truth) if s and t)
         return 2 * hits / (int(said.sum()) + positives) if hits else 0.0
@@ -268,6 +283,7 @@ def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:
     decisions.models["entity"] = fit("entity", examples["entity"], seed)
     examples = collect(annotated, decisions)
     decisions.models["proposed"] = fit("proposed", examples["proposed"], seed)
+    examples = collect(annotated, decisions)  # the role reads the proposed model's verdict
     decisions.models["backbone"] = fit("backbone", examples["backbone"], seed)
     examples = collect(annotated, decisions)
     decisions.models["result_metric"] = fit("result_metric", examples["result_metric"], seed)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
-from kgbuild.extract.features import PaperView, definition_features, entity_features, method_features, pair_features, trained_only_on
+from kgbuild.extract.features import (PaperView, definition_features, entity_features, method_features, pair_features,
+                                      proposed_backbone_features, backbone_features, trained_only_on)
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
@@ -140,14 +141,31 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
         feats = view.adapted(method_features(view, draft, main_name))
         if trace is not None:
             trace("method", {"forms": forms_of(draft)}, feats)
-        verdicts.append((draft, feats))
+        # the role reads the backbone context besides (the proposed flag does better without it)
+        role_feats = feats + view.adapted(backbone_features(view, draft, main_name)) if backbone or trace else feats
+        verdicts.append((draft, feats, role_feats))
     # The rules' flags are precise and miss many (cross-validated precision about 0.9,
     # recall about 0.5): a model adds the flags they miss and never takes one away.
-    for draft, feats in verdicts:
+    for draft, feats, role_feats in verdicts:
+        rule_proposed = draft.proposed
         if proposed is not None and not draft.proposed:
             draft.proposed = proposed.says_yes(feats)
-        if backbone is not None and "backbone" not in draft.roles and backbone.says_yes(feats):
+        if draft.proposed and not rule_proposed:
+            # the backbone role also reads the proposed model's verdict: what a backbone paper
+            # says holds for the method it proposes
+            role_feats = role_feats + view.adapted(proposed_backbone_features(view))
+        if trace is not None:
+            trace("backbone", {"forms": forms_of(draft)}, role_feats)
+        # (letting the backbone model also take the rules' role away where it is confident,
+        # p < 0.1, cost cross-validated F1: it stays an adder.)  A name that says "backbone"
+        # ("... of the Backbones") is a study or a benchmark, not a network in that role.
+        if backbone is not None and "backbone" not in draft.roles and backbone.says_yes(role_feats) \
+                and not _says_backbone(draft):
             draft.roles.add("backbone")
+
+
+def _says_backbone(draft: EntityDraft) -> bool:
+    return any("backbone" in form.lower() for form in (draft.name, *draft.forms))
 
 
 def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], result_pairs: set[tuple[int, int]],

@@ -49,7 +49,7 @@ BACKBONE_AFTER_RE = re.compile(
     # up to five describing words; a preposition or verb in between means the backbone is
     # something else ("FCENet with a backbone", "X uses a ResNet backbone")
     r"(?:(?!(?:with|on|for|of|using|via|from|in|to|by|uses?|used|than|into)\b)[\w/-]+\s+){0,5}?"
-    r"(?:backbones?|(?-i:feature extractors?|encoders?(?![-\w])))",
+    r"(?:backbones?|(?-i:feature extractors?|encoders?(?![-\w])|base (?:architectures?|networks?)\b))",
     re.IGNORECASE,
 )
 BACKBONE_LIST_RE = re.compile(
@@ -59,7 +59,10 @@ BACKBONE_LIST_RE = re.compile(
 )
 BACKBONE_BEFORE_RE = re.compile(r"\bbackbones?\s+(?:networks?\s+)?$", re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"[;)]|\.\s|\bwhile\b|\bwhereas\b|\bbut\b")
-ROLE_WORD_RE = re.compile(r"backbone|feature extractor|encoder", re.IGNORECASE)
+# "the protein backbone", "peptide backbones": a molecule's backbone is no network's role
+MOLECULE_BEFORE_RE = re.compile(r"\b(?:protein|peptide|residue|molecular|polymer|amino[- ]acid|dna|rna|chain)s?\s+"
+                                r"backbones?$", re.IGNORECASE)
+ROLE_WORD_RE = re.compile(r"backbone|feature extractor|encoder|base architecture|base network", re.IGNORECASE)
 
 # (the test for what precedes the number follows its first digit, so that the regex engine
 # can skip ahead to digits)
@@ -181,6 +184,7 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
     talks_of_backbones = any("backbone" in text for text in lowered.values())
     # the role patterns end in one of these words: a text without them needs no matching
     names_a_role = {field: "backbone" in lowered[field] or "encoder" in text or "feature extractor" in text
+                    or "base architecture" in text or "base network" in text
                     for field, text in texts.items()}
     for f in found:
         if f.etype != "Method" or "backbone" in drafts[f.entity].roles:
@@ -188,7 +192,8 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         text = texts[f.field]
         if not names_a_role[f.field] and not talks_of_backbones:
             continue
-        if names_a_role[f.field] and BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70)):
+        role = names_a_role[f.field] and BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70))
+        if role and not MOLECULE_BEFORE_RE.search(text, f.end, role.end()):
             between = text[f.end:f.end + 70]
             head = ROLE_WORD_RE.search(between)
             if not _other_method_in(found, f, f.end, f.end + (head.start() if head else 0)):
@@ -207,13 +212,30 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         if "backbone" not in lowered[field]:
             continue
         for cue in BACKBONE_LIST_RE.finditer(text):
-            stop = CLAUSE_END_RE.search(text, cue.end(), cue.end() + 120)
-            limit = stop.start() if stop else min(len(text), cue.end() + 120)
+            limit = _clause_end(text, cue.end(), cue.end() + 120)
             for f in found:
                 if f.field == field and f.etype == "Method" and cue.end() <= f.start < limit:
                     drafts[f.entity].roles.add("backbone")
     if talks_of_backbones:
         _share_role_along_lists(texts, found, drafts)
+        # a name that says "backbone" ("Clash of the Backbones (CoB)") is a study or a benchmark
+        for f in found:
+            if f.etype == "Method" and "backbone" in lowered[f.field][f.start:f.end]:
+                drafts[f.entity].roles.discard("backbone")
+
+
+def _clause_end(text: str, start: int, end: int) -> int:
+    """Where the clause that begins at ``start`` ends (by ``end``): a ")" that closes a "("
+    opened inside it ("such as Vision Transformers (ViT) and ResNets") does not end it."""
+    pos = start
+    while True:
+        stop = CLAUSE_END_RE.search(text, pos, end)
+        if stop is None:
+            return min(len(text), end)
+        if stop.group() == ")" and "(" in text[pos:stop.start()]:
+            pos = stop.end()
+            continue
+        return stop.start()
 
 
 LIST_GAP_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")

@@ -54,7 +54,7 @@ def words_after(text: str, pos: int, n: int, ceiling: int | None = None) -> list
 class PaperView:
     """The texts, sentences and mentions of one paper, with what several features share."""
 
-    __slots__ = ("texts", "sentences", "found", "drafts", "lowered", "_sentence_words", "style")
+    __slots__ = ("texts", "sentences", "found", "drafts", "lowered", "_sentence_words", "style", "cache")
 
     def __init__(self, texts: dict[str, str], sentences: dict[str, SentenceIndex], found: list[Found],
                  drafts: list[EntityDraft]) -> None:
@@ -65,6 +65,7 @@ class PaperView:
         self.lowered = {field: text.lower() for field, text in texts.items()}
         self._sentence_words: dict[tuple[str, int], frozenset[str]] = {}
         self.style = text_style(texts.get("abstract", ""))
+        self.cache: dict[object, object] = {}
 
     def adapted(self, feats: list[str]) -> list[str]:
         """Each feature twice: once shared, once for this style of text only, so a model
@@ -211,6 +212,101 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
                        if d is not draft and d.proposed for m in d.mentions}
     if proposed_places & {(m.field, view.sentences[m.field].of(m.start)) for m in draft.mentions}:
         feats.append("beside_proposed")  # the parts of a proposed system are named with it
+    return feats
+
+
+# "with a ResNet-50 backbone", "X-based detectors", "built on top of X", "X as the encoder"
+USED_BEFORE_RE = re.compile(r"\b(?:based on|built (?:up)?on|built on top of|on top of|upon|with|using|adopt(?:s|ing)?|"
+                            r"replac(?:e|es|ing) \w+ with|plug(?:ged|ging)? into|applied to|architectures? such as|"
+                            r"networks? such as|models? such as|architectures? like)\s+(?:the |a |an |our )?"
+                            r"(?:[\w-]+ ){0,2}$")
+USED_AFTER_RE = re.compile(r"^(?:\s*\([^)]{1,20}\))?(?:-based|-like|-style| based)\b|^\s+(?:as|is used as|serves as)\s+"
+                           r"(?:the |a |an |our )?(?:[\w-]+ ){0,2}(?:encoder|backbone|feature extractor|base|"
+                           r"architecture|network)")
+AS_BACKBONE_RE = re.compile(r"\b(?:as|serv\w* as|a|an)\s+(?:the\s+)?(?:(?:general|generic|universal|versatile|"
+                            r"general-purpose|strong|powerful|vision|visual|new|efficient)\s+){0,3}backbone")
+BACKBONE_PAPER_CUES = ("general-purpose backbone", "general purpose backbone", "vision backbone", "general backbone",
+                       "backbone network", "dense prediction", "downstream tasks", "object detection",
+                       "semantic segmentation", "instance segmentation", "imagenet", "coco", "ade20k")
+
+
+def _paper_backbone_cues(view: PaperView) -> tuple[str, ...]:
+    """What the whole paper says about backbones (computed once per paper)."""
+    cached = view.cache.get("backbone_paper")
+    if cached is not None:
+        return cached
+    lowered = " ".join(view.lowered.values())
+    title = view.lowered.get("title", "")
+    cues = [f"paper:{c}" for c in BACKBONE_PAPER_CUES if c in lowered]
+    if "backbone" in lowered:
+        cues.append("paper:backbone")
+    if "backbone" in title:
+        cues.append("title:backbone")
+    for word in ("network", "transformer", "vision", "visual", "recognition"):
+        if word in title:
+            cues.append(f"title:{word}")
+    if "protein" in lowered or "residue" in lowered:
+        cues.append("paper:protein")
+    tasks = sum(1 for c in ("imagenet", "coco", "ade20k", "cityscapes", "object detection", "segmentation")
+                if c in lowered)
+    cues.append(f"paper:vision_tasks={min(tasks, 3)}")
+    view.cache["backbone_paper"] = result = tuple(cues)
+    return result
+
+
+def proposed_backbone_features(view: PaperView) -> list[str]:
+    """What the paper says about backbones, for a method the proposed model flagged."""
+    return ["model_proposed", *(f"proposed&{c}" for c in _paper_backbone_cues(view))]
+
+
+SENTENCE_CUES = ("encoder", "feature extractor", "downstream", "general-purpose", "dense prediction", "architectures",
+                 "such as")
+
+
+def _sentence_backbone_cues(view: PaperView, field: str, start: int, end: int) -> tuple[bool, bool, list[str]]:
+    """(says "backbone", says "as the/a ... backbone", cue features) of a sentence, once per sentence."""
+    key = (field, start)
+    cached = view.cache.get(key)
+    if cached is None:
+        sentence = view.lowered[field][start:end]
+        has_backbone = "backbone" in sentence
+        cached = (has_backbone, bool(has_backbone and AS_BACKBONE_RE.search(sentence)),
+                  [f"sentence:{cue}" for cue in SENTENCE_CUES if cue in sentence])
+        view.cache[key] = cached
+    return cached
+
+
+def backbone_features(view: PaperView, draft: EntityDraft, main_name: bool) -> list[str]:
+    """The method inside a phrase that uses it as the base of something else, and what the
+    sentence and the paper say about backbones."""
+    feats = []
+    sentence_backbone = False
+    for m in draft.mentions[:6]:
+        lowered = view.lowered[m.field]
+        _, s_start, s_end = view.sentence_of(m)
+        if USED_BEFORE_RE.search(lowered, max(s_start, m.start - 40), m.start):
+            feats.append("used_before")
+        if USED_AFTER_RE.search(lowered[m.end:min(s_end, m.end + 50)]):
+            feats.append("used_after")
+        has_backbone, as_backbone, cues = _sentence_backbone_cues(view, m.field, s_start, s_end)
+        if has_backbone:
+            sentence_backbone = True
+            if "backbone" not in lowered[m.start:m.end]:
+                feats.append("sentence:backbone")
+                if as_backbone:
+                    feats.append("sentence:as_backbone")  # "serving as the backbone", "a general vision backbone"
+        feats += cues
+    if "backbone" in draft.name.lower():
+        feats.append("name_has_backbone")  # a benchmark "... of the Backbones", not a backbone
+    paper = _paper_backbone_cues(view)
+    if draft.proposed or main_name:  # a paper about a backbone: what it says holds for what it proposes
+        feats += [f"proposed&{c}" for c in paper]
+        if sentence_backbone:
+            feats.append("proposed&sentence:backbone")
+    else:
+        feats += [f"other&{c}" for c in paper if c in ("paper:backbone", "title:backbone", "paper:protein")]
+    if "backbone" in draft.roles:
+        feats += [f"rule&{c}" for c in paper if c in ("paper:protein", "title:backbone")]
     return feats
 
 

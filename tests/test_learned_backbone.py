@@ -1,0 +1,69 @@
+"""The backbone role with the shipped (retrained) models and rules: sentences of our own making."""
+
+from __future__ import annotations
+
+import pytest
+
+from kgbuild.extract.pipeline import Extractor
+from kgbuild.models import Paper, SourceRef
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def extract(extractor: Extractor, title: str, abstract: str):
+    return extractor.extract_paper(Paper(id="p", title=title, abstract=abstract, source=SourceRef(file="t", line=1)))
+
+
+def roles(extraction) -> dict[str, bool]:
+    return {e.name: "backbone" in (e.roles or []) for e in extraction.entities if e.type == "Method"}
+
+
+def test_a_list_after_backbones_such_as_goes_on_past_a_parenthesised_acronym(extractor):
+    x = extract(extractor, "Learning Depth Priors for Image Encoders",
+                "Popular backbones such as Vision Transformers (ViT) and ResNets are trained on flat "
+                "images only. We pre-train them with depth priors and fine-tune on ScanNet.")
+    r = roles(x)
+    assert r.get("ResNets") is True
+    assert any(r.get(name) for name in ("Vision Transformers", "ViT"))
+
+
+def test_a_network_used_as_the_base_network_is_a_backbone(extractor):
+    x = extract(extractor, "Siamese Matching of Product Photos",
+                "We train a Siamese network with VGG16 as the base network and apply the learned embeddings "
+                "to product retrieval on Stanford Online Products.")
+    assert roles(x).get("VGG16") is True
+
+
+def test_a_study_named_after_backbones_takes_no_role(extractor):
+    x = extract(extractor, "Clash of the Backbones: Comparing Pretrained Vision Models",
+                "Vision systems are typically built on a backbone. We present Clash of the Backbones (CoB), "
+                "a benchmark that compares many pretrained models on classification, detection and retrieval. "
+                "CoB backbones are ranked by their transfer accuracy.")
+    assert not any(flag for name, flag in roles(x).items() if "backbone" in name.lower())
+
+
+def test_a_proposed_general_purpose_vision_backbone(extractor):
+    x = extract(extractor, "QuillNet: Gated Stripe Attention Networks",
+                "We present QuillNet, a new family of hierarchical vision networks built from gated stripe "
+                "attention. QuillNet reaches 84.1% top-1 accuracy on ImageNet-1K, 51.2 box AP on COCO object "
+                "detection and 49.8 mIoU on ADE20K semantic segmentation, showing its promise as a "
+                "general-purpose vision backbone for dense prediction tasks.")
+    assert roles(x).get("QuillNet") is True
+
+
+def test_a_method_compared_against_in_a_backbone_paper_is_no_backbone(extractor):
+    x = extract(extractor, "QuillNet: Gated Stripe Attention Networks",
+                "We present QuillNet, a general-purpose vision backbone. QuillNet-B reaches 84.1% top-1 "
+                "accuracy on ImageNet, surpassing PlumFormer-B by 0.9%, and 51.2 box AP on COCO.")
+    assert roles(x).get("PlumFormer-B") is not True
+
+
+def test_the_backbone_of_a_protein_is_no_method_role(extractor):
+    x = extract(extractor, "Designing Protein Folds with Frame Flow Matching",
+                "Protein design models generate the residue backbone frames of a protein. We propose "
+                "FoldFlowNet, which models the protein backbone with equivariant flow matching and "
+                "outperforms RFdiffusion in designability on CATH.")
+    assert not any(roles(x).values())
