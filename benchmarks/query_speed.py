@@ -1,7 +1,8 @@
-"""Latency of every pack query on the embedded store: the sample corpus and a synthetic graph.
+"""Latency of every pack query on the embedded store or Neo4j: the sample corpus and a synthetic graph.
 
 usage: python benchmarks/query_speed.py [--papers N] [--repeat R] [--graphs corpus,synthetic]
-                                        [--index Label.prop ...]
+                                        [--index Label.prop ...] [--queries lookups|NAME,...]
+                                        [--neo4j-uri URI [--neo4j-user U] [--database D] [--keep] [--reuse]]
 
 - corpus: examples/sample built with kgbuild.build.build (the real extractor).
 - synthetic: N papers (default 100,000) of SYNTHETIC data, generated as GraphBatch rows and
@@ -18,11 +19,22 @@ warm-up run takes over 3 s/R is timed fewer times (at least 5). The synthetic st
 loading and opened again before timing, as `kgbuild build` then `kgbuild query` would. Nothing is written into the
 repository: the stores live in a temporary directory, removed at the end. --index adds an
 index to the benchmark stores only, to measure one before proposing it for stores/dialect.py.
+
+Neo4j: with --neo4j-uri or NEO4J_URI (NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE, as the
+CLI reads them; the store is opened by kgbuild.stores.open_store, as the CLI opens it) the
+graphs are loaded into that Neo4j instead. Its database must hold no nodes; what the
+benchmark wrote is deleted after each graph unless --keep is given. --reuse times the
+queries on a synthetic graph of --papers papers that an earlier --keep run left there,
+without loading it again (to compare the driver's Rust codec on and off on the same graph;
+the run prints which codec the driver uses). Neo4j's queries are not given the embedded
+store's 60 s / 4 GB bounds (Community Edition cannot change db.transaction.timeout at run
+time); the server's own heap bounds their memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -37,7 +49,7 @@ from kgbuild.errors import StoreError
 from kgbuild.graph import GraphBatch, lookup_key
 from kgbuild.models import ENTITY_TYPES
 from kgbuild.queries import NamedQuery, load_packs
-from kgbuild.stores.falkordb_store import FalkorDBStore
+from kgbuild.stores import GraphStore, StoreConfig, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "sample"
@@ -72,6 +84,10 @@ class Synthetic:
         self.w_metrics = _zipf_weights(len(self.metrics))
         self.w_tasks = _zipf_weights(len(self.tasks))
         self.seen: dict[str, set[str]] = {label: set() for label in ENTITY_TYPES}
+
+    @staticmethod
+    def paper_ids(papers: int) -> list[str]:
+        return [f"synthetic:{number:07d}" for number in range(papers)]
 
     @staticmethod
     def key(name: str) -> str:
@@ -160,7 +176,7 @@ class Synthetic:
             "evidence": evidence["evidence"]})
 
 
-def load_synthetic(store: FalkorDBStore, papers: int, batch_papers: int = 5000) -> float:
+def load_synthetic(store: GraphStore, papers: int, batch_papers: int = 5000) -> float:
     generator = Synthetic(papers)
     started = time.perf_counter()
     for start in range(0, papers, batch_papers):
@@ -172,11 +188,11 @@ def load_synthetic(store: FalkorDBStore, papers: int, batch_papers: int = 5000) 
 
 # -- timing ---------------------------------------------------------------------------------------
 
-def pick(store: FalkorDBStore, cypher: str, **params: Any) -> list[Any]:
+def pick(store: GraphStore, cypher: str, **params: Any) -> list[Any]:
     return [row[0] for row in store.query(cypher, params).rows]
 
 
-def parameter_sets(store: FalkorDBStore, synthetic: bool) -> dict[str, list[dict[str, str]]]:
+def parameter_sets(store: GraphStore, synthetic: bool) -> dict[str, list[dict[str, str]]]:
     """Per query, the parameter sets to time on this graph (head and typical where it matters)."""
     if not synthetic:
         title = pick(store, "MATCH (p:Paper)-[:PROPOSES]->(:Method {key: 'cspnet'}) RETURN p.title LIMIT 1")
@@ -207,9 +223,10 @@ def parameter_sets(store: FalkorDBStore, synthetic: bool) -> dict[str, list[dict
                 continue  # every synthetic method is proposed once: head and typical are alike
             params = {p: values[p] for p in wanted}
             if name == "leaderboard" and synthetic:
-                params["metric"] = pick(store, "MATCH (d:Dataset {name: $name})<-[:ON_DATASET]-(:Result)"
-                                        "-[:MEASURED_BY]->(x:Metric) WITH x, count(*) AS n "
-                                        "RETURN x.name ORDER BY n DESC, x.name LIMIT 1", name=values["dataset"])[0]
+                params["metric"] = (pick(store, "MATCH (d:Dataset {name: $name})<-[:ON_DATASET]-(:Result)"
+                                         "-[:MEASURED_BY]->(x:Metric) WITH x, count(*) AS n "
+                                         "RETURN x.name ORDER BY n DESC, x.name LIMIT 1", name=values["dataset"])
+                                    or [values["metric"]])[0]  # a small graph may have no result there
             if name == "new-methods":
                 params.update({"since": "2025-06-01"} if synthetic else {"source": "001_"})  # the sample has no dates
             if name == "method-papers" and not synthetic:
@@ -222,7 +239,7 @@ def parameter_sets(store: FalkorDBStore, synthetic: bool) -> dict[str, list[dict
     return sets
 
 
-def time_query(store: FalkorDBStore, named: NamedQuery, raw: dict[str, str], repeat: int) -> tuple[int, float, float]:
+def time_query(store: GraphStore, named: NamedQuery, raw: dict[str, str], repeat: int) -> tuple[int, float, float]:
     params = named.bind({k: v for k, v in raw.items() if not k.startswith("_")})
     started = time.perf_counter()
     rows = len(store.query(named.cypher, params).rows)  # warm-up
@@ -237,19 +254,24 @@ def time_query(store: FalkorDBStore, named: NamedQuery, raw: dict[str, str], rep
     return rows, statistics.median(samples), p95
 
 
-def guard(store: FalkorDBStore) -> None:
+def guard(store: GraphStore) -> None:
     """Bound every query of this benchmark's own server: a runaway one fails instead of
     taking the machine's memory or the rest of the run."""
+    if store.name == "neo4j":
+        return  # no run-time bound in Community Edition: see the module docstring
     connection = store._client.connection
     connection.execute_command("GRAPH.CONFIG", "SET", "TIMEOUT_DEFAULT", str(TIMEOUT_MS))
     connection.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", str(QUERY_MEMORY_BYTES))
 
 
-def report(graph: str, store: FalkorDBStore, synthetic: bool, repeat: int) -> list[list[str]]:
+def report(graph: str, store: GraphStore, synthetic: bool, repeat: int,
+           only: set[str] | None = None) -> list[list[str]]:
     packs = load_packs()
     guard(store)
     lines = []
     for name, variants in parameter_sets(store, synthetic).items():
+        if only and name not in only:
+            continue
         for raw in variants:
             shown = ", ".join(f"{k}={v}" for k, v in raw.items() if not k.startswith("_"))
             kind = "lookup/1-hop" if name in LOOKUPS_AND_ONE_HOP else "aggregate"
@@ -261,6 +283,7 @@ def report(graph: str, store: FalkorDBStore, synthetic: bool, repeat: int) -> li
                 continue
             flag = " !" if kind == "lookup/1-hop" and p95 >= 50 else ""
             lines.append([where, name, kind, shown[:48], str(rows), f"{p50:.1f}", f"{p95:.1f}{flag}"])
+            print("  " + "  ".join(lines[-1]), file=sys.stderr)  # as it goes: a slow graph takes minutes
     return lines
 
 
@@ -273,17 +296,107 @@ def print_table(lines: list[list[str]]) -> None:
         print("  ".join(v.ljust(w) for v, w in zip(line, widths)))
 
 
-def add_indexes(store: FalkorDBStore, indexes: list[str]) -> None:
+def add_indexes(store: GraphStore, indexes: list[str]) -> None:
     if indexes:
         print(f"  extra indexes for this run only: {', '.join(indexes)}", file=sys.stderr)
     for spec in indexes:
         label, prop = spec.split(".", 1)
         try:
-            store._require_graph().query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+            if store.name == "neo4j":
+                store._write(f"CREATE INDEX IF NOT EXISTS FOR (n:{label}) ON (n.{prop})", {})
+            else:
+                store._require_graph().query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
         except Exception as exc:  # noqa: BLE001 - an existing index is fine
             print(f"  index {spec}: {exc}", file=sys.stderr)
-    if indexes:
+    if indexes and store.name == "neo4j":
+        store.query("CALL db.awaitIndexes(600)")
+    elif indexes:
         time.sleep(5)  # FalkorDB fills a new index in the background
+
+
+# -- Neo4j ----------------------------------------------------------------------------------------
+
+def codec() -> str:
+    """Which (de)serialisation the neo4j driver uses in this process."""
+    from importlib import metadata
+
+    try:
+        return f"Rust codec on (neo4j-rust-ext {metadata.version('neo4j-rust-ext')})"
+    except metadata.PackageNotFoundError:
+        return "Rust codec off (neo4j-rust-ext not installed)"
+
+
+def held_papers(store: GraphStore) -> tuple[int, int]:
+    """(nodes, synthetic papers) in the store."""
+    nodes = pick(store, "MATCH (n) RETURN count(n)")[0]
+    synthetic = pick(store, "MATCH (p:Paper) WHERE p.id STARTS WITH 'synthetic:' RETURN count(p)")[0]
+    return int(nodes), int(synthetic)
+
+
+def _config(args: argparse.Namespace, directory: Path, batch_size: int | None = None) -> StoreConfig:
+    extra = {"batch_size": batch_size} if batch_size else {}
+    if args.neo4j_uri:
+        return StoreConfig(backend="neo4j", neo4j_uri=args.neo4j_uri, neo4j_user=args.neo4j_user,
+                           database=args.database, **extra)
+    return StoreConfig(backend="embedded", directory=directory, **extra)
+
+
+def _neo4j_empty(store: GraphStore, graph: str) -> bool:
+    nodes, _ = held_papers(store)
+    if nodes:
+        print(f"{graph}: skipped: {store.location} holds {nodes:,} nodes; the benchmark needs an empty "
+              f"database (set NEO4J_DATABASE to a scratch one), or --reuse for a kept synthetic graph",
+              file=sys.stderr)
+    return not nodes
+
+
+def run_corpus(args: argparse.Namespace, scratch: Path) -> list[list[str]]:
+    from kgbuild.build import build
+
+    with open_store(_config(args, scratch / "corpus")) as store:
+        if store.name == "neo4j" and not _neo4j_empty(store, "corpus"):
+            return []
+        try:
+            summary = build([str(SAMPLE)], store)
+            add_indexes(store, args.index)
+            print(f"corpus: {summary.graph.papers} papers from {SAMPLE} in {summary.seconds} s", file=sys.stderr)
+            return report("corpus", store, False, args.repeat, args.queries)
+        finally:
+            if store.name == "neo4j" and not args.keep:
+                store.delete_papers(store.paper_ids())
+
+
+def run_synthetic(args: argparse.Namespace, scratch: Path) -> list[list[str]]:
+    config = _config(args, scratch / f"synthetic-{args.papers}", batch_size=2000)
+    neo4j = config.backend == "neo4j"
+    loaded = False
+    try:
+        with open_store(config) as store:
+            nodes, held = held_papers(store) if neo4j else (0, 0)
+            if neo4j and args.reuse and held == args.papers:
+                print(f"synthetic: reusing the {held:,} synthetic papers already in {store.location}",
+                      file=sys.stderr)
+            elif neo4j and not _neo4j_empty(store, "synthetic"):
+                return []
+            else:
+                loaded = True
+                seconds = load_synthetic(store, args.papers)
+                counts = store.counts()
+                items = counts.papers + sum(counts.entities.values()) + counts.results \
+                    + sum(counts.relationships.values())
+                print(f"synthetic: loaded {counts.papers:,} papers in {seconds:.0f} s "
+                      f"({counts.papers / seconds:,.0f} papers/s, {items / seconds:,.0f} nodes+relationships/s); "
+                      f"entities {counts.entities}; relationships {counts.relationships}", file=sys.stderr)
+            add_indexes(store, args.index)
+        # Queried as a user queries it: `kgbuild build` ends, `kgbuild query` opens the store
+        # again (the server reads the graph back, with nothing left pending from the load).
+        with open_store(_config(args, config.directory)) as store:
+            return report("synthetic", store, True, args.repeat, args.queries)
+    finally:
+        if neo4j and loaded and not args.keep:
+            with open_store(config) as store:
+                print(f"synthetic: deleting the {args.papers:,} synthetic papers", file=sys.stderr)
+                store.delete_papers(Synthetic(0).paper_ids(args.papers))
 
 
 def main() -> None:
@@ -293,35 +406,34 @@ def main() -> None:
     parser.add_argument("--graphs", default="corpus,synthetic")
     parser.add_argument("--index", action="append", default=[], metavar="Label.prop",
                         help="add an index to the benchmark stores (repeatable)")
+    parser.add_argument("--neo4j-uri", default=os.environ.get("NEO4J_URI"), metavar="URI",
+                        help="time Neo4j instead of the embedded store [env NEO4J_URI]")
+    parser.add_argument("--neo4j-user", default=os.environ.get("NEO4J_USERNAME"), metavar="USER",
+                        help="[env NEO4J_USERNAME]; the password is read from NEO4J_PASSWORD only")
+    parser.add_argument("--database", default=os.environ.get("NEO4J_DATABASE"), metavar="NAME",
+                        help="[env NEO4J_DATABASE]")
+    parser.add_argument("--keep", action="store_true", help="leave the benchmark's papers in Neo4j")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Neo4j: time a synthetic graph of --papers papers kept there by an earlier --keep run")
+    parser.add_argument("--queries", type=lambda text: set(text.split(",")) if text else None, metavar="A,B",
+                        help="time only these pack queries; 'lookups' for the lookups and one-hop queries")
     args = parser.parse_args()
+    if args.queries and "lookups" in args.queries:
+        args.queries = (args.queries - {"lookups"}) | LOOKUPS_AND_ONE_HOP
     graphs = args.graphs.split(",")
     scratch = Path(tempfile.mkdtemp(prefix="kgbuild-bench-"))
     lines: list[list[str]] = []
+    if args.neo4j_uri:
+        print(f"neo4j: {args.neo4j_uri}; {codec()}", file=sys.stderr)
     try:
         if "corpus" in graphs:
-            from kgbuild.build import build
-
-            with FalkorDBStore(scratch / "corpus") as store:
-                summary = build([str(SAMPLE)], store)
-                add_indexes(store, args.index)
-                print(f"corpus: {summary.graph.papers} papers from {SAMPLE} in {summary.seconds} s", file=sys.stderr)
-                lines += report("corpus", store, False, args.repeat)
+            lines += run_corpus(args, scratch)
         if "synthetic" in graphs:
-            directory = scratch / f"synthetic-{args.papers}"
-            with FalkorDBStore(directory, batch_size=2000) as store:
-                seconds = load_synthetic(store, args.papers)
-                counts = store.counts()
-                print(f"synthetic: loaded {counts.papers:,} papers in {seconds:.0f} s "
-                      f"({counts.papers / seconds:,.0f} papers/s); entities {counts.entities}; "
-                      f"relationships {counts.relationships}", file=sys.stderr)
-                add_indexes(store, args.index)
-            # Queried as a user queries it: `kgbuild build` ends, `kgbuild query` opens the store
-            # again (the server reads the graph back, with nothing left pending from the load).
-            with FalkorDBStore(directory) as store:
-                lines += report("synthetic", store, True, args.repeat)
+            lines += run_synthetic(args, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print_table(lines)
+    if lines:
+        print_table(lines)
     print("\n'!' marks a lookup or one-hop query at or over the 50 ms p95 target. Synthetic rows are SYNTHETIC data.")
 
 
