@@ -176,6 +176,7 @@ def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], r
         return rule_pairs
     by_pair = {(m, d): (field, sentence) for m, d, field, sentence in rule_pairs}
     kept = []
+    trained_only: dict[int, bool] = {}  # per dataset draft
     drafts = view.drafts
     for mi, method in enumerate(drafts):
         if method.etype != "Method":
@@ -183,15 +184,17 @@ def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], r
         for di, dataset in enumerate(drafts):
             if dataset.etype != "Dataset":
                 continue
+            if di not in trained_only:
+                trained_only[di] = trained_only_on(view, dataset)
             rule = (mi, di) in by_pair
-            feats = view.adapted(pair_features(view, method, dataset, mi, di, rule, (mi, di) in result_pairs,
-                                               mi in main_methods))
+            feats = view.adapted(pair_features(view, method, dataset, rule, (mi, di) in result_pairs,
+                                               mi in main_methods, trained_only[di]))
             if trace is not None:
                 trace("evaluated_on", {"method": forms_of(method), "dataset": forms_of(dataset),
                                        "proposed": method.proposed,
                                        "backbone": "backbone" in method.roles}, feats)
             keep = model.says_yes(feats) if model is not None else rule
-            if keep and not rule and (mi, di) not in result_pairs and trained_only_on(view, dataset):
+            if keep and not rule and (mi, di) not in result_pairs and trained_only[di]:
                 keep = False  # the guideline: data used only for (pre-)training is no evaluation
             if keep:
                 kept.append((mi, di, *(by_pair.get((mi, di)) or _evidence_place(view, method, dataset))))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kgbuild.extract.candidates import Found
+from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft
 from kgbuild.extract.facts import TRAIN_ONLY_BEFORE_RE
 from kgbuild.extract.sentences import SentenceIndex
@@ -71,6 +71,13 @@ class PaperView:
         """Each feature twice: once shared, once for this style of text only, so a model
         learns what holds everywhere and what holds in one kind of text."""
         return feats + [f"{self.style}|{f}" for f in feats]
+
+    def count_of(self, etype: str) -> int:
+        """How many drafts of the paper have this type (once per paper and type)."""
+        key = ("count", etype)
+        if key not in self.cache:
+            self.cache[key] = sum(1 for d in self.drafts if d.etype == etype)
+        return self.cache[key]
 
     def sentence_of(self, m: Found) -> tuple[int, int, int]:
         index = self.sentences[m.field].of(m.start)
@@ -202,9 +209,8 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
                 feats.append("title_after_colon")
             if title[m.end:].lstrip().startswith(":"):
                 feats.append("title_before_colon")
-    other_methods = sum(1 for d in view.drafts if d.etype == "Method")
-    feats.append(f"methods_in_paper={min(other_methods, 6)}")
-    if any(m.rank == 1 for m in draft.mentions):
+    feats.append(f"methods_in_paper={min(view.count_of('Method'), 6)}")
+    if any(m.rank == DEFINED for m in draft.mentions):
         feats.append("defined_here")  # "Dual Half-Space Projected Gradient (DHSPG)"
     if not any(m.key for m in draft.mentions):
         feats.append("unknown_name")
@@ -310,9 +316,10 @@ def backbone_features(view: PaperView, draft: EntityDraft, main_name: bool) -> l
     return feats
 
 
-def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, method_index: int,
-                  dataset_index: int, rule_pair: bool, result_pair: bool, main_method: bool) -> list[str]:
-    """Was this method evaluated on this dataset?"""
+def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, rule_pair: bool, result_pair: bool,
+                  main_method: bool, dataset_trained_on_only: bool) -> list[str]:
+    """Was this method evaluated on this dataset?  (``dataset_trained_on_only``: ``trained_only_on``,
+    worked out once per dataset by the caller, which also needs it.)"""
     feats = []
     if rule_pair:
         feats.append("rule_pair")
@@ -328,7 +335,7 @@ def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, me
         feats.append("method_lexicon")
     if any(m.key for m in dataset.mentions):
         feats.append("dataset_lexicon")
-    if trained_only_on(view, dataset):
+    if dataset_trained_on_only:
         feats.append("dataset_trained_on_only")
     method_sentences = {(m.field, view.sentences[m.field].of(m.start)) for m in method.mentions}
     together = 0
@@ -354,10 +361,8 @@ def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, me
     feats.append(f"together={min(together, 3)}")
     if dataset.mentions and all(m.field == "title" for m in dataset.mentions):
         feats.append("dataset_title_only")
-    datasets = sum(1 for d in view.drafts if d.etype == "Dataset")
-    methods = sum(1 for d in view.drafts if d.etype == "Method")
-    feats.append(f"datasets={min(datasets, 5)}")
-    feats.append(f"methods={min(methods, 6)}")
+    feats.append(f"datasets={min(view.count_of('Dataset'), 5)}")
+    feats.append(f"methods={min(view.count_of('Method'), 6)}")
     if method.proposed and together == 0:
         feats.append("proposed_apart")
     if method.proposed:
