@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from kgbuild.evaluate import Report, score
+from kgbuild.evaluate import Counts, Report, score
 from kgbuild.extract.jsonl import extraction_to_json
-from kgbuild.train import SEED, Annotated, _extractor, train_decisions
+from kgbuild.train import SEED, Annotated, shared_extractor, train_decisions
 
 
 class FoldedRow(BaseModel):
@@ -60,8 +60,8 @@ def cross_validate(annotated: list[Annotated], k: int = 5, seed: int = SEED,
     folds = assign_folds(annotated, k, seed)
     groups = sorted({a.group for a in annotated})
     per_fold: dict[str, list[Report]] = {g: [] for g in groups}
-    pooled: dict[str, dict[str, list[int]]] = {g: {} for g in groups}
-    extractor = _extractor()
+    pooled: dict[str, dict[str, Counts]] = {g: {} for g in groups}
+    extractor = shared_extractor()
     for fold in range(k):
         training = [a for a, f in zip(annotated, folds) if f != fold]
         held = [a for a, f in zip(annotated, folds) if f == fold]
@@ -72,22 +72,18 @@ def cross_validate(annotated: list[Annotated], k: int = 5, seed: int = SEED,
             report = _score_group([a for a, _ in pairs], [p for _, p in pairs])
             per_fold[group].append(report)
             for name, counts in report.counts.items():
-                total = pooled[group].setdefault(name, [0, 0, 0, 0])
-                for i, value in enumerate(counts):
-                    total[i] += value
+                pooled[group].setdefault(name, Counts()).add(*counts)
         if progress:
             progress(fold + 1)
     result: dict[str, dict[str, FoldedRow]] = {}
     for group in groups:
         rows = {}
-        for name, (gold_found, gold, right, predicted_n) in pooled[group].items():
-            precision = right / predicted_n if predicted_n else 0.0
-            recall = gold_found / gold if gold else 0.0
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        for name, counts in pooled[group].items():
+            precision, recall, f1 = counts.scores()
             fold_f1 = [r.rows[name].f1 for r in per_fold[group]]
-            rows[name] = FoldedRow(precision=round(precision, 3), recall=round(recall, 3), f1=round(f1, 3),
+            rows[name] = FoldedRow(precision=precision, recall=recall, f1=f1,
                                    f1_spread=round(statistics.pstdev(fold_f1), 3), f1_folds=fold_f1,
-                                   gold=gold, predicted=predicted_n)
+                                   gold=counts.gold, predicted=counts.predicted)
         result[group] = rows
     papers = {g: sum(1 for a in annotated if a.group == g) for g in groups}
     return CrossValidation(folds=k, groups=result, papers=papers)

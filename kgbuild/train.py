@@ -186,7 +186,7 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
             if label is not None:
                 examples[kind].append((features, label))
 
-    extractor = _extractor()
+    extractor = shared_extractor()
     extractor.decisions, extractor.trace = decisions, record
     try:
         for _ in extractor.run(a.paper for a in annotated):
@@ -199,7 +199,7 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
 _EXTRACTOR = None
 
 
-def _extractor():
+def shared_extractor():
     """One pipeline for every training run of the process (building it takes most of a second)."""
     global _EXTRACTOR
     if _EXTRACTOR is None:
