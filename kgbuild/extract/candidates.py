@@ -19,21 +19,10 @@ from kgbuild.extract.sentences import SentenceIndex
 # Strength of the evidence behind a candidate's type: lower wins.
 LEXICON, DEFINED, CUE, PHRASE, SHAPE = 0, 1, 2, 3, 4
 
-METHOD_NOUNS_AFTER_PAREN = frozenset(
-    {"module", "modules", "block", "blocks", "layer", "layers", "network", "networks", "architecture", "framework",
-     "model", "models", "mechanism", "loss", "algorithm", "strategy", "scheme", "operator", "unit", "head",
-     "backbone", "encoder", "decoder", "method", "approach", "technique", "transformer", "net", "attention",
-     "optimizer", "pipeline", "system", "paradigm", "procedure", "component", "branch", "pooling"}
-)
-METHOD_LF_HEADS = frozenset(w.lower() for w in rules.METHOD_HEAD_WORDS) | {
-    "convolution", "convolutions", "mechanism", "module", "layer", "layers", "unit", "units", "operator",
-    "scheme", "strategy", "technique", "architecture", "framework", "method", "approach", "system", "head",
-    "tuning", "training", "pretraining", "pre-training", "sampling", "estimator", "classifier", "detector",
-    "generator", "discriminator", "policy", "distillation", "quantizer", "tokenizer", "adapter", "prompting",
-}
-DATASET_LF_HEADS = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus", "database", "challenge"})
-METRIC_LF_HEADS = frozenset({"error", "accuracy", "score", "rate", "ratio", "distance", "precision", "recall",
-                             "similarity", "divergence", "likelihood", "perplexity", "index", "measure"})
+METHOD_NOUNS_AFTER_PAREN = term_list("method_nouns_after_paren")
+METHOD_LF_HEADS = frozenset(w.lower() for w in rules.METHOD_HEAD_WORDS) | term_list("method_long_form_heads")
+DATASET_LF_HEADS = term_list("dataset_long_form_heads")
+METRIC_LF_HEADS = term_list("metric_long_form_heads")
 SIZE_WORD_RE = re.compile(r"^[A-Z0-9][\w]*$")
 GLUE_SUFFIX_RE = re.compile(r"-(?:based|like|style|level|wise|aware|free|guided|specific|driven|inspired|"
                             r"enhanced|powered|type|only|centric|oriented|friendly|agnostic|dependent|trained|"

@@ -14,14 +14,14 @@ from functools import lru_cache
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft
 from kgbuild.extract.facts import TRAIN_ONLY_BEFORE_RE
+from kgbuild.extract.resources import term_sequence
 from kgbuild.extract.sentences import SentenceIndex
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*|\d+(?:\.\d+)?")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+\.\d+\b")
 SHAPE_RUNS_RE = re.compile(r"(.)\1+")
-EVAL_WORDS = ("evaluat", "experiment", "benchmark", "achiev", "outperform", "state-of-the-art", "surpass",
-              "result", "test", "accuracy", "pre-train", "pretrain", "train", "fine-tun", "compar", "demonstrat",
-              "extensive", "dataset", "top-1", "improv", "validat", "show")
+EVAL_WORDS = term_sequence("evaluation_words")
+METHOD_CONTEXT_CUES = term_sequence("method_context_cues")
 SOURCE_NAMES = {0: "lexicon", 1: "defined", 2: "cue", 3: "phrase", 4: "shape"}
 
 
@@ -193,8 +193,7 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
             feats.append(f"a1={after[0]}")
         window_before = lowered[max(s_start, m.start - 80):m.start]
         window_after = lowered[m.end:min(s_end, m.end + 80)]
-        for cue in ("backbone", "encoder", "feature extractor", "propos", "introduc", "present", "our ",
-                    "based on", "built on", "such as", "like", "with", "using", "we "):
+        for cue in METHOD_CONTEXT_CUES:
             if cue in window_before:
                 feats.append(f"before:{cue.strip()}")
             if cue in window_after:
@@ -231,9 +230,7 @@ USED_AFTER_RE = re.compile(r"^(?:\s*\([^)]{1,20}\))?(?:-based|-like|-style| base
                            r"architecture|network)")
 AS_BACKBONE_RE = re.compile(r"\b(?:as|serv\w* as|a|an)\s+(?:the\s+)?(?:(?:general|generic|universal|versatile|"
                             r"general-purpose|strong|powerful|vision|visual|new|efficient)\s+){0,3}backbone")
-BACKBONE_PAPER_CUES = ("general-purpose backbone", "general purpose backbone", "vision backbone", "general backbone",
-                       "backbone network", "dense prediction", "downstream tasks", "object detection",
-                       "semantic segmentation", "instance segmentation", "imagenet", "coco", "ade20k")
+BACKBONE_PAPER_CUES = term_sequence("backbone_paper_cues")
 
 
 def _paper_backbone_cues(view: PaperView) -> tuple[str, ...]:
@@ -265,8 +262,7 @@ def proposed_backbone_features(view: PaperView) -> list[str]:
     return ["model_proposed", *(f"proposed&{c}" for c in _paper_backbone_cues(view))]
 
 
-SENTENCE_CUES = ("encoder", "feature extractor", "downstream", "general-purpose", "dense prediction", "architectures",
-                 "such as")
+SENTENCE_CUES = term_sequence("backbone_sentence_cues")
 
 
 def _sentence_backbone_cues(view: PaperView, field: str, start: int, end: int) -> tuple[bool, bool, list[str]]:

@@ -50,6 +50,12 @@ def term_list(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def term_sequence(name: str) -> tuple[str, ...]:
+    """A pattern file's terms in file order, for lists whose order shows (features, regexes)."""
+    return tuple(row["term"] for row in read_jsonl(PATTERN_DIR / f"{name}.jsonl"))
+
+
+@lru_cache(maxsize=None)
 def lowered_term_list(name: str) -> frozenset[str]:
     return frozenset(term.lower() for term in term_list(name))
 
