@@ -56,6 +56,12 @@ def term_sequence(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def alternation(name: str) -> str:
+    """A pattern file of ``{"pattern": ...}`` regex fragments joined as alternatives, in file order."""
+    return "|".join(row["pattern"] for row in read_jsonl(PATTERN_DIR / f"{name}.jsonl"))
+
+
+@lru_cache(maxsize=None)
 def lowered_term_list(name: str) -> frozenset[str]:
     return frozenset(term.lower() for term in term_list(name))
 

@@ -34,7 +34,7 @@ from kgbuild.extract.facts import (
     _metric_for,
 )
 from kgbuild.extract.features import PaperView, words_after, words_before
-from kgbuild.extract.resources import term_list, term_sequence
+from kgbuild.extract.resources import alternation, term_list, term_sequence
 
 # A number with what may follow it: a percent sign, a magnitude letter ("77M", "4.5G"), a
 # magnitude word ("14 million").  Digits glued to letters before them (AP50, x400) are not numbers.
@@ -48,15 +48,13 @@ EMPHASIS_BEFORE = term_sequence("emphasis_words")
 # share is learned from every example of any of them
 STRONG_DELTA = term_list("strong_delta_words")
 DELTA_WORDS = term_sequence("delta_words")
-EFFICIENCY_AFTER_RE = re.compile(r"\s*(?:[KMBGT]\s?)?(?:[a-z-]+\s)?(?:parameters|params|flops|macs|gflops|fps|"
-                                 r"ms\b|seconds|mult-adds|multiply-adds|gpu hours)", re.IGNORECASE)
+EFFICIENCY_AFTER_RE = re.compile(rf"\s*(?:[KMBGT]\s?)?(?:[a-z-]+\s)?(?:{alternation('efficiency_units')})",
+                                 re.IGNORECASE)
 FROM_VALUE_RE = re.compile(r"\s*(?:%|percent)?\s+to\s+\d")
 FROM_BEFORE_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 FROM_TO_GAP_RE = re.compile(r"^\s*(?:of\s+|scores?\s+)?from\s+[\d.,]+\s?%?\s+to\s*$", re.IGNORECASE)
 # a comparative later in the number's clause: "which are 2.6 AP, 0.8 mAP ... better than"
-CLAUSE_COMPARATIVE_RE = re.compile(r"\b(?:better|higher|lower|worse|more|fewer|less|improvements?|gains?|"
-                                   r"increases?|decreases?|reductions?|faster|slower|smaller|larger)\b",
-                                   re.IGNORECASE)
+CLAUSE_COMPARATIVE_RE = re.compile(rf"\b(?:{alternation('comparative_words')})\b", re.IGNORECASE)
 WHICH_IS_RE = re.compile(r"\b(?:which|that|these|this) (?:is|are|was|were)\b")
 PRETRAINING_AFTER_RE = re.compile(r"-|\s+(?:pre-?train|supervised|weights|initiali)", re.IGNORECASE)
 LIST_GLUE_RE = re.compile(r"(?:\s*(?:%|percent|/|[\d.]+))*\s*")  # use with fullmatch

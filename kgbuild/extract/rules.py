@@ -12,7 +12,8 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kgbuild.extract.names import NAME_TOKEN_RE, is_generic_term, is_name_shaped
-from kgbuild.extract.resources import PATTERN_DIR, lexicon_patterns, lowered_term_list, read_jsonl, term_list, term_sequence
+from kgbuild.extract.resources import (PATTERN_DIR, alternation, lexicon_patterns, lowered_term_list, read_jsonl,
+                                       term_list, term_sequence)
 
 STOP = frozenset(STOP_WORDS) | term_list("extra_stop_words")
 WORD_BACK_RE = re.compile(r"([A-Za-z0-9][\w\-^]*)(\s+)$")
@@ -30,11 +31,11 @@ TITLE_CASE_RUN_RE = re.compile(
 )
 NAMED_CUES = term_sequence("named_cues")
 NAMED_CUE_RE = re.compile(
-    r"\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|referred to as|nicknamed)\s+(?:as\s+)?(?:the\s+)?[\"'“]?"
+    rf"""\b(?:{alternation('naming_words')})\s+(?:as\s+)?(?:the\s+)?[\"'“]?"""
     r"(?P<name>[A-Z][\w]*(?:[-.+][\w]+)*(?:\+\+)?(?:\s+[A-Z][\w]*(?:-[\w]+)*){0,2})"
 )
 TITLE_PREFIX_RE = re.compile(r"^\s*(?P<name>[^:]{1,40}?)\s*:\s+\S")
-DATASET_TITLE_RE = re.compile(r"\b(?:datasets?|benchmarks?|corpus|challenge)\b", re.I)
+DATASET_TITLE_RE = re.compile(rf"\b(?:{alternation('dataset_title_words')})\b", re.I)
 
 
 @lru_cache(maxsize=1)

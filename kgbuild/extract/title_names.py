@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 
 from kgbuild.extract.candidates import CUE, Found
-from kgbuild.extract.resources import term_list
+from kgbuild.extract.resources import alternation, term_list
 
 TITLE_CONNECTIVES = term_list("title_connectives")
 AFTER_WORDS = term_list("title_tool_words")
 TITLE_WORD_RE = re.compile(r"[^\s:]+")
 MAX_WORDS = 5
-INTRODUCED_BEFORE_RE = re.compile(
-    r"\b(?:propos|present|introduc|develop|design|call|nam|dub|term|coin)\w*\s+(?:a|an|the|our)?\s*"
-    r"(?:\w+[\s-]+){0,3}$", re.IGNORECASE)
+INTRODUCED_BEFORE_RE = re.compile(rf"\b(?:{alternation('introducing_verb_stems')})\w*\s+(?:a|an|the|our)?\s*"
+                                  r"(?:\w+[\s-]+){0,3}$",
+    re.IGNORECASE)
 METHOD_HEADS = term_list("title_method_heads")
 
 
