@@ -26,7 +26,6 @@ from collections.abc import Callable
 
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.decisions import Decisions, Trace
-from kgbuild.extract.entities import EntityDraft
 from kgbuild.extract.facts import FactResult, _method_right_before, _nearest_before, _split_for
 from kgbuild.extract.features import PaperView
 from kgbuild.extract.naming import exported_name
