@@ -46,8 +46,9 @@ from pathlib import Path
 from typing import Any
 
 from kgbuild.errors import StoreError
-from kgbuild.graph import GraphBatch, lookup_key
+from kgbuild.graph import GraphBatch
 from kgbuild.models import ENTITY_TYPES
+from kgbuild.names import lookup_key
 from kgbuild.queries import NamedQuery, load_packs
 from kgbuild.stores import GraphStore, StoreConfig, open_store
 

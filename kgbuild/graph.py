@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
-
 from typing import TypedDict
 
 from pydantic import BaseModel, Field
 
 from kgbuild.models import ENTITY_TYPES, Evidence, Extraction
+from kgbuild.names import lookup_key
 
 
 class PaperRow(TypedDict):
@@ -36,14 +34,6 @@ class EntityRow(TypedDict):
     aliases: list[str]
     lookup: list[str]
     url: str | None
-
-
-_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
-
-
-def lookup_key(text: str) -> str:
-    """How names are compared when looked up: case, spaces and punctuation do not count."""
-    return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 class MentionRow(TypedDict):

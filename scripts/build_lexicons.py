@@ -41,6 +41,9 @@ import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 
+# the key the resolver looks lexicon names up by (NFKC, lower case, letters and digits)
+from kgbuild.names import identity_key as canonical_key
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT / "scripts" / "lexicon_seeds"
 
@@ -62,13 +65,7 @@ SEED_WEIGHT = 1000
 # text helpers
 # --------------------------------------------------------------------------------------
 
-_KEY_STRIP = re.compile(r"[\W_]+", re.UNICODE)
 _WS = re.compile(r"\s+")
-
-
-def canonical_key(text: str) -> str:
-    """NFKC, lower-case, drop every run of non-alphanumeric characters."""
-    return _KEY_STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 def clean_space(text: str) -> str:
