@@ -387,7 +387,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
     if fmt == "neo4j-import":
         _export_neo4j_import(inputs, out, workers, target)
         return
-    from kgbuild.netgraph import to_networkx, write_graph
+    from kgbuild.export.netgraph import to_networkx, write_graph
 
     if inputs:
         raise InputError(f"--format {fmt} exports the stored graph and takes no INPUT arguments",
@@ -403,7 +403,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
 
 
 def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, target) -> None:
-    from kgbuild.stores.neo4j_import import export_for_neo4j_import, render_command
+    from kgbuild.export.neo4j_import import export_for_neo4j_import, render_command
 
     with _progress(False, "papers") as progress:
         summary = export_for_neo4j_import(list(inputs), out, workers=workers, progress=progress,

@@ -32,7 +32,7 @@ from kgbuild.queries import load_packs
 from kgbuild.stores import dialect
 from kgbuild.stores import statements as st
 from kgbuild.stores.falkordb_store import FalkorDBStore
-from kgbuild.stores.neo4j_import import export_for_neo4j_import
+from kgbuild.export.neo4j_import import export_for_neo4j_import
 from kgbuild.stores.neo4j_store import Neo4jStore
 
 SAMPLE_FILE = Path(__file__).parent.parent / "examples" / "sample" / "000_41274441ca6ed97e.txt"
