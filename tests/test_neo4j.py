@@ -3,7 +3,7 @@
 conftest.py starts it once per run (``neo4j_target``: 127.0.0.1, free ports, a temporary data
 directory, authentication on with a generated password) or uses the one NEO4J_URI names. Tests
 that kill a server or import into one start their own (``neo4j_servers``). Besides these, the
-store contract suite (test_store_contract.py) and the query packs' golden answers
+store contract suites (test_store_*_contract.py) and the query packs' golden answers
 (test_packs.py) run on the same server.
 """
 

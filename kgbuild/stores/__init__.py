@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from kgbuild.errors import InputError
-from kgbuild.stores.base import GraphStore
+from kgbuild.stores.base import GraphReader, GraphStore, GraphWriter, RunLog
 from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE
 
 Backend = Literal["embedded", "neo4j"]
@@ -47,4 +47,4 @@ def open_store(config: StoreConfig | None = None, read_only: bool = False) -> Gr
     return FalkorDBStore(config.directory, wait=config.wait, batch_size=config.batch_size, read_only=read_only)
 
 
-__all__ = ["GraphStore", "StoreConfig", "open_store", "DEFAULT_BATCH_SIZE"]
+__all__ = ["GraphReader", "GraphStore", "GraphWriter", "RunLog", "StoreConfig", "open_store", "DEFAULT_BATCH_SIZE"]
