@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import Neo4jTarget
 from factories import paper_extraction
-from neo4j import exceptions as nx
+from neo4j import exceptions as neo4j_errors
 from neo4j_server import Neo4jStartError, neo4j_admin, start_neo4j
 from test_neo4j_bolt import PASSWORD, corpus, pack_params
 from test_neo4j_import import store_graph
@@ -76,7 +76,7 @@ def test_the_server_is_neo4j_5_on_loopback_with_authentication(launched_neo4j):
     assert server.edition == "community"
     assert listen.rsplit(":", 1)[0] == "127.0.0.1" and auth_on == "true"  # port 0: the kernel picked it
     with neo4j.GraphDatabase.driver(server.bolt_uri, auth=None) as anonymous:
-        with pytest.raises(nx.AuthError):
+        with pytest.raises(neo4j_errors.AuthError):
             anonymous.verify_connectivity()
     # What it tells HTTP clients (Neo4j Browser among them) names the ports it listens on, so
     # routing (neo4j://) works too; and Neo4j Browser is served.
@@ -205,7 +205,7 @@ class KillInTransaction(Neo4jStore):
 
         try:
             self._get_session().execute_write(work)
-        except (nx.Neo4jError, nx.DriverError) as exc:
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise self._store_error(exc, writing=True) from exc
 
 
