@@ -43,7 +43,7 @@ from typing import IO, Any, Literal
 import orjson
 from pydantic import BaseModel
 
-from kgbuild.graph import GraphBatch, evaluation_summaries
+from kgbuild.graph import EntityRow, GraphBatch, evaluation_summaries
 from kgbuild.models import ENTITY_TYPES, SourceRef
 from kgbuild.stores.statements import PAPER_LINK_TARGETS
 
@@ -274,7 +274,7 @@ class Neo4jImportWriter:
             if row["dataset"] and row["dataset"] in self._keys["Dataset"]:
                 self._emit("ON_DATASET", (), {}, (row["id"], row["dataset"]))
 
-    def _add_entity(self, label: str, row: Mapping[str, Any]) -> None:
+    def _add_entity(self, label: str, row: EntityRow) -> None:
         """Merge as ``merge_entities`` does: name and url from the first sighting, aliases and
         lookup keys appended in the order they first appear."""
         key = row["key"]
