@@ -55,6 +55,8 @@ class BuildSummary(BaseModel):
     run_id: str = ""
     # Files a directory walk passed over (not named like any input format).
     skipped_files: list[str] = Field(default_factory=list)
+    # A --full run: every stored paper was re-extracted and rewritten (``replaced`` counts them).
+    full: bool = False
     written: int = 0
     replaced: int = 0
     unchanged: int = 0
@@ -179,7 +181,7 @@ def build(inputs: list[str], store: GraphStore, *, workers: int = 1, chunk_size:
     groups = groups or [([str(i) for i in inputs], fmt)]
     summary = BuildSummary(inputs=[p for paths, _ in groups for p in paths],
                            store=getattr(store, "location", store.name), counts=RunCounts(),
-                           run_id=run_id or new_run_id())
+                           run_id=run_id or new_run_id(), full=force)
     rejects = RejectsWriter(rejects_path, summary.run_id)
     dedup = Deduplicator()
     try:
@@ -187,7 +189,7 @@ def build(inputs: list[str], store: GraphStore, *, workers: int = 1, chunk_size:
                                  on_skip=summary.skipped_files.append)
         todo = _changed_only(papers, store, chunk_size, summary, force)
         for batch in extract_chunks(todo, graph_rows, workers=workers, chunk_size=chunk_size):
-            report = store.write(batch)
+            report = store.write(batch, rewrite=force)
             summary.written += report.written
             summary.replaced += report.replaced
             summary.unchanged += report.unchanged

@@ -178,7 +178,11 @@ def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
         click.echo(f"rejected       {counts.rejected}" + (f" (see {summary.rejects_file}, lines of run "
                                                          f"{summary.run_id})" if summary.rejects_file else ""))
         _echo_skipped(summary.skipped_files, "skipped       ")
-        click.echo(f"loaded         {summary.written} new, {summary.replaced} changed, {summary.unchanged} unchanged")
+        if summary.full:
+            click.echo(f"loaded         {summary.written} new, {summary.replaced} rewritten (--full)")
+        else:
+            click.echo(f"loaded         {summary.written} new, {summary.replaced} changed, "
+                       f"{summary.unchanged} unchanged")
         click.echo(render.counts_text(summary.graph).replace("papers        ", "graph papers  ", 1))
         click.echo(f"seconds        {summary.seconds}")
         click.echo(f"store          {summary.store}")

@@ -120,8 +120,11 @@ def rebuild(config: RebuildConfig, *, full: bool = False, progress: ProgressHook
             run.papers_rejected = summary.counts.rejected
             run.rejects_file = summary.rejects_file
             run.outcome = exit_codes.outcome(summary.counts.papers, summary.counts.rejected)
+            if full:
+                run.message = f"--full: {summary.replaced} stored papers re-extracted and rewritten"
             if summary.skipped_files:
-                run.message = f"skipped {len(summary.skipped_files)} files of no input type: " + ", ".join(
+                run.message += "; " if run.message else ""
+                run.message += f"skipped {len(summary.skipped_files)} files of no input type: " + ", ".join(
                     summary.skipped_files[:10]) + (", ..." if len(summary.skipped_files) > 10 else "")
             _finish(run, started, before, summary.graph, stale_note)
             store.record_run(run)
