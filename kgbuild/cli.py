@@ -312,7 +312,11 @@ def _require_store(target) -> None:
 @cli.group(invoke_without_command=True)
 @click.pass_context
 def packs(ctx: click.Context) -> None:
-    """List the named queries of the query packs (cypher/packs/*.cypher).
+    """List the named queries of the query packs, and where each was read from.
+
+    The packs ship with kgbuild ("shipped"). Your own packs: .cypher files in a directory named
+    by KGBUILD_PACKS (several separated by ':'); a pack of yours named like a shipped one
+    (e.g. evaluation.cypher) replaces it.
 
     \b
     Example:
@@ -326,8 +330,9 @@ def packs(ctx: click.Context) -> None:
     rows = []
     for named in load_packs().values():
         params = ", ".join(p.name if p.required else f"{p.name}={p.default}" for p in named.params)
-        rows.append([named.pack, named.name, params, named.description])
-    click.echo(render.table(["pack", "query", "params", "description"], rows))
+        origin = named.origin if len(named.origin) <= render.MAX_CELL else "…" + named.origin[1 - render.MAX_CELL:]
+        rows.append([named.pack, named.name, params, named.description, origin])
+    click.echo(render.table(["pack", "query", "params", "description", "from"], rows))
 
 
 @packs.command("show")
@@ -343,6 +348,7 @@ def packs_show(name: str) -> None:
 
     named = find_query(name)
     click.echo(f"// {named.name}: {named.description}")
+    click.echo(f"// from: {named.origin} (pack {named.pack})")
     for param in named.params:
         default = "required" if param.required else f"default {param.default!r}"
         click.echo(f"// ${param.name}: {param.type}, {default}")

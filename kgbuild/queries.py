@@ -1,4 +1,8 @@
-"""Named, parameterised Cypher queries read from the query packs in ``cypher/packs``.
+"""Named, parameterised Cypher queries read from the query packs.
+
+The packs ship with kgbuild (``cypher/packs`` in the source tree, installed as the data package
+``kgbuild.cypher``); ``KGBUILD_PACKS`` names directories of a user's own packs, and a user's
+pack with the name of a shipped one replaces it.
 
 A pack file holds one or more queries, each introduced by a header::
 
@@ -20,8 +24,10 @@ give the same answers for names papers wrote when run by hand in Neo4j Browser.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+from importlib import resources
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -56,6 +62,7 @@ class NamedQuery(BaseModel):
     cypher: str
     pack: str
     example: str = ""
+    origin: str = ""  # "shipped", or the path of the user's pack file it was read from
 
     def bind(self, raw: Mapping[str, str], canonical: bool = True) -> dict[str, Any]:
         """Typed parameter values from ``key=value`` strings, with defaults filled in.
@@ -125,11 +132,29 @@ def _parse_value(kind: str, text: str) -> Any:
     return text
 
 
-def default_packs_dir() -> Path:
-    configured = os.environ.get(PACKS_ENV)
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parent.parent / "cypher" / "packs"
+SHIPPED = "shipped"
+
+
+def shipped_packs() -> dict[str, str]:
+    """The packs installed with kgbuild (``cypher/packs`` of the source tree, the data package
+    ``kgbuild.cypher`` of an install): pack name -> text."""
+    folder = resources.files("kgbuild.cypher") / "packs"
+    return {entry.name[: -len(".cypher")]: entry.read_text(encoding="utf-8")
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(".cypher")}
+
+
+def user_pack_dirs() -> list[Path]:
+    """The directories named by ``KGBUILD_PACKS`` (several separated by the path separator)."""
+    configured = os.environ.get(PACKS_ENV, "")
+    return [Path(part) for part in configured.split(os.pathsep) if part.strip()]
+
+
+def _directory_packs(directory: Path) -> dict[str, tuple[str, str]]:
+    if not directory.is_dir():
+        raise InputError(f"query pack directory {directory} not found",
+                         hint=f"point {PACKS_ENV} at a directory of .cypher files, or unset it to use only "
+                              "the shipped packs")
+    return {path.stem: (path.read_text(encoding="utf-8"), str(path)) for path in sorted(directory.glob("*.cypher"))}
 
 
 def _parse_params(spec: str, where: str) -> list[QueryParam]:
@@ -209,24 +234,37 @@ def _strip_strings(cypher: str) -> str:
 
 
 def load_packs(directory: Path | None = None) -> dict[str, NamedQuery]:
-    directory = directory or default_packs_dir()
-    if not directory.is_dir():
-        raise InputError(f"query pack directory {directory} not found",
-                         hint=f"run from a kgbuild checkout or set {PACKS_ENV}=/path/to/cypher/packs")
+    """Every named query: of ``directory`` alone when given, else the shipped packs with the
+    packs of ``KGBUILD_PACKS`` over them (a user's pack named like a shipped one replaces it).
+    Each query's ``origin`` says where it was read: ``shipped`` or the file's path."""
+    if directory is not None:
+        texts = _directory_packs(Path(directory))
+    else:
+        texts = {name: (text, SHIPPED) for name, text in shipped_packs().items()}
+        for user_dir in user_pack_dirs():
+            texts.update(_directory_packs(user_dir))
     queries: dict[str, NamedQuery] = {}
-    for path in sorted(directory.glob("*.cypher")):
-        for query in parse_pack(path.read_text(encoding="utf-8"), path.stem):
+    for pack, (text, origin) in sorted(texts.items()):
+        for query in parse_pack(text, pack):
             if query.name in queries:
-                raise QueryError(f"query name '{query.name}' is defined twice ({queries[query.name].pack}, {path.stem})",
-                                 hint="rename one of them")
-            queries[query.name] = query
+                raise QueryError(f"query name '{query.name}' is defined twice ({queries[query.name].pack}, {pack})",
+                                 hint="rename one of them, or name your pack file like the shipped pack it replaces")
+            queries[query.name] = query.model_copy(update={"origin": origin})
     return queries
 
 
 def find_query(name: str, directory: Path | None = None) -> NamedQuery:
     queries = load_packs(directory)
     if name not in queries:
-        close = [q for q in queries if name.lower() in q or q in name.lower()]
+        close = closest_names(name, list(queries))
         raise QueryError(f"no query named '{name}'",
-                         hint=f"did you mean {', '.join(close)}?" if close else "list them with: kgbuild packs")
+                         hint=(f"did you mean {' or '.join(close)}? " if close else "") + "list them with: kgbuild packs")
     return queries[name]
+
+
+def closest_names(wanted: str, names: list[str], limit: int = 3) -> list[str]:
+    """Names like ``wanted``: spelled alike (difflib), or containing it, or contained in it."""
+    lowered = {name.lower(): name for name in names}
+    alike = difflib.get_close_matches(wanted.lower(), list(lowered), n=limit, cutoff=0.6)
+    within = [lower for lower in lowered if wanted.lower() in lower or (len(lower) > 3 and lower in wanted.lower())]
+    return [lowered[lower] for lower in dict.fromkeys(alike + within)][:limit]
