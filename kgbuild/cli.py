@@ -39,12 +39,25 @@ def _fail(message: str, hint: str = "", code: int = 1) -> None:
     sys.exit(code)
 
 
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 @contextmanager
-def _progress(quiet: bool, desc: str) -> Iterator[Callable[[int], None] | None]:
-    if quiet or not sys.stderr.isatty():
+def _progress(quiet: bool, desc: str, inputs: Callable[[], list[str]] | None = None,
+              ) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal: bytes of the ``inputs`` files read, against their total
+    size (so with an ETA); without ``inputs``, a count of papers."""
+    if quiet or not _stderr_is_terminal():
         yield None
         return
-    bar = tqdm(desc=desc, unit=" papers", file=sys.stderr, dynamic_ncols=True)
+    if inputs is None:
+        bar = tqdm(desc=desc, unit=" papers", file=sys.stderr, dynamic_ncols=True)
+    else:
+        from kgbuild.sources import input_size
+
+        bar = tqdm(desc=desc, total=input_size(inputs()), unit="B", unit_scale=True, unit_divisor=1024,
+                   file=sys.stderr, dynamic_ncols=True)
     try:
         yield bar.update
     finally:
@@ -145,12 +158,16 @@ def cli() -> None:
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=None,
               help="Rows per write statement (default 1000).")
 @click.option("--full", is_flag=True, help="Re-extract and rewrite every paper, changed or not.")
+@click.option("--id-field", default="id", show_default=True, metavar="NAME",
+              help="JSON field or CSV column holding each record's own id (kept on the paper as record_id; "
+                   "its identity when it has no arXiv id or DOI).")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
               help="Where malformed records go, appended with this run's id [default: STORE/rejects.jsonl].")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
-          batch_size: int | None, full: bool, rejects: Path | None, as_json: bool, quiet: bool) -> None:
+          batch_size: int | None, full: bool, id_field: str, rejects: Path | None, as_json: bool,
+          quiet: bool) -> None:
     """Ingest INPUTS, extract entities and facts, and load them into the graph.
 
     INPUTS are files or directories: listing pages (.txt), JSON Lines / JSON arrays,
@@ -165,9 +182,9 @@ def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
 
     paths = _check_inputs(inputs)
     default_rejects = target.directory / "rejects.jsonl" if target.backend == "embedded" else Path("rejects.jsonl")
-    with _open(target, batch_size) as store, _progress(quiet, "papers") as progress:
+    with _open(target, batch_size) as store, _progress(quiet, "reading", lambda: paths) as progress:
         summary = run_build(paths, store, workers=workers, fmt=fmt, force=full, progress=progress,
-                            rejects_path=rejects or default_rejects)
+                            rejects_path=rejects or default_rejects, id_field=id_field)
     if as_json:
         click.echo(summary.model_dump_json(indent=1))
     else:
@@ -222,10 +239,12 @@ def _exit_for(papers: int, rejected: int) -> None:
                    "default: a temporary local Dask cluster].")
 @click.option("--partitions", type=click.IntRange(1, 1_000_000), metavar="N",
               help="Dask tasks to cut the inputs into [default: 4 per worker thread, at least 64 KiB each].")
+@click.option("--id-field", default="id", show_default=True, metavar="NAME",
+              help="JSON field or CSV column holding each record's own id (kept as the paper's record_id).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
 def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | None, workers: int,
-            executor: str, scheduler: str | None, partitions: int | None, quiet: bool) -> None:
+            executor: str, scheduler: str | None, partitions: int | None, id_field: str, quiet: bool) -> None:
     """Extract entities, relations and results from INPUTS into a JSON Lines file (no graph).
 
     Malformed records go to OUT's name with .rejects.jsonl. With --executor dask, partitions
@@ -245,7 +264,11 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | N
     if executor == "local" and (partitions or scheduler_given):
         raise InputError("--scheduler and --partitions are for the Dask executor",
                          hint="add --executor dask")
-    with _progress(quiet, "papers") as progress:
+    if executor == "dask" and id_field != "id":
+        raise InputError("--id-field is not supported with --executor dask",
+                         hint="rename the field to id in the inputs, or extract with the local executor")
+    with _progress(quiet, "papers" if executor == "dask" else "reading",
+                   None if executor == "dask" else lambda: paths) as progress:
         if executor == "dask":
             from kgbuild.distributed import extract_with_dask
 
@@ -254,7 +277,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | N
                                         local_workers=workers if workers > 1 else None)
         else:
             summary = extract_to_jsonl(paths, out, workers=workers, rejects_path=rejects, fmt=fmt,
-                                       progress=progress)
+                                       progress=progress, id_field=id_field)
     counts = summary.counts
     click.echo(f"papers    {counts.papers} distinct ({counts.entries} entries read, {counts.duplicates} duplicates)")
     click.echo(f"rejected  {counts.rejected}" + (f" (see {summary.rejects_file})" if summary.rejects_file else ""))
@@ -415,7 +438,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
 def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, target) -> None:
     from kgbuild.stores.neo4j_import import export_for_neo4j_import, render_command
 
-    with _progress(False, "papers") as progress:
+    with _progress(False, "reading", lambda: list(inputs)) as progress:
         summary = export_for_neo4j_import(list(inputs), out, workers=workers, progress=progress,
                                           database=target.database, neo4j_uri=target.neo4j_uri,
                                           neo4j_user=target.neo4j_user)
@@ -645,7 +668,7 @@ def rebuild(config_path: Path, full: bool, max_prune: float | None, as_json: boo
     from kgbuild.rebuild import exit_code, rebuild as run_rebuild
 
     config = load_config(config_path)
-    with _progress(quiet, "papers") as progress:
+    with _progress(quiet, "reading", lambda: [p for paths, _, _ in config.input_groups() for p in paths]) as progress:
         run = run_rebuild(config, full=full, progress=progress, max_prune=max_prune)
     click.echo(run.model_dump_json(indent=1) if as_json else render.run_text(run))
     sys.exit(exit_code(run))

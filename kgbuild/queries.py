@@ -41,6 +41,9 @@ PACKS_ENV = "KGBUILD_PACKS"
 ENTITY_PARAMS: dict[str, str] = {
     "dataset": "Dataset", "method": "Method", "backbone": "Method", "metric": "Metric", "task": "Task",
 }
+# Parameters that name one paper: an arXiv id or DOI in any of its written forms becomes
+# the paper id it gives ("arXiv:2103.14030v2" -> "arxiv:2103.14030"); see ``paper_key``.
+PAPER_PARAMS = ("paper",)
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
 _HEADER = re.compile(r"^//\s*(name|description|params|example)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(\w+)\s*(?:,\s*(.*?))?\s*\)\s*$")
@@ -84,6 +87,8 @@ class NamedQuery(BaseModel):
                 bound[param.name] = _convert(self.name, param, raw[param.name])
                 if canonical and param.type == "string" and param.name in ENTITY_PARAMS:
                     bound[param.name] = canonical_name(ENTITY_PARAMS[param.name], bound[param.name])
+                elif canonical and param.type == "string" and param.name in PAPER_PARAMS:
+                    bound[param.name] = paper_key(bound[param.name])
             elif param.required:
                 raise QueryError(
                     f"query '{self.name}' needs --param {param.name}=<{param.type}>",
@@ -105,6 +110,21 @@ def canonical_name(entity_type: str, text: str) -> str:
         return text
     entry = default_table().lookup(entity_type, normalised, [text])
     return entry[0] if entry else (lookup_key(text) or text)
+
+
+def paper_key(text: str) -> str:
+    """``arxiv:<id>`` for an arXiv id, its URL or arXiv's DOI; ``doi:<doi>`` for a DOI or its URL;
+    otherwise ``text`` as given (a paper id, a record's own id or a title)."""
+    from kgbuild.sources.identity import arxiv_id_from_doi, arxiv_id_from_url, normalise_arxiv_id, normalise_doi
+
+    stripped = text.strip()
+    arxiv = normalise_arxiv_id(stripped) or arxiv_id_from_url(stripped)
+    doi = None if arxiv else normalise_doi(stripped)
+    if doi and (from_doi := arxiv_id_from_doi(doi)):
+        arxiv = from_doi
+    if arxiv:
+        return f"arxiv:{arxiv}"
+    return f"doi:{doi}" if doi else text
 
 
 def _convert(query: str, param: QueryParam, text: str) -> Any:

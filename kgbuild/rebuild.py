@@ -93,12 +93,12 @@ def rebuild(config: RebuildConfig, *, full: bool = False, progress: ProgressHook
     """
     target = config.store_config()
     state_dir = config.state_dir
-    for paths, _ in config.input_groups():
+    for paths, _, _ in config.input_groups():
         require_paths(paths)  # before the store is opened: a mistyped source changes nothing
     with rebuild_lock(state_dir, target.describe()) as stale_note:
         run = BuildRun(id=new_run_id(), started=_now(),
                        extractor_version=EXTRACTOR_VERSION,
-                       inputs=[p for paths, _ in config.input_groups() for p in paths])
+                       inputs=[p for paths, _, _ in config.input_groups() for p in paths])
         started = time.monotonic()
         rejects = state_dir / "rejects.jsonl"
         with open_store(target) as store:
