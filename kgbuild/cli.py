@@ -176,7 +176,9 @@ def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
 
     \b
     Example:
-      kgbuild build ../shared/corpus --store ./kgbuild-data
+      kgbuild build examples/sample --store ./kgbuild-data
+      kgbuild build --sample                  # the sample shipped with kgbuild, from anywhere
+      kgbuild build my-papers.jsonl --id-field paper_id
     """
     from kgbuild.build import build as run_build
 
@@ -253,7 +255,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | N
 
     \b
     Example:
-      kgbuild extract ../shared/corpus --out extracted.jsonl
+      kgbuild extract examples/sample --out extracted.jsonl
       kgbuild extract /shared/corpus --out /shared/extracted.jsonl --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from kgbuild.build import extract_to_jsonl
@@ -415,7 +417,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
     \b
     Example:
       kgbuild export --format graphml --out graph.graphml
-      kgbuild export --format neo4j-import --out import/ ../shared/corpus --workers 4
+      kgbuild export --format neo4j-import --out import/ examples/sample --workers 2
     """
     if fmt == "neo4j-import":
         _export_neo4j_import(inputs, out, workers, target)
@@ -481,9 +483,8 @@ def eval_command(gold: tuple[str, ...], inputs: tuple[str, ...], out: Path | Non
 
     \b
     Examples:
-      kgbuild eval ../shared/eval/dev.jsonl
-      kgbuild eval --cv sample=../shared/eval/dev.jsonl sample=../shared/eval/train.jsonl \\
-                        scirex=../shared/eval/train_scirex.jsonl
+      kgbuild eval gold.jsonl                 # texts in gold_input.jsonl beside it
+      kgbuild eval --cv sample=dev.jsonl sample=train.jsonl scirex=train_scirex.jsonl
     """
     if cv:
         _cross_validate(gold, folds, fmt)
@@ -543,11 +544,12 @@ def train(gold: tuple[str, ...], out: Path | None, seed: int | None) -> None:
 
     GOLD: annotated files in the annotation guideline's format, each beside its texts
     (<stem>_input.jsonl).  Needs scikit-learn (pip install "kgbuild[train]").  The shipped
-    models are trained by exactly this command on the project's annotated abstracts:
+    models are trained by this command on the project's annotated abstracts (which files:
+    kgbuild/data/models/README.md).
 
     \b
     Example:
-      kgbuild train ../shared/eval/dev.jsonl ../shared/eval/train.jsonl ../shared/eval/train_scirex.jsonl
+      kgbuild train dev.jsonl train.jsonl train_scirex.jsonl
     """
     from kgbuild.extract.decisions import MODEL_DIR
     from kgbuild.train import SEED, train_decisions, write_models

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -13,7 +15,9 @@ from kgbuild.extract.jsonl import extraction_to_line
 from kgbuild.models import Paper, SourceRef
 from kgbuild.resolve import resolve
 
-EVAL_DIR = Path("/work/shared/eval")
+# The evaluation data folder: ../shared beside the checkout, or KGBUILD_SHARED.
+SHARED = Path(os.environ.get("KGBUILD_SHARED", Path(__file__).resolve().parent.parent.parent / "shared"))
+EVAL_DIR = SHARED / "eval"
 
 
 def dev_papers(path: Path):
@@ -25,7 +29,7 @@ def dev_papers(path: Path):
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0]) if argv else Path("/tmp/kgbuild_dev_out.jsonl")
+    out = Path(argv[0]) if argv else Path(tempfile.gettempdir()) / "kgbuild_dev_out.jsonl"
     with out.open("wb") as handle:
         for extraction in resolve(extract(dev_papers(EVAL_DIR / "dev_input.jsonl"))):
             handle.write(extraction_to_line(extraction))
