@@ -18,7 +18,7 @@ from tqdm import tqdm
 from kgbuild import __version__, exit_codes, render
 from kgbuild.errors import InputError, Interrupted, KgbuildError
 
-STORE_HELP = "Store directory of the embedded graph [env KGBUILD_STORE; default ./kgbuild-data]."
+STORE_HELP = "Store directory of the embedded graph [env KGBUILD_STORE; default: ./kgbuild-data]."
 EXIT_CODES_HELP = """\b
 Exit codes (every command):
   0    succeeded
@@ -68,7 +68,7 @@ def _store_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options that say where the graph lives; they arrive as one StoreConfig named `target`."""
     options = [
         click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-                     envvar="KGBUILD_STORE", default="kgbuild-data", show_default=True, help=STORE_HELP),
+                     envvar="KGBUILD_STORE", default="kgbuild-data", help=STORE_HELP),
         click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
                      help="How long to wait for another kgbuild process using the same embedded store."),
         click.option("--backend", type=click.Choice(["embedded", "neo4j"]), envvar="KGBUILD_BACKEND",
@@ -109,7 +109,8 @@ def _check_inputs(inputs: tuple[str, ...]) -> list[str]:
     from kgbuild.sources import require_paths
 
     if not inputs:
-        raise InputError("no input files given", hint="pass files or directories, e.g. kgbuild build examples/")
+        raise InputError("no input files given",
+                         hint="pass files or directories (kgbuild build my-papers.jsonl), or try kgbuild build --sample")
     require_paths(inputs)
     return list(inputs)
 
@@ -142,7 +143,7 @@ def cli() -> None:
 
     \b
     Quick start:
-      kgbuild build examples/sample            # ingest, extract, load into ./kgbuild-data
+      kgbuild build --sample                   # the bundled sample: ingest, extract, load into ./kgbuild-data
       kgbuild query backbones-evaluated-on --param dataset=COCO
       kgbuild stats
     """
@@ -150,6 +151,8 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
+@click.option("--sample", is_flag=True,
+              help="Build the sample that ships with kgbuild (321 listing entries, 292 papers) instead of INPUTS.")
 @_store_options
 @click.option("--format", "fmt", type=click.Choice(["listing", "jsonl", "json", "csv", "arxiv"]),
               help="Input format (default: from each file's extension).")
@@ -165,7 +168,7 @@ def cli() -> None:
               help="Where malformed records go, appended with this run's id [default: STORE/rejects.jsonl].")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
+def build(inputs: tuple[str, ...], sample: bool, target, fmt: str | None, workers: int,
           batch_size: int | None, full: bool, id_field: str, rejects: Path | None, as_json: bool,
           quiet: bool) -> None:
     """Ingest INPUTS, extract entities and facts, and load them into the graph.
@@ -182,6 +185,13 @@ def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
     """
     from kgbuild.build import build as run_build
 
+    if sample:
+        if inputs:
+            raise InputError("--sample builds the bundled sample and takes no INPUTS",
+                             hint="drop --sample to build your files, or drop the INPUTS")
+        from kgbuild.shipped import sample_files
+
+        inputs = tuple(sample_files())
     paths = _check_inputs(inputs)
     default_rejects = target.directory / "rejects.jsonl" if target.backend == "embedded" else Path("rejects.jsonl")
     with _open(target, batch_size) as store, _progress(quiet, "reading", lambda: paths) as progress:
@@ -319,11 +329,16 @@ def query(name: str, params: tuple[str, ...], fmt: str, target) -> None:
     """
     from kgbuild.queries import find_query
 
+    from kgbuild.queries import require_entities
+
     named = find_query(name)
-    bound = named.bind(_parse_params(params))
+    raw = _parse_params(params)
+    bound = named.bind(raw)
     _require_store(target)
     with _open(target, read_only=True) as store:
         result = store.query(named.cypher, bound)
+        if not result.rows:
+            require_entities(store, named, raw, bound)  # a name no entity has is a mistake, not "no rows"
     click.echo(render.query_result(result, fmt))
 
 
@@ -646,15 +661,18 @@ def browser_assets(out_dir: Path) -> None:
 
 
 @cli.command()
-@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The rebuild configuration (see examples/kgbuild.toml).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The rebuild configuration (write a commented one with --init).")
+@click.option("--init", "init_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write a commented configuration with every setting to FILE and stop (nothing is built).")
 @click.option("--full", is_flag=True, help="Re-extract and rewrite every paper, changed or not.")
 @click.option("--max-prune", type=click.FloatRange(0, 1), metavar="SHARE",
               help="For this run, the largest share of stored papers pruning may remove "
                    "[default: options.max_prune, 0.2].")
 @click.option("--json", "as_json", is_flag=True, help="Print the run record as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def rebuild(config_path: Path, full: bool, max_prune: float | None, as_json: bool, quiet: bool) -> None:
+def rebuild(config_path: Path | None, init_path: Path | None, full: bool, max_prune: float | None, as_json: bool,
+            quiet: bool) -> None:
     """Rebuild the graph from the sources in a configuration file, safely and incrementally.
 
     Meant for cron, systemd timers and containers: only new or changed papers are
@@ -664,16 +682,34 @@ def rebuild(config_path: Path, full: bool, max_prune: float | None, as_json: boo
 
     \b
     Example:
-      kgbuild rebuild --config examples/kgbuild.toml
+      kgbuild rebuild --init kgbuild.toml      # then put your papers in papers/ beside it
+      kgbuild rebuild --config kgbuild.toml
     """
     from kgbuild.config import load_config
     from kgbuild.rebuild import exit_code, rebuild as run_rebuild
 
+    if init_path is not None:
+        _init_config(init_path)
+        return
+    if config_path is None:
+        raise InputError("rebuild needs --config FILE", hint="write a commented one with: kgbuild rebuild --init kgbuild.toml")
     config = load_config(config_path)
     with _progress(quiet, "reading", lambda: [p for paths, _, _ in config.input_groups() for p in paths]) as progress:
         run = run_rebuild(config, full=full, progress=progress, max_prune=max_prune)
     click.echo(run.model_dump_json(indent=1) if as_json else render.run_text(run))
     sys.exit(exit_code(run))
+
+
+def _init_config(path: Path) -> None:
+    from kgbuild.shipped import init_config
+
+    if path.exists():
+        raise InputError(f"{path} already exists", hint="choose another file name, or remove it first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(init_config(path.name), encoding="utf-8")
+    click.echo(f"wrote {path}")
+    click.echo(f"next: put your papers in {path.parent / 'papers'} (or edit [[sources]] paths), then run "
+               f"kgbuild rebuild --config {path}")
 
 
 @cli.command()

@@ -27,7 +27,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from importlib import resources
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from kgbuild.errors import InputError, QueryError
+from kgbuild.shipped import packs_folder
 
 PACKS_ENV = "KGBUILD_PACKS"
 # Parameter name -> the entity type its value names (see the module docstring).
@@ -158,7 +158,7 @@ SHIPPED = "shipped"
 def shipped_packs() -> dict[str, str]:
     """The packs installed with kgbuild (``cypher/packs`` of the source tree, the data package
     ``kgbuild.cypher`` of an install): pack name -> text."""
-    folder = resources.files("kgbuild.cypher") / "packs"
+    folder = packs_folder()
     return {entry.name[: -len(".cypher")]: entry.read_text(encoding="utf-8")
             for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(".cypher")}
 
@@ -280,6 +280,31 @@ def find_query(name: str, directory: Path | None = None) -> NamedQuery:
         raise QueryError(f"no query named '{name}'",
                          hint=(f"did you mean {' or '.join(close)}? " if close else "") + "list them with: kgbuild packs")
     return queries[name]
+
+
+_ENTITY_EXISTS = "MATCH (e:{label}) WHERE e.key = $key OR $key IN e.lookup RETURN count(e) AS found"
+_ENTITY_NAMES = "MATCH (e:{label}) RETURN e.key AS key, e.name AS name"
+
+
+def require_entities(store: Any, named: NamedQuery, raw: Mapping[str, str], bound: Mapping[str, Any]) -> None:
+    """Raise ``QueryError`` when an entity parameter (``dataset=...``) names no entity of its
+    type in ``store``, with the closest names the graph has. Called when a query found nothing,
+    so that "no such dataset" is not mistaken for "no answer"."""
+    for param in named.params:
+        label = ENTITY_PARAMS.get(param.name)
+        value = bound.get(param.name)
+        if label is None or param.type != "string" or param.name not in raw or not isinstance(value, str):
+            continue
+        if store.query(_ENTITY_EXISTS.format(label=label), {"key": value}).rows[0][0]:
+            continue
+        names = {str(key): str(name) for key, name in store.query(_ENTITY_NAMES.format(label=label)).rows}
+        close = closest_names(value, list(names), limit=5)
+        close += [key for key in closest_names(raw[param.name], list(names.values()), limit=5)]
+        suggestions = list(dict.fromkeys(names.get(key, key) for key in close))[:5]
+        raise QueryError(
+            f"no {label.lower()} named {raw[param.name]!r} in the graph",
+            hint=(f"did you mean {', '.join(suggestions)}? " if suggestions else "")
+            + f"look names up with: kgbuild query entity-lookup --param name=...")
 
 
 def closest_names(wanted: str, names: list[str], limit: int = 3) -> list[str]:
