@@ -161,8 +161,8 @@ from kgbuild.stores.cypher_store import CypherStore
 real_write = CypherStore.write
 calls = []
 
-def write_then_die(self, batch):
-    report = real_write(self, batch)
+def write_then_die(self, batch, rewrite=False):
+    report = real_write(self, batch, rewrite)
     calls.append(1)
     if len(calls) == 2:  # after two of the batches, mid-rebuild
         print("killing", flush=True)
