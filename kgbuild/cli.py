@@ -24,6 +24,7 @@ Exit codes (every command):
   0    succeeded
   1    failed: store error, refused prune, internal error (nothing more was written)
   2    usage: bad option, input path not found, bad configuration or query parameter
+       (also a name no entity in the graph has)
   3    succeeded with rejects: some records set aside (see the rejects file), the rest loaded
   4    loaded nothing: every record was rejected, or the inputs held none
   69   extract --executor dask: the Dask scheduler or its workers cannot be used
