@@ -298,9 +298,10 @@ def require_entities(store: Any, named: NamedQuery, raw: Mapping[str, str], boun
         if store.query(_ENTITY_EXISTS.format(label=label), {"key": value}).rows[0][0]:
             continue
         names = {str(key): str(name) for key, name in store.query(_ENTITY_NAMES.format(label=label)).rows}
-        close = closest_names(value, list(names), limit=5)
-        close += [key for key in closest_names(raw[param.name], list(names.values()), limit=5)]
-        suggestions = list(dict.fromkeys(names.get(key, key) for key in close))[:5]
+        # Close to the normalised key ("cocco" ~ "coco") or to the name as typed ("BoxNett" ~ "BoxNet").
+        by_key = [names[key] for key in closest_names(value, list(names), limit=5)]
+        by_name = closest_names(raw[param.name], list(names.values()), limit=5)
+        suggestions = list(dict.fromkeys(by_key + by_name))[:5]
         raise QueryError(
             f"no {label.lower()} named {raw[param.name]!r} in the graph",
             hint=(f"did you mean {', '.join(suggestions)}? " if suggestions else "")

@@ -110,12 +110,16 @@ def input_size(paths: Iterable[str | Path]) -> int:
     """The bytes on disk of every input file under ``paths`` (compressed files as stored):
     the total a progress bar of ``on_bytes`` reports counts towards."""
     total = 0
-    for entry in expand_paths(paths):
-        if isinstance(entry, Path):
-            try:
-                total += entry.stat().st_size
-            except OSError:
-                pass  # reading it will make a reject of it
+    for given in paths:
+        try:
+            for entry in expand_paths([given]):
+                if isinstance(entry, Path):
+                    try:
+                        total += entry.stat().st_size
+                    except OSError:
+                        pass  # reading it will make a reject of it
+        except InputError:
+            pass  # a directory without one input file: the run says so when it gets there
     return total
 
 
