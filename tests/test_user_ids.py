@@ -130,3 +130,20 @@ def test_the_readme_states_the_identity_rule():
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     assert "--id-field" in readme and "record_id" in readme
     assert "paper-card" in load_packs() and "record_id" in load_packs()["paper-card"].cypher
+
+
+def test_an_id_no_store_can_key_on_is_a_reject_and_the_rest_loads(tmp_path: Path):
+    """FalkorDB 4.16 crashes checking a uniqueness constraint on a string holding U+0001;
+    a record whose id would hold it is set aside with its file and line."""
+    from kgbuild.stores.falkordb_store import FalkorDBStore
+
+    inputs = _jsonl(tmp_path / "mine.jsonl", {"id": "bad\x01id", **TEXT}, {"id": "fine", **OTHER},
+                    {"doi": "10.1000/x\x01y", "title": "T", "abstract": "A."})
+    with FalkorDBStore(tmp_path / "store") as store:
+        summary = build([str(inputs)], store, rejects_path=tmp_path / "rejects.jsonl")
+        assert (summary.counts.papers, summary.counts.rejected) == (1, 2)
+        assert [row[:2] for row in _papers(store)] == [["id:fine", "fine"]]
+    rejects = [json.loads(line) for line in (tmp_path / "rejects.jsonl").read_text().splitlines()]
+    assert [(r["line"], r["reason"].split(",")[0]) for r in rejects] == [
+        (1, "id holds U+0001 at character 6"), (3, "id holds U+0001 at character 13")]
+    assert all(r["file"] == str(inputs) for r in rejects)
