@@ -138,11 +138,11 @@ def main() -> None:
     write_seconds = 0.0
     real_write = CypherStore.write
 
-    def timed_write(self, batch):
+    def timed_write(self, batch, rewrite=False):
         nonlocal write_seconds
         started = time.perf_counter()
         try:
-            return real_write(self, batch)
+            return real_write(self, batch, rewrite)
         finally:
             write_seconds += time.perf_counter() - started
 

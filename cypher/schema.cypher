@@ -19,5 +19,6 @@ CREATE CONSTRAINT result_id_unique IF NOT EXISTS FOR (n:Result) REQUIRE n.id IS 
 CREATE CONSTRAINT buildrun_id_unique IF NOT EXISTS FOR (n:BuildRun) REQUIRE n.id IS UNIQUE;
 CREATE INDEX paper_date IF NOT EXISTS FOR (n:Paper) ON (n.date);
 CREATE INDEX paper_title IF NOT EXISTS FOR (n:Paper) ON (n.title);
+CREATE INDEX paper_record_id IF NOT EXISTS FOR (n:Paper) ON (n.record_id);
 CREATE INDEX result_paper IF NOT EXISTS FOR (n:Result) ON (n.paper);
 CREATE INDEX evaluated_on_paper IF NOT EXISTS FOR ()-[r:EVALUATED_ON]-() ON (r.paper);

@@ -24,14 +24,16 @@ from kgbuild.graph import GraphBatch, to_graph
 from kgbuild.models import Extraction, GraphCounts, Paper, Rejected
 from kgbuild.resolve import resolve_batch
 from kgbuild.sources import Deduplicator, read_papers
+from kgbuild.sources.records import DEFAULT_ID_FIELD
 from kgbuild.sources.files import lost_part_of_a_source
 from kgbuild.stores.base import GraphWriter
 
 DEFAULT_CHUNK = 500
 DEFAULT_MAX_PRUNE = 0.2
-ProgressHook = Callable[[int], None]
+ProgressHook = Callable[[int], None]  # bytes of the input files read since the last call
 T = TypeVar("T")
-InputGroup = tuple[list[str], str | None]
+# Paths, their format (None: by extension) and the field holding a record's own id.
+InputGroup = tuple[list[str], str | None, str]
 
 
 class RunCounts(BaseModel):
@@ -55,6 +57,8 @@ class BuildSummary(BaseModel):
     run_id: str = ""
     # Files a directory walk passed over (not named like any input format).
     skipped_files: list[str] = Field(default_factory=list)
+    # A --full run: every stored paper was re-extracted and rewritten (``replaced`` counts them).
+    full: bool = False
     written: int = 0
     replaced: int = 0
     unchanged: int = 0
@@ -103,10 +107,12 @@ class RejectsWriter:
             self.path.unlink()  # a clean run leaves no stale rejects beside its output
 
 
-def _read_groups(groups: list[InputGroup], on_skip: Callable[[str], None] | None) -> Iterator[Paper | Rejected]:
+def _read_groups(groups: list[InputGroup], on_skip: Callable[[str], None] | None,
+                 on_bytes: ProgressHook | None = None) -> Iterator[Paper | Rejected]:
     # Every path is checked before the first record is read, so a missing one fails the run
     # before anything is written.
-    readers = [read_papers(paths, fmt=fmt, on_skip=on_skip) for paths, fmt in groups]
+    readers = [read_papers(paths, fmt=fmt, on_skip=on_skip, id_field=id_field, on_bytes=on_bytes)
+               for paths, fmt, id_field in groups]
     for reader in readers:
         yield from reader
 
@@ -115,17 +121,17 @@ def distinct_papers(inputs: Iterable[str | Path], counts: RunCounts, dedup: Dedu
                     on_reject: Callable[[Rejected], None], fmt: str | None = None,
                     progress: ProgressHook | None = None,
                     groups: list[InputGroup] | None = None,
-                    on_skip: Callable[[str], None] | None = None) -> Iterator[Paper]:
-    """Each distinct paper once; ``groups`` (paths with their format) replaces ``inputs``/``fmt``."""
-    read = _read_groups(groups or [([str(i) for i in inputs], fmt)], on_skip)
+                    on_skip: Callable[[str], None] | None = None,
+                    id_field: str = DEFAULT_ID_FIELD) -> Iterator[Paper]:
+    """Each distinct paper once; ``groups`` (paths with their format and id field) replaces
+    ``inputs``/``fmt``/``id_field``. ``progress`` hears of the bytes of the input files read."""
+    read = _read_groups(groups or [([str(i) for i in inputs], fmt, id_field)], on_skip, progress)
     for item in dedup.dedupe(read):
         if isinstance(item, Rejected):
             counts.rejected += 1
             on_reject(item)
             continue
         counts.papers += 1
-        if progress:
-            progress(1)
         yield item
     counts.entries = dedup.entries
     counts.duplicates = dedup.duplicates
@@ -168,7 +174,8 @@ def json_lines(extractions: list[Extraction]) -> bytes:
 def build(inputs: list[str], store: GraphWriter, *, workers: int = 1, chunk_size: int = DEFAULT_CHUNK,
           rejects_path: Path | None = None, fmt: str | None = None, force: bool = False,
           progress: ProgressHook | None = None, groups: list[InputGroup] | None = None,
-          prune: bool = False, max_prune: float = DEFAULT_MAX_PRUNE, run_id: str | None = None) -> BuildSummary:
+          prune: bool = False, max_prune: float = DEFAULT_MAX_PRUNE, run_id: str | None = None,
+          id_field: str = DEFAULT_ID_FIELD) -> BuildSummary:
     """Load ``inputs`` into an open ``store``; unchanged papers are skipped, changed ones replaced.
 
     ``groups`` gives paths with a format each instead of ``inputs``/``fmt``. With ``prune``,
@@ -176,10 +183,10 @@ def build(inputs: list[str], store: GraphWriter, *, workers: int = 1, chunk_size
     ``prune_guard`` refuses (``PruneRefusedError``, raised before anything is removed).
     """
     started = time.monotonic()
-    groups = groups or [([str(i) for i in inputs], fmt)]
-    summary = BuildSummary(inputs=[p for paths, _ in groups for p in paths],
+    groups = groups or [([str(i) for i in inputs], fmt, id_field)]
+    summary = BuildSummary(inputs=[p for paths, _, _ in groups for p in paths],
                            store=getattr(store, "location", store.name), counts=RunCounts(),
-                           run_id=run_id or new_run_id())
+                           run_id=run_id or new_run_id(), full=force)
     rejects = RejectsWriter(rejects_path, summary.run_id)
     dedup = Deduplicator()
     try:
@@ -187,7 +194,7 @@ def build(inputs: list[str], store: GraphWriter, *, workers: int = 1, chunk_size
                                  on_skip=summary.skipped_files.append)
         todo = _changed_only(papers, store, chunk_size, summary, force)
         for batch in extract_chunks(todo, graph_rows, workers=workers, chunk_size=chunk_size):
-            report = store.write(batch)
+            report = store.write(batch, rewrite=force)
             summary.written += report.written
             summary.replaced += report.replaced
             summary.unchanged += report.unchanged
@@ -235,7 +242,8 @@ class ExtractSummary(BaseModel):
 
 
 def extract_to_jsonl(inputs: list[str], out: Path, *, workers: int = 1, rejects_path: Path | None = None,
-                     fmt: str | None = None, progress: ProgressHook | None = None) -> ExtractSummary:
+                     fmt: str | None = None, progress: ProgressHook | None = None,
+                     id_field: str = DEFAULT_ID_FIELD) -> ExtractSummary:
     """Extraction only: one JSON object per distinct paper, in input order."""
     started = time.monotonic()
     summary = ExtractSummary(inputs=[str(i) for i in inputs], out=str(out), counts=RunCounts())
@@ -247,7 +255,7 @@ def extract_to_jsonl(inputs: list[str], out: Path, *, workers: int = 1, rejects_
     try:
         with partial.open("wb") as handle:
             papers = distinct_papers(inputs, summary.counts, dedup, rejects, fmt=fmt, progress=progress,
-                                     on_skip=summary.skipped_files.append)
+                                     on_skip=summary.skipped_files.append, id_field=id_field)
             for lines in extract_chunks(papers, json_lines, workers=workers):
                 handle.write(lines)
         os.replace(partial, out)

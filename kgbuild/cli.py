@@ -19,12 +19,13 @@ from kgbuild import __version__, exit_codes, render
 from kgbuild.errors import InputError, Interrupted, KgbuildError
 from kgbuild.stores import DEFAULT_STORE_DIR
 
-STORE_HELP = f"Store directory of the embedded graph [env KGBUILD_STORE; default ./{DEFAULT_STORE_DIR}]."
+STORE_HELP = f"Store directory of the embedded graph [env KGBUILD_STORE; default: ./{DEFAULT_STORE_DIR}]."
 EXIT_CODES_HELP = """\b
 Exit codes (every command):
   0    succeeded
   1    failed: store error, refused prune, internal error (nothing more was written)
   2    usage: bad option, input path not found, bad configuration or query parameter
+       (also a name no entity in the graph has)
   3    succeeded with rejects: some records set aside (see the rejects file), the rest loaded
   4    loaded nothing: every record was rejected, or the inputs held none
   69   extract --executor dask: the Dask scheduler or its workers cannot be used
@@ -40,12 +41,25 @@ def _fail(message: str, hint: str = "", code: int = 1) -> None:
     sys.exit(code)
 
 
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 @contextmanager
-def _progress(quiet: bool, desc: str) -> Iterator[Callable[[int], None] | None]:
-    if quiet or not sys.stderr.isatty():
+def _progress(quiet: bool, desc: str, inputs: Callable[[], list[str]] | None = None,
+              ) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal: bytes of the ``inputs`` files read, against their total
+    size (so with an ETA); without ``inputs``, a count of papers."""
+    if quiet or not _stderr_is_terminal():
         yield None
         return
-    bar = tqdm(desc=desc, unit=" papers", file=sys.stderr, dynamic_ncols=True)
+    if inputs is None:
+        bar = tqdm(desc=desc, unit=" papers", file=sys.stderr, dynamic_ncols=True)
+    else:
+        from kgbuild.sources import input_size
+
+        bar = tqdm(desc=desc, total=input_size(inputs()), unit="B", unit_scale=True, unit_divisor=1024,
+                   file=sys.stderr, dynamic_ncols=True)
     try:
         yield bar.update
     finally:
@@ -56,7 +70,7 @@ def _store_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options that say where the graph lives; they arrive as one StoreConfig named `target`."""
     options = [
         click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-                     envvar="KGBUILD_STORE", default=DEFAULT_STORE_DIR, show_default=True, help=STORE_HELP),
+                     envvar="KGBUILD_STORE", default=DEFAULT_STORE_DIR, help=STORE_HELP),
         click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
                      help="How long to wait for another kgbuild process using the same embedded store."),
         click.option("--backend", type=click.Choice(["embedded", "neo4j"]), envvar="KGBUILD_BACKEND",
@@ -97,7 +111,8 @@ def _check_inputs(inputs: tuple[str, ...]) -> list[str]:
     from kgbuild.sources import require_paths
 
     if not inputs:
-        raise InputError("no input files given", hint="pass files or directories, e.g. kgbuild build examples/")
+        raise InputError("no input files given",
+                         hint="pass files or directories (kgbuild build my-papers.jsonl), or try kgbuild build --sample")
     require_paths(inputs)
     return list(inputs)
 
@@ -130,7 +145,7 @@ def cli() -> None:
 
     \b
     Quick start:
-      kgbuild build examples/sample            # ingest, extract, load into ./kgbuild-data
+      kgbuild build --sample                   # the bundled sample: ingest, extract, load into ./kgbuild-data
       kgbuild query backbones-evaluated-on --param dataset=COCO
       kgbuild stats
     """
@@ -138,6 +153,8 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
+@click.option("--sample", is_flag=True,
+              help="Build the sample that ships with kgbuild (321 listing entries, 292 papers) instead of INPUTS.")
 @_store_options
 @click.option("--format", "fmt", type=click.Choice(["listing", "jsonl", "json", "csv", "arxiv"]),
               help="Input format (default: from each file's extension).")
@@ -146,12 +163,16 @@ def cli() -> None:
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=None,
               help="Rows per write statement (default 1000).")
 @click.option("--full", is_flag=True, help="Re-extract and rewrite every paper, changed or not.")
+@click.option("--id-field", default="id", show_default=True, metavar="NAME",
+              help="JSON field or CSV column holding each record's own id (kept on the paper as record_id; "
+                   "its identity when it has no arXiv id or DOI).")
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
               help="Where malformed records go, appended with this run's id [default: STORE/rejects.jsonl].")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
-          batch_size: int | None, full: bool, rejects: Path | None, as_json: bool, quiet: bool) -> None:
+def build(inputs: tuple[str, ...], sample: bool, target, fmt: str | None, workers: int,
+          batch_size: int | None, full: bool, id_field: str, rejects: Path | None, as_json: bool,
+          quiet: bool) -> None:
     """Ingest INPUTS, extract entities and facts, and load them into the graph.
 
     INPUTS are files or directories: listing pages (.txt), JSON Lines / JSON arrays,
@@ -160,15 +181,24 @@ def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
 
     \b
     Example:
-      kgbuild build ../shared/corpus --store ./kgbuild-data
+      kgbuild build examples/sample --store ./kgbuild-data
+      kgbuild build --sample                  # the sample shipped with kgbuild, from anywhere
+      kgbuild build my-papers.jsonl --id-field paper_id
     """
     from kgbuild.build import build as run_build
 
+    if sample:
+        if inputs:
+            raise InputError("--sample builds the bundled sample and takes no INPUTS",
+                             hint="drop --sample to build your files, or drop the INPUTS")
+        from kgbuild.shipped import sample_files
+
+        inputs = tuple(sample_files())
     paths = _check_inputs(inputs)
     default_rejects = target.directory / "rejects.jsonl" if target.backend == "embedded" else Path("rejects.jsonl")
-    with _open(target, batch_size) as store, _progress(quiet, "papers") as progress:
+    with _open(target, batch_size) as store, _progress(quiet, "reading", lambda: paths) as progress:
         summary = run_build(paths, store, workers=workers, fmt=fmt, force=full, progress=progress,
-                            rejects_path=rejects or default_rejects)
+                            rejects_path=rejects or default_rejects, id_field=id_field)
     if as_json:
         click.echo(summary.model_dump_json(indent=1))
     else:
@@ -179,7 +209,11 @@ def build(inputs: tuple[str, ...], target, fmt: str | None, workers: int,
         click.echo(f"rejected       {counts.rejected}" + (f" (see {summary.rejects_file}, lines of run "
                                                          f"{summary.run_id})" if summary.rejects_file else ""))
         _echo_skipped(summary.skipped_files, "skipped       ")
-        click.echo(f"loaded         {summary.written} new, {summary.replaced} changed, {summary.unchanged} unchanged")
+        if summary.full:
+            click.echo(f"loaded         {summary.written} new, {summary.replaced} rewritten (--full)")
+        else:
+            click.echo(f"loaded         {summary.written} new, {summary.replaced} changed, "
+                       f"{summary.unchanged} unchanged")
         click.echo(render.counts_text(summary.graph).replace("papers        ", "graph papers  ", 1))
         click.echo(f"seconds        {summary.seconds}")
         click.echo(f"store          {summary.store}")
@@ -219,10 +253,12 @@ def _exit_for(papers: int, rejected: int) -> None:
                    "default: a temporary local Dask cluster].")
 @click.option("--partitions", type=click.IntRange(1, 1_000_000), metavar="N",
               help="Dask tasks to cut the inputs into [default: 4 per worker thread, at least 64 KiB each].")
+@click.option("--id-field", default="id", show_default=True, metavar="NAME",
+              help="JSON field or CSV column holding each record's own id (kept as the paper's record_id).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
 def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | None, workers: int,
-            executor: str, scheduler: str | None, partitions: int | None, quiet: bool) -> None:
+            executor: str, scheduler: str | None, partitions: int | None, id_field: str, quiet: bool) -> None:
     """Extract entities, relations and results from INPUTS into a JSON Lines file (no graph).
 
     Malformed records go to OUT's name with .rejects.jsonl. With --executor dask, partitions
@@ -231,7 +267,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | N
 
     \b
     Example:
-      kgbuild extract ../shared/corpus --out extracted.jsonl
+      kgbuild extract examples/sample --out extracted.jsonl
       kgbuild extract /shared/corpus --out /shared/extracted.jsonl --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from kgbuild.build import extract_to_jsonl
@@ -242,7 +278,11 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | N
     if executor == "local" and (partitions or scheduler_given):
         raise InputError("--scheduler and --partitions are for the Dask executor",
                          hint="add --executor dask")
-    with _progress(quiet, "papers") as progress:
+    if executor == "dask" and id_field != "id":
+        raise InputError("--id-field is not supported with --executor dask",
+                         hint="rename the field to id in the inputs, or extract with the local executor")
+    with _progress(quiet, "papers" if executor == "dask" else "reading",
+                   None if executor == "dask" else lambda: paths) as progress:
         if executor == "dask":
             from kgbuild.distributed import extract_with_dask
 
@@ -251,7 +291,7 @@ def extract(ctx: click.Context, inputs: tuple[str, ...], out: Path, fmt: str | N
                                         local_workers=workers if workers > 1 else None)
         else:
             summary = extract_to_jsonl(paths, out, workers=workers, rejects_path=rejects, fmt=fmt,
-                                       progress=progress)
+                                       progress=progress, id_field=id_field)
     counts = summary.counts
     click.echo(f"papers    {counts.papers} distinct ({counts.entries} entries read, {counts.duplicates} duplicates)")
     click.echo(f"rejected  {counts.rejected}" + (f" (see {summary.rejects_file})" if summary.rejects_file else ""))
@@ -291,11 +331,16 @@ def query(name: str, params: tuple[str, ...], fmt: str, target) -> None:
     """
     from kgbuild.queries import find_query
 
+    from kgbuild.queries import require_entities
+
     named = find_query(name)
-    bound = named.bind(_parse_params(params))
+    raw = _parse_params(params)
+    bound = named.bind(raw)
     _require_store(target)
     with _open(target, read_only=True) as store:
         result = store.query(named.cypher, bound)
+        if not result.rows:
+            require_entities(store, named, raw, bound)  # a name no entity has is a mistake, not "no rows"
     click.echo(render.query_result(result, fmt))
 
 
@@ -309,7 +354,11 @@ def _require_store(target) -> None:
 @cli.group(invoke_without_command=True)
 @click.pass_context
 def packs(ctx: click.Context) -> None:
-    """List the named queries of the query packs (cypher/packs/*.cypher).
+    """List the named queries of the query packs, and where each was read from.
+
+    The packs ship with kgbuild ("shipped"). Your own packs: .cypher files in a directory named
+    by KGBUILD_PACKS (several separated by ':'); a pack of yours named like a shipped one
+    (e.g. evaluation.cypher) replaces it.
 
     \b
     Example:
@@ -323,8 +372,9 @@ def packs(ctx: click.Context) -> None:
     rows = []
     for named in load_packs().values():
         params = ", ".join(p.name if p.required else f"{p.name}={p.default}" for p in named.params)
-        rows.append([named.pack, named.name, params, named.description])
-    click.echo(render.table(["pack", "query", "params", "description"], rows))
+        origin = named.origin if len(named.origin) <= render.MAX_CELL else "…" + named.origin[1 - render.MAX_CELL:]
+        rows.append([named.pack, named.name, params, named.description, origin])
+    click.echo(render.table(["pack", "query", "params", "description", "from"], rows))
 
 
 @packs.command("show")
@@ -340,6 +390,7 @@ def packs_show(name: str) -> None:
 
     named = find_query(name)
     click.echo(f"// {named.name}: {named.description}")
+    click.echo(f"// from: {named.origin} (pack {named.pack})")
     for param in named.params:
         default = "required" if param.required else f"default {param.default!r}"
         click.echo(f"// ${param.name}: {param.type}, {default}")
@@ -383,7 +434,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
     \b
     Example:
       kgbuild export --format graphml --out graph.graphml
-      kgbuild export --format neo4j-import --out import/ ../shared/corpus --workers 4
+      kgbuild export --format neo4j-import --out import/ examples/sample --workers 2
     """
     if fmt == "neo4j-import":
         _export_neo4j_import(inputs, out, workers, target)
@@ -406,7 +457,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
 def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, target) -> None:
     from kgbuild.export.neo4j_import import export_for_neo4j_import, render_command
 
-    with _progress(False, "papers") as progress:
+    with _progress(False, "reading", lambda: list(inputs)) as progress:
         summary = export_for_neo4j_import(list(inputs), out, workers=workers, progress=progress,
                                           database=target.database, neo4j_uri=target.neo4j_uri,
                                           neo4j_user=target.neo4j_user)
@@ -449,9 +500,8 @@ def eval_command(gold: tuple[str, ...], inputs: tuple[str, ...], out: Path | Non
 
     \b
     Examples:
-      kgbuild eval ../shared/eval/dev.jsonl
-      kgbuild eval --cv sample=../shared/eval/dev.jsonl sample=../shared/eval/train.jsonl \\
-                        scirex=../shared/eval/train_scirex.jsonl
+      kgbuild eval gold.jsonl                 # texts in gold_input.jsonl beside it
+      kgbuild eval --cv sample=dev.jsonl sample=train.jsonl scirex=train_scirex.jsonl
     """
     if cv:
         _cross_validate(gold, folds, fmt)
@@ -511,11 +561,12 @@ def train(gold: tuple[str, ...], out: Path | None, seed: int | None) -> None:
 
     GOLD: annotated files in the annotation guideline's format, each beside its texts
     (<stem>_input.jsonl).  Needs scikit-learn (pip install "kgbuild[train]").  The shipped
-    models are trained by exactly this command on the project's annotated abstracts:
+    models are trained by this command on the project's annotated abstracts (which files:
+    kgbuild/data/models/README.md).
 
     \b
     Example:
-      kgbuild train ../shared/eval/dev.jsonl ../shared/eval/train.jsonl ../shared/eval/train_scirex.jsonl
+      kgbuild train dev.jsonl train.jsonl train_scirex.jsonl
     """
     from kgbuild.extract.decisions import MODEL_DIR
     from kgbuild.train import SEED, train_decisions, write_models
@@ -612,15 +663,18 @@ def browser_assets(out_dir: Path) -> None:
 
 
 @cli.command()
-@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The rebuild configuration (see examples/kgbuild.toml).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The rebuild configuration (write a commented one with --init).")
+@click.option("--init", "init_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write a commented configuration with every setting to FILE and stop (nothing is built).")
 @click.option("--full", is_flag=True, help="Re-extract and rewrite every paper, changed or not.")
 @click.option("--max-prune", type=click.FloatRange(0, 1), metavar="SHARE",
               help="For this run, the largest share of stored papers pruning may remove "
                    "[default: options.max_prune, 0.2].")
 @click.option("--json", "as_json", is_flag=True, help="Print the run record as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def rebuild(config_path: Path, full: bool, max_prune: float | None, as_json: bool, quiet: bool) -> None:
+def rebuild(config_path: Path | None, init_path: Path | None, full: bool, max_prune: float | None, as_json: bool,
+            quiet: bool) -> None:
     """Rebuild the graph from the sources in a configuration file, safely and incrementally.
 
     Meant for cron, systemd timers and containers: only new or changed papers are
@@ -630,16 +684,34 @@ def rebuild(config_path: Path, full: bool, max_prune: float | None, as_json: boo
 
     \b
     Example:
-      kgbuild rebuild --config examples/kgbuild.toml
+      kgbuild rebuild --init kgbuild.toml      # then put your papers in papers/ beside it
+      kgbuild rebuild --config kgbuild.toml
     """
     from kgbuild.config import load_config
     from kgbuild.rebuild import exit_code, rebuild as run_rebuild
 
+    if init_path is not None:
+        _init_config(init_path)
+        return
+    if config_path is None:
+        raise InputError("rebuild needs --config FILE", hint="write a commented one with: kgbuild rebuild --init kgbuild.toml")
     config = load_config(config_path)
-    with _progress(quiet, "papers") as progress:
+    with _progress(quiet, "reading", lambda: [p for paths, _, _ in config.input_groups() for p in paths]) as progress:
         run = run_rebuild(config, full=full, progress=progress, max_prune=max_prune)
     click.echo(run.model_dump_json(indent=1) if as_json else render.run_text(run))
     sys.exit(exit_code(run))
+
+
+def _init_config(path: Path) -> None:
+    from kgbuild.shipped import init_config
+
+    if path.exists():
+        raise InputError(f"{path} already exists", hint="choose another file name, or remove it first")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(init_config(path.name), encoding="utf-8")
+    click.echo(f"wrote {path}")
+    click.echo(f"next: put your papers in {path.parent / 'papers'} (or edit [[sources]] paths), then run "
+               f"kgbuild rebuild --config {path}")
 
 
 @cli.command()

@@ -26,6 +26,9 @@ class _Section(BaseModel):
 class SourceSpec(_Section):
     paths: list[str] = Field(min_length=1)
     format: Literal["auto", "listing", "jsonl", "json", "csv", "arxiv"] = "auto"
+    # The JSON field or CSV column holding each record's own id (kept on the paper; its
+    # identity when it has no arXiv id or DOI).
+    id_field: str = Field(default="id", min_length=1)
 
 
 class StoreSpec(_Section):
@@ -57,8 +60,9 @@ class RebuildConfig(_Section):
         expanded = Path(os.path.expanduser(path))
         return expanded if expanded.is_absolute() else self.base_dir / expanded
 
-    def input_groups(self) -> list[tuple[list[str], str | None]]:
-        """Each source's files (globs expanded, sorted) with its format (None: by extension)."""
+    def input_groups(self) -> list[tuple[list[str], str | None, str]]:
+        """Each source's files (globs expanded, sorted) with its format (None: by extension)
+        and its id field."""
         groups = []
         for source in self.sources:
             files: list[str] = []
@@ -72,7 +76,7 @@ class RebuildConfig(_Section):
                                           "nothing was read or written")
                 # A plain path is kept even when missing, so reading it names it as not found.
                 files.extend(matches or [resolved])
-            groups.append((files, None if source.format == "auto" else source.format))
+            groups.append((files, None if source.format == "auto" else source.format, source.id_field))
         return groups
 
     def store_config(self) -> StoreConfig:
@@ -95,7 +99,7 @@ def load_config(path: Path) -> RebuildConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"configuration file {path} not found",
-                         hint="copy examples/kgbuild.toml and adjust its paths") from None
+                         hint=f"write a commented one with: kgbuild rebuild --init {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML ({exc})", hint="fix the syntax at the position given") from None
     if "password" in str(raw.get("store", {})).lower():
@@ -105,4 +109,5 @@ def load_config(path: Path) -> RebuildConfig:
         return RebuildConfig(**raw, base_dir=path.resolve().parent)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise InputError(f"{path}: {problems}", hint="see examples/kgbuild.toml for every setting") from None
+        raise InputError(f"{path}: {problems}",
+                         hint="kgbuild rebuild --init NEW.toml writes a commented example of every setting") from None

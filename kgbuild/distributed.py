@@ -65,7 +65,7 @@ from kgbuild.sources.files import (
 )
 from kgbuild.sources.jsonish import read_json_lines
 
-INSTALL_HINT = 'install the Dask extra: pip install -e ".[dask]" (or pip install "dask[distributed]")'
+INSTALL_HINT = 'install the Dask extra into the environment kgbuild runs in: pip install "kgbuild[dask]"'
 # Default plan: this many partitions per worker thread (small tasks balance the load;
 # each costs ~milliseconds), but no partition below MIN_PARTITION_BYTES.
 PARTITIONS_PER_THREAD = 4

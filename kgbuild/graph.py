@@ -21,6 +21,7 @@ class PaperRow(TypedDict):
     abstract: str
     source_file: str
     source_line: int
+    record_id: str | None
     arxiv_id: str | None
     doi: str | None
     url: str | None
@@ -145,7 +146,7 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
         batch.papers.append(PaperRow(
             id=paper.id, hash=paper.content_hash(extractor_version), title=paper.title,
             abstract=paper.abstract, source_file=paper.source.file, source_line=paper.source.line,
-            arxiv_id=paper.arxiv_id, doi=paper.doi, url=paper.url, date=paper.date,
+            record_id=paper.record_id, arxiv_id=paper.arxiv_id, doi=paper.doi, url=paper.url, date=paper.date,
             authors=paper.authors, categories=paper.categories, extractor_version=extractor_version,
         ))
         evaluated = {(r.source.type, r.source.key) for r in extraction.relations} | \

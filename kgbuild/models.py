@@ -33,6 +33,9 @@ class Paper(Record):
     abstract: str = ""
     source: SourceRef
     also_seen_in: list[SourceRef] = Field(default_factory=list)
+    # The record's own id as the input gave it (JSONL/CSV ``id``, or the --id-field column),
+    # kept whatever the paper's identity is: what a user joins their own data on.
+    record_id: str | None = None
     arxiv_id: str | None = None
     doi: str | None = None
     url: str | None = None

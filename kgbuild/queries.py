@@ -1,4 +1,8 @@
-"""Named, parameterised Cypher queries read from the query packs in ``cypher/packs``.
+"""Named, parameterised Cypher queries read from the query packs.
+
+The packs ship with kgbuild (``cypher/packs`` in the source tree, installed as the data package
+``kgbuild.cypher``); ``KGBUILD_PACKS`` names directories of a user's own packs, and a user's
+pack with the name of a shipped one replaces it.
 
 A pack file holds one or more queries, each introduced by a header::
 
@@ -20,6 +24,7 @@ give the same answers for names papers wrote when run by hand in Neo4j Browser.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -29,12 +34,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from kgbuild.errors import InputError, QueryError
+from kgbuild.shipped import packs_folder
 
 PACKS_ENV = "KGBUILD_PACKS"
 # Parameter name -> the entity type its value names (see the module docstring).
 ENTITY_PARAMS: dict[str, str] = {
     "dataset": "Dataset", "method": "Method", "backbone": "Method", "metric": "Metric", "task": "Task",
 }
+# Parameters that name one paper: an arXiv id or DOI in any of its written forms becomes
+# the paper id it gives ("arXiv:2103.14030v2" -> "arxiv:2103.14030"); see ``paper_key``.
+PAPER_PARAMS = ("paper",)
 PARAM_TYPES = ("string", "int", "float", "bool", "date")
 _HEADER = re.compile(r"^//\s*(name|description|params|example)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*(\w+)\s*(?:,\s*(.*?))?\s*\)\s*$")
@@ -56,6 +65,7 @@ class NamedQuery(BaseModel):
     cypher: str
     pack: str
     example: str = ""
+    origin: str = ""  # "shipped", or the path of the user's pack file it was read from
 
     def bind(self, raw: Mapping[str, str], canonical: bool = True) -> dict[str, Any]:
         """Typed parameter values from ``key=value`` strings, with defaults filled in.
@@ -77,6 +87,8 @@ class NamedQuery(BaseModel):
                 bound[param.name] = _convert(self.name, param, raw[param.name])
                 if canonical and param.type == "string" and param.name in ENTITY_PARAMS:
                     bound[param.name] = canonical_name(ENTITY_PARAMS[param.name], bound[param.name])
+                elif canonical and param.type == "string" and param.name in PAPER_PARAMS:
+                    bound[param.name] = paper_key(bound[param.name])
             elif param.required:
                 raise QueryError(
                     f"query '{self.name}' needs --param {param.name}=<{param.type}>",
@@ -98,6 +110,21 @@ def canonical_name(entity_type: str, text: str) -> str:
         return text
     entry = default_table().lookup(entity_type, normalised, [text])
     return entry[0] if entry else (lookup_key(text) or text)
+
+
+def paper_key(text: str) -> str:
+    """``arxiv:<id>`` for an arXiv id, its URL or arXiv's DOI; ``doi:<doi>`` for a DOI or its URL;
+    otherwise ``text`` as given (a paper id, a record's own id or a title)."""
+    from kgbuild.sources.identity import arxiv_id_from_doi, arxiv_id_from_url, normalise_arxiv_id, normalise_doi
+
+    stripped = text.strip()
+    arxiv = normalise_arxiv_id(stripped) or arxiv_id_from_url(stripped)
+    doi = None if arxiv else normalise_doi(stripped)
+    if doi and (from_doi := arxiv_id_from_doi(doi)):
+        arxiv = from_doi
+    if arxiv:
+        return f"arxiv:{arxiv}"
+    return f"doi:{doi}" if doi else text
 
 
 def _convert(query: str, param: QueryParam, text: str) -> Any:
@@ -125,11 +152,29 @@ def _parse_value(kind: str, text: str) -> Any:
     return text
 
 
-def default_packs_dir() -> Path:
-    configured = os.environ.get(PACKS_ENV)
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parent.parent / "cypher" / "packs"
+SHIPPED = "shipped"
+
+
+def shipped_packs() -> dict[str, str]:
+    """The packs installed with kgbuild (``cypher/packs`` of the source tree, the data package
+    ``kgbuild.cypher`` of an install): pack name -> text."""
+    folder = packs_folder()
+    return {entry.name[: -len(".cypher")]: entry.read_text(encoding="utf-8")
+            for entry in sorted(folder.iterdir(), key=lambda e: e.name) if entry.name.endswith(".cypher")}
+
+
+def user_pack_dirs() -> list[Path]:
+    """The directories named by ``KGBUILD_PACKS`` (several separated by the path separator)."""
+    configured = os.environ.get(PACKS_ENV, "")
+    return [Path(part) for part in configured.split(os.pathsep) if part.strip()]
+
+
+def _directory_packs(directory: Path) -> dict[str, tuple[str, str]]:
+    if not directory.is_dir():
+        raise InputError(f"query pack directory {directory} not found",
+                         hint=f"point {PACKS_ENV} at a directory of .cypher files, or unset it to use only "
+                              "the shipped packs")
+    return {path.stem: (path.read_text(encoding="utf-8"), str(path)) for path in sorted(directory.glob("*.cypher"))}
 
 
 def _parse_params(spec: str, where: str) -> list[QueryParam]:
@@ -209,24 +254,63 @@ def _strip_strings(cypher: str) -> str:
 
 
 def load_packs(directory: Path | None = None) -> dict[str, NamedQuery]:
-    directory = directory or default_packs_dir()
-    if not directory.is_dir():
-        raise InputError(f"query pack directory {directory} not found",
-                         hint=f"run from a kgbuild checkout or set {PACKS_ENV}=/path/to/cypher/packs")
+    """Every named query: of ``directory`` alone when given, else the shipped packs with the
+    packs of ``KGBUILD_PACKS`` over them (a user's pack named like a shipped one replaces it).
+    Each query's ``origin`` says where it was read: ``shipped`` or the file's path."""
+    if directory is not None:
+        texts = _directory_packs(Path(directory))
+    else:
+        texts = {name: (text, SHIPPED) for name, text in shipped_packs().items()}
+        for user_dir in user_pack_dirs():
+            texts.update(_directory_packs(user_dir))
     queries: dict[str, NamedQuery] = {}
-    for path in sorted(directory.glob("*.cypher")):
-        for query in parse_pack(path.read_text(encoding="utf-8"), path.stem):
+    for pack, (text, origin) in sorted(texts.items()):
+        for query in parse_pack(text, pack):
             if query.name in queries:
-                raise QueryError(f"query name '{query.name}' is defined twice ({queries[query.name].pack}, {path.stem})",
-                                 hint="rename one of them")
-            queries[query.name] = query
+                raise QueryError(f"query name '{query.name}' is defined twice ({queries[query.name].pack}, {pack})",
+                                 hint="rename one of them, or name your pack file like the shipped pack it replaces")
+            queries[query.name] = query.model_copy(update={"origin": origin})
     return queries
 
 
 def find_query(name: str, directory: Path | None = None) -> NamedQuery:
     queries = load_packs(directory)
     if name not in queries:
-        close = [q for q in queries if name.lower() in q or q in name.lower()]
+        close = closest_names(name, list(queries))
         raise QueryError(f"no query named '{name}'",
-                         hint=f"did you mean {', '.join(close)}?" if close else "list them with: kgbuild packs")
+                         hint=(f"did you mean {' or '.join(close)}? " if close else "") + "list them with: kgbuild packs")
     return queries[name]
+
+
+_ENTITY_EXISTS = "MATCH (e:{label}) WHERE e.key = $key OR $key IN e.lookup RETURN count(e) AS found"
+_ENTITY_NAMES = "MATCH (e:{label}) RETURN e.key AS key, e.name AS name"
+
+
+def require_entities(store: Any, named: NamedQuery, raw: Mapping[str, str], bound: Mapping[str, Any]) -> None:
+    """Raise ``QueryError`` when an entity parameter (``dataset=...``) names no entity of its
+    type in ``store``, with the closest names the graph has. Called when a query found nothing,
+    so that "no such dataset" is not mistaken for "no answer"."""
+    for param in named.params:
+        label = ENTITY_PARAMS.get(param.name)
+        value = bound.get(param.name)
+        if label is None or param.type != "string" or param.name not in raw or not isinstance(value, str):
+            continue
+        if store.query(_ENTITY_EXISTS.format(label=label), {"key": value}).rows[0][0]:
+            continue
+        names = {str(key): str(name) for key, name in store.query(_ENTITY_NAMES.format(label=label)).rows}
+        # Close to the normalised key ("cocco" ~ "coco") or to the name as typed ("BoxNett" ~ "BoxNet").
+        by_key = [names[key] for key in closest_names(value, list(names), limit=5)]
+        by_name = closest_names(raw[param.name], list(names.values()), limit=5)
+        suggestions = list(dict.fromkeys(by_key + by_name))[:5]
+        raise QueryError(
+            f"no {label.lower()} named {raw[param.name]!r} in the graph",
+            hint=(f"did you mean {', '.join(suggestions)}? " if suggestions else "")
+            + f"look names up with: kgbuild query entity-lookup --param name=...")
+
+
+def closest_names(wanted: str, names: list[str], limit: int = 3) -> list[str]:
+    """Names like ``wanted``: spelled alike (difflib), or containing it, or contained in it."""
+    lowered = {name.lower(): name for name in names}
+    alike = difflib.get_close_matches(wanted.lower(), list(lowered), n=limit, cutoff=0.6)
+    within = [lower for lower in lowered if wanted.lower() in lower or (len(lower) > 3 and lower in wanted.lower())]
+    return [lowered[lower] for lower in dict.fromkeys(alike + within)][:limit]

@@ -93,12 +93,12 @@ def rebuild(config: RebuildConfig, *, full: bool = False, progress: ProgressHook
     """
     target = config.store_config()
     state_dir = config.state_dir
-    for paths, _ in config.input_groups():
+    for paths, _, _ in config.input_groups():
         require_paths(paths)  # before the store is opened: a mistyped source changes nothing
     with rebuild_lock(state_dir, target.describe()) as stale_note:
         run = BuildRun(id=new_run_id(), started=_now(),
                        extractor_version=EXTRACTOR_VERSION,
-                       inputs=[p for paths, _ in config.input_groups() for p in paths])
+                       inputs=[p for paths, _, _ in config.input_groups() for p in paths])
         started = time.monotonic()
         rejects = state_dir / "rejects.jsonl"
         with open_store(target) as store:
@@ -120,8 +120,11 @@ def rebuild(config: RebuildConfig, *, full: bool = False, progress: ProgressHook
             run.papers_rejected = summary.counts.rejected
             run.rejects_file = summary.rejects_file
             run.outcome = exit_codes.outcome(summary.counts.papers, summary.counts.rejected)
+            if full:
+                run.message = f"--full: {summary.replaced} stored papers re-extracted and rewritten"
             if summary.skipped_files:
-                run.message = f"skipped {len(summary.skipped_files)} files of no input type: " + ", ".join(
+                run.message += "; " if run.message else ""
+                run.message += f"skipped {len(summary.skipped_files)} files of no input type: " + ", ".join(
                     summary.skipped_files[:10]) + (", ..." if len(summary.skipped_files) > 10 else "")
             _finish(run, started, before, summary.graph, stale_note)
             store.record_run(run)

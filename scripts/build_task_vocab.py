@@ -1,6 +1,7 @@
 """Build data/patterns/task_vocab.jsonl: words seen inside annotated task names.
 
-Source: the Apache-2.0 training sets in /work/shared/data/train (SciREX abstracts, TDMSci).
+Source: the Apache-2.0 training sets in ../shared/data/train beside the checkout (SciREX abstracts,
+TDMSci; or $KGBUILD_SHARED/data/train).
 The extractor accepts a word as a task-name modifier ("oriented", "monocular", "few-shot")
 only if it is in this vocabulary or in the task lexicon, which keeps verbs and evaluative
 adjectives ("leverage detection", "accurate detection") out of task names.
@@ -9,11 +10,14 @@ adjectives ("leverage detection", "accurate detection") out of task names.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from pathlib import Path
 
-TRAIN = Path("/work/shared/data/train")
+# The evaluation data folder: ../shared beside the checkout, or KGBUILD_SHARED.
+SHARED = Path(os.environ.get("KGBUILD_SHARED", Path(__file__).resolve().parent.parent.parent / "shared"))
+TRAIN = SHARED / "data" / "train"
 PATTERNS = Path(__file__).resolve().parent.parent / "kgbuild" / "data" / "patterns"
 OUT = PATTERNS / "task_vocab.jsonl"
 PHRASES_OUT = PATTERNS / "task_phrases_train.jsonl"

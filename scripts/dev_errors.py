@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
+import tempfile
+from pathlib import Path
 
-spec = importlib.util.spec_from_file_location("score", "/work/shared/eval/score.py")
+# The evaluation data folder: ../shared beside the checkout, or KGBUILD_SHARED.
+SHARED = Path(os.environ.get("KGBUILD_SHARED", Path(__file__).resolve().parent.parent.parent / "shared"))
+
+spec = importlib.util.spec_from_file_location("score", SHARED / "eval" / "score.py")
 score = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(score)
 
 
 def main(argv):
-    out = argv[0] if argv else "/tmp/kgbuild_dev_out.jsonl"
+    out = argv[0] if argv else str(Path(tempfile.gettempdir()) / "kgbuild_dev_out.jsonl")
     types = argv[1:] or list(score.TYPES)
-    gold = [json.loads(line) for line in open("/work/shared/eval/dev.jsonl")]
+    gold = [json.loads(line) for line in open(SHARED / "eval" / "dev.jsonl")]
     preds = {score.norm(json.loads(line)["paper"]["title"]): json.loads(line) for line in open(out)}
     for g in gold:
         p = preds[score.norm(g["title"])]

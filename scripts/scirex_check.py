@@ -8,13 +8,17 @@ of the same type, are.  python scripts/scirex_check.py
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
+from pathlib import Path
 
 from kgbuild.extract import extract
 from kgbuild.models import Paper, SourceRef
 
-PATH = "/work/shared/data/train/scirex/abstracts_train.jsonl"
+# The evaluation data folder: ../shared beside the checkout, or KGBUILD_SHARED.
+SHARED = Path(os.environ.get("KGBUILD_SHARED", Path(__file__).resolve().parent.parent.parent / "shared"))
+PATH = SHARED / "data" / "train" / "scirex" / "abstracts_train.jsonl"
 TYPE_MAP = {"Method": "Method", "Task": "Task", "Metric": "Metric", "Material": "Dataset"}
 
 

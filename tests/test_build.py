@@ -184,3 +184,33 @@ def test_a_build_killed_mid_batch_is_completed_by_the_next_one(tmp_path: Path, l
         build([str(joined)], clean, chunk_size=3)
         expected = clean.export()
     assert recovered == expected
+
+
+def test_full_build_reextracts_and_rewrites_every_paper_on_the_embedded_store(tmp_path: Path):
+    """``build --full`` on unchanged inputs rewrites every paper: a fact lost from the store
+    (here deleted behind kgbuild's back) comes back, which an incremental build leaves alone."""
+    from click.testing import CliRunner
+
+    from kgbuild.cli import cli
+
+    inputs = _write_jsonl(tmp_path / "in.jsonl", DETECTOR, SEGMENTER)
+    store_dir = tmp_path / "store"
+    with FalkorDBStore(store_dir) as store:
+        build([str(inputs)], store)
+        facts = _facts_of(store, DETECTOR["id"])
+        assert facts
+        store._write("MATCH (:Method)-[e:EVALUATED_ON {paper: $p}]->(:Dataset) DELETE e",
+                     {"p": "arxiv:" + DETECTOR["id"]})
+        incremental = build([str(inputs)], store)
+        assert (incremental.written, incremental.replaced, incremental.unchanged) == (0, 0, 2)
+        assert _facts_of(store, DETECTOR["id"]) == []
+    runner = CliRunner()
+    full = runner.invoke(cli, ["build", str(inputs), "--store", str(store_dir), "--full", "-q"])
+    assert full.exit_code == 0, full.output
+    assert "0 new, 2 rewritten (--full)" in full.output
+    with FalkorDBStore(store_dir, read_only=True) as store:
+        assert _facts_of(store, DETECTOR["id"]) == facts
+        assert store.query("MATCH (p:Paper) RETURN count(p)").rows == [[2]]
+    again = runner.invoke(cli, ["build", str(inputs), "--store", str(store_dir), "--json", "-q"])
+    summary = json.loads(again.output)
+    assert (summary["written"], summary["replaced"], summary["unchanged"], summary["full"]) == (0, 0, 2, False)

@@ -31,7 +31,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # runs of the pipeline and what is done with a stored graph
     ("orchestration", ("kgbuild.build", "kgbuild.rebuild", "kgbuild.distributed", "kgbuild.config",
                        "kgbuild.export", "kgbuild.queries", "kgbuild.render", "kgbuild.analyze",
-                       "kgbuild.browser", "kgbuild.evaluate", "kgbuild.train", "kgbuild.crossval")),
+                       "kgbuild.browser", "kgbuild.evaluate", "kgbuild.train", "kgbuild.crossval",
+                       "kgbuild.shipped")),
     ("interface", ("kgbuild.cli",)),
 )
 

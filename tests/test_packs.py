@@ -284,15 +284,16 @@ GOLDEN: dict[str, list[tuple[dict[str, str], list[str] | None, list[list[Any]]]]
     ],
     "paper-card": [],  # asserted in test_paper_card_lists_every_fact_with_its_evidence
     "entity-lookup": [
-        ({"name": "ms-coco"}, ["type", "key", "name", "aliases", "papers"], [
-            ["Dataset", "coco", "COCO", ["COCO", "MS COCO"], 7],
+        ({"name": "ms-coco"}, ["type", "key", "name", "aliases", "papers", "first_papers"], [
+            ["Dataset", "coco", "COCO", ["COCO", "MS COCO"], 7, ["fx-01", "fx-02", "fx-05", "fx-06", "fx-07"]],
         ]),
-        ({"name": "resnet_50"}, None, [["Method", "resnet50", "ResNet-50", ["ResNet-50"], 4]]),
+        ({"name": "resnet_50"}, None, [["Method", "resnet50", "ResNet-50", ["ResNet-50"], 4,
+                                        ["fx-01", "fx-03", "fx-04", "fx-07"]]]),
         ({"name": "https://github.com/fx-lab/kitedet"}, None, [
-            ["Repo", "github.com/fx-lab/kitedet", REPO("kitedet"), [REPO("kitedet")], 1],
+            ["Repo", "github.com/fx-lab/kitedet", REPO("kitedet"), [REPO("kitedet")], 1, ["fx-08"]],
         ]),
         ({"name": "GitHub.com/FX-lab/KiteDet"}, None, [
-            ["Repo", "github.com/fx-lab/kitedet", REPO("kitedet"), [REPO("kitedet")], 1],
+            ["Repo", "github.com/fx-lab/kitedet", REPO("kitedet"), [REPO("kitedet")], 1, ["fx-08"]],
         ]),
         ({"name": "Microsoft COCO"}, None, []),  # no paper wrote it; 'name' is not resolved by type
     ],
@@ -359,16 +360,20 @@ def test_paper_card_lists_every_fact_with_its_evidence(store):
         ["fx-10", "mentions", "Task", "object detection", None, None, ["object detection"], "abstract",
          *span("fx-10", "object detection"), "object detection"],
     ]
+    expected = [[row[0], None, *row[1:]] for row in expected]  # fixture papers carry no record id
     by_title = run(store, "paper-card", {"paper": fx10.title.upper()})
-    assert by_title.columns == ["paper", "fact", "type", "subject", "object", "value", "detail", "field", "start",
-                                "end", "evidence"]
+    assert by_title.columns == ["paper", "record_id", "fact", "type", "subject", "object", "value", "detail",
+                                "field", "start", "end", "evidence"]
     assert by_title.rows == expected
+    # the start of a title, in any case, finds the paper too; a blank one finds none
+    assert run(store, "paper-card", {"paper": "revisiting DETECTORS on"}).rows == expected
+    assert run(store, "paper-card", {"paper": "  "}).rows == []
     assert run(store, "paper-card", {"paper": "fx-10"}).rows == expected
     assert run(store, "paper-card", {"paper": "fx-10", "limit": "3"}).rows == expected[:3]
     assert run(store, "paper-card", {"paper": "fx-99"}).rows == []
     # a paper with an undated, result-free card still lists its evaluations and mentions
     survey = run(store, "paper-card", {"paper": "fx-07"}).rows
-    assert [row[1] for row in survey] == ["uses_backbone", "uses_backbone", "evaluated_on", "evaluated_on",
+    assert [row[2] for row in survey] == ["uses_backbone", "uses_backbone", "evaluated_on", "evaluated_on",
                                           "mentions", "mentions", "mentions", "mentions"]
 
 

@@ -43,3 +43,28 @@ def test_readme_exit_code_table_is_the_one_every_command_uses():
     assert documented == used
     help_text = CliRunner().invoke(cli, ["--help"]).output
     assert all(f"  {code} " in help_text for code in used - {143}) and "143 stopped by SIGTERM" in help_text
+
+
+def test_the_five_minute_tour_runs_as_shown(tmp_path: Path, monkeypatch):
+    """Every command of the README's tour works, in a directory that is not a checkout."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from kgbuild.cli import cli
+
+    text = (REPO / "README.md").read_text()
+    tour = re.search(r"## A five-minute tour\n+```sh\n(.+?)\n```", text, re.S)
+    assert tour, "the README's tour shows its commands in a sh block"
+    commands = tour.group(1).splitlines()
+    assert commands[0] == "kgbuild build --sample" and len(commands) >= 5
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KGBUILD_STORE", raising=False)
+    monkeypatch.delenv("KGBUILD_PACKS", raising=False)
+    runner = CliRunner()
+    for command in commands:
+        argv = shlex.split(command)
+        assert argv[0] == "kgbuild"
+        result = runner.invoke(cli, argv[1:])
+        assert result.exit_code == 0, f"{command}: {result.output}"
+        assert result.output.strip() and "(no rows)" not in result.output, command

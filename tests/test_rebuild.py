@@ -161,8 +161,8 @@ from kgbuild.stores.cypher_store import CypherStore
 real_write = CypherStore.write
 calls = []
 
-def write_then_die(self, batch):
-    report = real_write(self, batch)
+def write_then_die(self, batch, rewrite=False):
+    report = real_write(self, batch, rewrite)
     calls.append(1)
     if len(calls) == 2:  # after two of the batches, mid-rebuild
         print("killing", flush=True)
@@ -320,3 +320,14 @@ def test_rebuild_that_loads_nothing_says_so_in_its_outcome_and_exit_code(tmp_pat
     run = rebuild(load_config(config))
     assert (run.outcome, run.papers_rejected) == ("loaded nothing", 2)
     assert exit_code(run) == 4
+
+
+def test_full_rebuild_rewrites_every_paper_and_says_so(tmp_path: Path):
+    config = _config(tmp_path)
+    _write(tmp_path / "data" / "a.jsonl", [_paper(i) for i in range(3)])
+    rebuild(load_config(config))
+    before = _snapshot(tmp_path / "store")
+    run = rebuild(load_config(config), full=True)
+    assert (run.papers_added, run.papers_changed, run.papers_unchanged) == (0, 3, 0)
+    assert "--full: 3 stored papers re-extracted and rewritten" in run.message
+    assert _snapshot(tmp_path / "store") == before  # rewritten to the same graph

@@ -7,6 +7,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 
 import pytest
@@ -31,11 +32,11 @@ UNDECODABLE = "undecodable bytes (not UTF-8)"
 
 
 def read(
-    paths: Iterable[str | Path], fmt: str | None = None
+    paths: Iterable[str | Path], fmt: str | None = None, id_field: str = "id"
 ) -> tuple[list[Paper], list[Rejected]]:
     papers: list[Paper] = []
     rejected: list[Rejected] = []
-    for item in read_papers(paths, fmt):
+    for item in read_papers(paths, fmt, id_field=id_field):
         if isinstance(item, Paper):
             papers.append(item)
         else:
@@ -167,8 +168,8 @@ def test_jsonl_fields_ids_and_rejects() -> None:
     assert local.abstract == (
         "We study tiny models on ten benchmarks. We find that data matters more than size."
     )
-    title_hash = hashlib.sha1(b"does size matter a study of tiny models").hexdigest()[:16]
-    assert local.id == f"title:{title_hash}"  # "local-1" is no arXiv id, so the title names it
+    # "local-1" is no arXiv id and the record has no DOI: the record's own id names the paper
+    assert (local.id, local.record_id) == ("id:local-1", "local-1")
     assert local.authors == ["Ada Lovelace", "Alan Turing"]
     assert local.categories == ["cs.LG", "cs.CV"]
     assert local.date == "2024-03-13"
@@ -179,7 +180,7 @@ def test_jsonl_fields_ids_and_rejects() -> None:
     assert by_line[3].abstract == "An image is worth 16x16 words."  # from "summary"
     assert by_line[4].id == "doi:10.18653/v1/n19-1423"
     assert by_line[4].authors == ["Jacob Devlin", "Ming-Wei Chang", "Kenton Lee"]
-    assert (by_line[5].title, by_line[5].id[:5]) == ("", "text:")
+    assert (by_line[5].title, by_line[5].id) == ("", "id:note-7")  # no title: its own id names it
     assert by_line[10].title == "2024"
 
     reasons = {r.line: r.reason for r in rejected}
@@ -281,7 +282,9 @@ def test_arxiv_format_trusts_ids_that_do_not_look_like_arxiv(tmp_path: Path) -> 
     path = write(tmp_path / "odd.jsonl", data)
 
     assert read([path], fmt="arxiv")[0][0].id == "arxiv:quant-ph0101001"
-    assert read([path])[0][0].id.startswith("title:")
+    # read as plain JSON Lines it is no arXiv id, but still the record's own id
+    assert read([path])[0][0].id == "id:quant-ph0101001"
+    assert read([path], id_field="no-such-field")[0][0].id.startswith("title:")
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -523,7 +526,8 @@ def test_dedup_across_files_first_seen_wins(tmp_path: Path) -> None:
     jsonl = SOURCES / "papers.jsonl"
     deduplicator = Deduplicator()
 
-    items = list(deduplicator.dedupe(read_papers([listing, jsonl])))
+    # Read without record ids: "local-1" would otherwise name its own paper (the next test).
+    items = list(deduplicator.dedupe(chain(read_papers([listing]), read_papers([jsonl], id_field="none"))))
     papers = [item for item in items if isinstance(item, Paper)]
 
     # "Does Size Matter?" is in both: the listing's copy (read first) is kept.
@@ -531,6 +535,7 @@ def test_dedup_across_files_first_seen_wins(tmp_path: Path) -> None:
     assert len(size_matters) == 1
     assert size_matters[0].source.file == str(listing)
     assert deduplicator.later_sources == {size_matters[0].id: [read([jsonl])[0][0].source]}
+    assert size_matters[0].record_id is None
     assert deduplicator.later_sources[size_matters[0].id][0].line == 1
     assert (deduplicator.entries, deduplicator.duplicates, deduplicator.distinct) == (11, 1, 10)
     assert deduplicator.rejected == 4

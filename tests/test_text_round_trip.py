@@ -65,7 +65,7 @@ def test_any_text_in_any_field_is_stored_exactly_or_is_a_reject(open_store, tmp_
             assert summary.counts.rejected == 0
             stored = _stored_paper(store, read.id)
             assert stored is not None
-            expected = read.model_dump(include={"title", "abstract", "arxiv_id", "doi", "url", "date",
+            expected = read.model_dump(include={"title", "abstract", "record_id", "arxiv_id", "doi", "url", "date",
                                                 "authors", "categories"})
             assert {k: stored.get(k) for k in expected} == expected
             assert stored["source_file"] == str(path)

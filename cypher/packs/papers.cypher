@@ -1,18 +1,26 @@
 // Questions about single papers and entities.
 
 // name: paper-card
-// description: Everything extracted from one paper (by id or title, ignoring case), one fact per row with where it was read: what it proposes, its backbones, code, evaluations with their evidence sentence, reported results with theirs, and every entity it mentions with the forms it was written in.
+// description: Everything extracted from one paper, found by its id, the id its input gave it (record_id), its arXiv id or DOI, its title (ignoring case) or the start of its title, one fact per row with where it was read: what it proposes, its backbones, code, evaluations with their evidence sentence, reported results with theirs, and every entity it mentions with the forms it was written in.
 // params: paper (string), limit (int, 200)
-// example: kgbuild query paper-card --param paper="LWGANet: A Lightweight Group Attention Backbone for Remote Sensing Visual Tasks"
-OPTIONAL MATCH (by_id:Paper {id: $paper})
+// example: kgbuild query paper-card --param paper="LWGANet: A Lightweight Group Attention Backbone"
+OPTIONAL MATCH (by_id:Paper)
+WHERE by_id.id IN [$paper, 'arxiv:' + $paper, 'doi:' + toLower($paper), 'id:' + $paper]
 WITH collect(by_id) AS by_id
-OPTIONAL MATCH (by_title:Paper {title: $paper})
+OPTIONAL MATCH (by_record:Paper {record_id: $paper})
 WHERE size(by_id) = 0
-WITH by_id, collect(by_title) AS by_title
+WITH by_id, collect(by_record) AS by_record
+OPTIONAL MATCH (by_title:Paper {title: $paper})
+WHERE size(by_id) + size(by_record) = 0
+WITH by_id, by_record, collect(by_title) AS by_title
 OPTIONAL MATCH (by_any_case:Paper)
-WHERE size(by_id) + size(by_title) = 0 AND toLower(by_any_case.title) = toLower($paper)
-WITH by_id, by_title, collect(by_any_case) AS by_any_case
-UNWIND by_id + by_title + by_any_case AS p
+WHERE size(by_id) + size(by_record) + size(by_title) = 0 AND toLower(by_any_case.title) = toLower($paper)
+WITH by_id, by_record, by_title, collect(by_any_case) AS by_any_case
+OPTIONAL MATCH (by_prefix:Paper)
+WHERE size(by_id) + size(by_record) + size(by_title) + size(by_any_case) = 0 AND trim($paper) <> ''
+  AND toLower(by_prefix.title) STARTS WITH toLower(trim($paper))
+WITH by_id, by_record, by_title, by_any_case, collect(by_prefix) AS by_prefix
+UNWIND by_id + by_record + by_title + by_any_case + by_prefix AS p
 OPTIONAL MATCH (p)-[mn:MENTIONS]->(e)
 WITH p, mn, e
 ORDER BY mn.start
@@ -35,14 +43,14 @@ WITH p, mentions, links, evaluations, collect(CASE WHEN r IS NULL THEN null ELSE
    texts: [r.metric, r.unit, r.split], field: r.field, start: r.start, end: r.end, evidence: r.evidence} END) AS results
 WITH p, links + evaluations + results + mentions AS facts
 UNWIND facts AS f
-RETURN p.id AS paper, f.fact AS fact, f.type AS type, f.subject AS subject, f.object AS object,
+RETURN p.id AS paper, p.record_id AS record_id, f.fact AS fact, f.type AS type, f.subject AS subject, f.object AS object,
        f.value AS value, f.texts AS detail, f.field AS field, f.start AS start, f.end AS end,
        f.evidence AS evidence
 ORDER BY paper, f.rank, type, subject, object, value, start
 LIMIT $limit
 
 // name: entity-lookup
-// description: Find entities of any type by a name or any alias a paper used (repositories also by their URL), with how many papers mention each.
+// description: Find entities of any type by a name or any alias a paper used (repositories also by their URL), with how many papers mention each and the first five of them (by the id their input gave them where it gave one, else by paper id).
 // params: name (string), limit (int, 20)
 // example: kgbuild query entity-lookup --param name="MS COCO"
 WITH replace(replace(replace(replace(toLower($name), ' ', ''), '-', ''), '_', ''), '.', '') AS wanted
@@ -65,7 +73,9 @@ WITH methods, datasets, metrics, tasks, collect(g) AS repos
 WITH methods + datasets + metrics + tasks + repos AS found
 UNWIND found AS e
 OPTIONAL MATCH (p:Paper)-[:MENTIONS]->(e)
-WITH e, count(p) AS papers
-RETURN labels(e)[0] AS type, e.key AS key, e.name AS name, e.aliases AS aliases, papers
+WITH e, p
+ORDER BY coalesce(p.record_id, p.id)
+WITH e, count(p) AS papers, collect(coalesce(p.record_id, p.id)) AS ids
+RETURN labels(e)[0] AS type, e.key AS key, e.name AS name, e.aliases AS aliases, papers, ids[..5] AS first_papers
 ORDER BY papers DESC, type, key
 LIMIT $limit

@@ -17,10 +17,12 @@ from kgbuild.sources.admissible import MAX_TEXT_CHARS, admit, printable, unstora
 from kgbuild.sources.files import (
     READ_ERRORS,
     READABLE_SUFFIXES,
+    BytesHook,
     NumberedLines,
     cannot_read,
     expand_paths,
     format_suffix,
+    input_size,
     open_lines,
 )
 from kgbuild.sources.identity import (
@@ -32,6 +34,7 @@ from kgbuild.sources.identity import (
 )
 from kgbuild.sources.jsonish import read_arxiv, read_json, read_json_lines
 from kgbuild.sources.listing import read_listing
+from kgbuild.sources.records import DEFAULT_ID_FIELD
 from kgbuild.sources.tabular import read_csv
 
 __all__ = [
@@ -44,6 +47,7 @@ __all__ = [
     "paper_id",
     "admit",
     "file_format",
+    "input_size",
     "read_file",
     "read_papers",
     "require_paths",
@@ -59,6 +63,9 @@ _READERS: dict[str, Reader] = {
     "arxiv": read_arxiv,
 }
 FORMATS = tuple(_READERS)
+# Formats whose records may carry an id of the user's (listing pages have none; an arXiv
+# snapshot's id is the arXiv id).
+_WITH_ID_FIELD = ("jsonl", "json", "csv")
 
 _FORMAT_BY_SUFFIX = {
     ".txt": "listing",
@@ -76,13 +83,16 @@ def file_format(path: Path, fmt: str | None = None) -> str | None:
 
 
 def read_papers(paths: Iterable[str | Path], fmt: str | None = None,
-                on_skip: Callable[[str], None] | None = None) -> Iterator[Paper | Rejected]:
+                on_skip: Callable[[str], None] | None = None,
+                id_field: str = DEFAULT_ID_FIELD, on_bytes: BytesHook | None = None) -> Iterator[Paper | Rejected]:
     """Stream the papers in ``paths`` (files or directories), in order, duplicates included.
 
     ``fmt`` forces one format for every file instead of choosing by extension. Only the
     caller's mistakes raise (``InputError``), at the call, before any file is opened: an
     unknown ``fmt`` or a path that does not exist. A directory without one readable file
     raises when it is reached. ``on_skip`` hears of each file a directory walk passes over.
+    ``id_field`` names the field (JSON) or column (CSV) that holds a record's own id.
+    ``on_bytes`` hears how many bytes of the files were read, adding up to ``input_size(paths)``.
     """
     if fmt is not None and fmt not in _READERS:
         raise InputError(
@@ -93,7 +103,7 @@ def read_papers(paths: Iterable[str | Path], fmt: str | None = None,
         paths = [paths]
     paths = list(paths)
     require_paths(paths)
-    return _read_all(paths, fmt, on_skip)
+    return _read_all(paths, fmt, on_skip, id_field, on_bytes)
 
 
 def require_paths(paths: Iterable[str | Path]) -> None:
@@ -105,21 +115,24 @@ def require_paths(paths: Iterable[str | Path]) -> None:
 
 
 def _read_all(paths: list[str | Path], fmt: str | None,
-              on_skip: Callable[[str], None] | None) -> Iterator[Paper | Rejected]:
+              on_skip: Callable[[str], None] | None, id_field: str,
+              on_bytes: BytesHook | None = None) -> Iterator[Paper | Rejected]:
     for entry in expand_paths(paths, on_skip):
         if isinstance(entry, Rejected):
             yield entry
         else:
-            yield from read_file(entry, fmt)
+            yield from read_file(entry, fmt, id_field, on_bytes)
 
 
-def read_file(path: Path | str, fmt: str | None = None) -> Iterator[Paper | Rejected]:
+def read_file(path: Path | str, fmt: str | None = None, id_field: str = DEFAULT_ID_FIELD,
+              on_bytes: BytesHook | None = None) -> Iterator[Paper | Rejected]:
     """The records of one file; one that cannot be opened (even a missing one) is a reject."""
-    for item in _read_file(Path(path), fmt):
+    for item in _read_file(Path(path), fmt, id_field, on_bytes):
         yield admit(item)
 
 
-def _read_file(path: Path, fmt: str | None) -> Iterator[Paper | Rejected]:
+def _read_file(path: Path, fmt: str | None, id_field: str = DEFAULT_ID_FIELD,
+               on_bytes: BytesHook | None = None) -> Iterator[Paper | Rejected]:
     name = str(path)
     if unstorable_reason(name):  # a file name that is not valid UTF-8
         yield Rejected(file=printable(name), line=0,
@@ -136,9 +149,13 @@ def _read_file(path: Path, fmt: str | None) -> Iterator[Paper | Rejected]:
         )
         return
     try:
-        with open_lines(path) as lines:
+        with open_lines(path, on_bytes) as lines:
             try:
-                yield from _READERS[chosen](lines, name)
+                reader = _READERS[chosen]
+                if chosen in _WITH_ID_FIELD:
+                    yield from reader(lines, name, id_field=id_field)
+                else:
+                    yield from reader(lines, name)
             except READ_ERRORS as error:  # e.g. a truncated gzip stream, found mid-file
                 yield Rejected(file=name, line=lines.line_number + 1, reason=cannot_read(error))
     except OSError as error:

@@ -8,6 +8,9 @@ Per character class (tested against the embedded store in tests/test_bad_text.py
   parameter can carry it; the server would cut the statement short at it.
 * Lone surrogates (U+D800-U+DFFF): rejected. They are not characters and cannot be
   written as UTF-8, which both stores speak.
+* U+0001 in a paper's id (which a record's own id or its DOI becomes): rejected. FalkorDB
+  (4.16) crashes when it checks a uniqueness constraint on a string holding it; in other
+  fields it is stored as read.
 * Every other character, including the other C0 controls, DEL, C1 controls, the
   noncharacters U+FFFE/U+FFFF and the bidirectional controls: stored exactly as read.
 
@@ -26,6 +29,8 @@ from kgbuild.models import Paper, Rejected
 MAX_TEXT_CHARS = 1_000_000
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _EXCERPT_CHARS = 200
+# Crashes FalkorDB's uniqueness check on the constrained keys (see the module docstring).
+_NOT_IN_KEYS = "\x01"
 
 
 def unstorable_reason(text: str) -> str | None:
@@ -74,6 +79,9 @@ def admit(item: Paper | Rejected) -> Paper | Rejected:
         reason = unstorable_reason(value)
         if reason:
             return _reject(item, name, f"{name} {reason}")
+    if (position := item.id.find(_NOT_IN_KEYS)) >= 0:
+        return _reject(item, "id", f"id holds U+0001 at character {position}, which the embedded store "
+                                   f"cannot hold in a paper's id; remove it from the record's id (or DOI)")
     return item
 
 

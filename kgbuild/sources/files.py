@@ -101,37 +101,98 @@ def lost_part_of_a_source(rejected: Rejected) -> bool:
     return rejected.line == 0 or rejected.reason.startswith(CANNOT_READ)
 
 
+BytesHook = Callable[[int], None]
+# How many bytes of a file are read between two reports to a BytesHook.
+REPORT_EVERY_BYTES = 1 << 16
+
+
+def input_size(paths: Iterable[str | Path]) -> int:
+    """The bytes on disk of every input file under ``paths`` (compressed files as stored):
+    the total a progress bar of ``on_bytes`` reports counts towards."""
+    total = 0
+    for given in paths:
+        try:
+            for entry in expand_paths([given]):
+                if isinstance(entry, Path):
+                    try:
+                        total += entry.stat().st_size
+                    except OSError:
+                        pass  # reading it will make a reject of it
+        except InputError:
+            pass  # a directory without one input file: the run says so when it gets there
+    return total
+
+
 class NumberedLines:
     """Iterates ``(line_number, bytes)`` over a binary stream, 1-based.
 
     ``line_number`` stays readable after an error so the caller can say where
     reading stopped. A UTF-8 byte-order mark on the first line is dropped.
+    ``on_bytes`` hears, now and then, how many more bytes of the file on disk were read
+    (``raw_file``, when given, is that file under a decompressing ``stream``).
     """
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, on_bytes: BytesHook | None = None,
+                 raw_file: BinaryIO | None = None) -> None:
         self._stream = stream
+        self._on_bytes = on_bytes
+        self._raw_file = raw_file
         self.line_number = 0
+        self.reported = 0
 
     def __iter__(self) -> Iterator[tuple[int, bytes]]:
+        if self._on_bytes is not None:
+            yield from self._metered()
+            return
         for raw in self._stream:
             self.line_number += 1
             if self.line_number == 1 and raw.startswith(UTF8_BOM):
                 raw = raw[len(UTF8_BOM) :]
             yield self.line_number, raw
 
+    def _metered(self) -> Iterator[tuple[int, bytes]]:
+        on_bytes, raw_file = self._on_bytes, self._raw_file
+        assert on_bytes is not None
+        read = 0
+        for raw in self._stream:
+            self.line_number += 1
+            if raw_file is None:
+                read += len(raw)
+            if read - self.reported >= REPORT_EVERY_BYTES or (raw_file is not None and self.line_number % 256 == 0):
+                if raw_file is not None:
+                    read = raw_file.tell()
+                on_bytes(read - self.reported)
+                self.reported = read
+            if self.line_number == 1 and raw.startswith(UTF8_BOM):
+                raw = raw[len(UTF8_BOM) :]
+            yield self.line_number, raw
+
 
 @contextmanager
-def open_lines(path: Path) -> Iterator[NumberedLines]:
-    """Open a file for line reading, through gzip when named ``.gz`` or gzip-compressed."""
+def open_lines(path: Path, on_bytes: BytesHook | None = None) -> Iterator[NumberedLines]:
+    """Open a file for line reading, through gzip when named ``.gz`` or gzip-compressed.
+
+    ``on_bytes`` hears of the bytes of the file read as the lines are taken, and of the
+    rest of its size when it is closed (read in full or not), so the reports of all files
+    add up to their ``input_size``."""
     with open(path, "rb") as plain:
         stream: BinaryIO = plain
-        if path.name.lower().endswith(".gz") or plain.peek(len(GZIP_MAGIC)).startswith(GZIP_MAGIC):
+        compressed = path.name.lower().endswith(".gz") or plain.peek(len(GZIP_MAGIC)).startswith(GZIP_MAGIC)
+        if compressed:
             stream = io.BufferedReader(gzip.GzipFile(fileobj=plain, mode="rb"))
+        lines = NumberedLines(stream, on_bytes, plain if compressed else None)
         try:
-            yield NumberedLines(stream)
+            yield lines
         finally:
             if stream is not plain:
                 stream.close()
+            if on_bytes is not None:
+                try:
+                    rest = os.fstat(plain.fileno()).st_size - lines.reported
+                except OSError:
+                    rest = 0
+                if rest > 0:
+                    on_bytes(rest)
 
 
 def decode_line(raw: bytes) -> str:

@@ -1,8 +1,8 @@
 """Which paper a record is: stable ids, title normalisation and de-duplication.
 
 The id is chosen so that the same paper read from different sources gets the same
-id whenever the sources share something reliable: an arXiv id, else a DOI, else
-the title.
+id whenever the sources share something reliable: an arXiv id, else a DOI, else the
+record's own id (``id:<value>``), else the title.
 """
 
 from __future__ import annotations
@@ -72,10 +72,15 @@ def _short_sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
+RECORD_ID_PREFIX = "id:"
+
+
 def paper_id(
-    title: str, abstract: str = "", *, arxiv_id: str | None = None, doi: str | None = None
+    title: str, abstract: str = "", *, arxiv_id: str | None = None, doi: str | None = None,
+    record_id: str | None = None,
 ) -> str:
-    """The id of a paper: ``arxiv:<id>``, else ``doi:<doi>``, else a hash of the title or text.
+    """The id of a paper: ``arxiv:<id>``, else ``doi:<doi>``, else ``id:<record id>`` (the id
+    the input gave the record), else a hash of the title or text.
 
     ``arxiv_id`` and ``doi`` are taken as identifiers of this paper and only cleaned.
     """
@@ -83,6 +88,8 @@ def paper_id(
         return f"arxiv:{clean_arxiv}"
     if doi and (clean_doi := normalise_doi(doi)):
         return f"doi:{clean_doi}"
+    if record_id and record_id.strip():
+        return f"{RECORD_ID_PREFIX}{record_id.strip()}"
     if normalised := normalise_title(title):
         return f"title:{_short_sha1(normalised)}"
     return f"text:{_short_sha1(normalise_title(abstract))}"
@@ -93,7 +100,9 @@ class Deduplicator:
 
     A paper is the same as an earlier one when it has the same id, or the same normalised
     title as an earlier paper (an arXiv record and a listing entry of one paper carry
-    different ids, an arXiv id and a title hash). The first sighting keeps its id.
+    different ids, an arXiv id and a title hash). The first sighting keeps its id. A paper
+    named by its record's own id (``id:...``) is matched by that id only, never by title
+    (either way round): two records with different ids are two papers, whatever their text.
     Holds short keys and source references, never texts, so memory grows with the number
     of distinct papers rather than with the size of the corpus.
     """
@@ -122,13 +131,18 @@ class Deduplicator:
                 continue
             self.entries += 1
             title_key = _title_digest(item.title) if item.title.strip() else None
-            first_id = item.id if item.id in self._seen else self._by_title.get(title_key or "")
+            if item.id in self._seen:
+                first_id: str | None = item.id
+            elif item.id.startswith(RECORD_ID_PREFIX):
+                first_id = None
+            else:
+                first_id = self._by_title.get(title_key or "")
             if first_id is not None:
                 self.duplicates += 1
                 self.later_sources.setdefault(first_id, []).append(item.source)
                 continue
             self._seen.add(item.id)
-            if title_key:
+            if title_key and not item.id.startswith(RECORD_ID_PREFIX):
                 self._by_title.setdefault(title_key, item.id)
             yield item
 

@@ -14,7 +14,7 @@ import orjson
 
 from kgbuild.models import Paper, Rejected, SourceRef
 from kgbuild.sources.files import UNDECODABLE, NumberedLines, excerpt
-from kgbuild.sources.records import paper_from_fields
+from kgbuild.sources.records import DEFAULT_ID_FIELD, paper_from_fields
 
 # Inside an array only strings (which may hold brackets and commas) and the
 # structural characters matter for finding where one element ends. JSON strings
@@ -25,7 +25,7 @@ _CLOSERS = (b"}", b"]")
 
 
 def read_json(
-    lines: NumberedLines, file: str, *, arxiv: bool = False
+    lines: NumberedLines, file: str, *, arxiv: bool = False, id_field: str = DEFAULT_ID_FIELD
 ) -> Iterator[Paper | Rejected]:
     """JSON in either shape: an array when the first non-space character is ``[``."""
     numbered = iter(lines)
@@ -36,25 +36,27 @@ def read_json(
         return
     rest = chain([first], numbered)
     if first[1].lstrip().startswith(b"["):
-        yield from _read_array(rest, file, arxiv=arxiv)
+        yield from _read_array(rest, file, arxiv=arxiv, id_field=id_field)
     else:
-        yield from read_json_lines(rest, file, arxiv=arxiv)
+        yield from read_json_lines(rest, file, arxiv=arxiv, id_field=id_field)
 
 
 def read_json_lines(
-    lines: Iterable[tuple[int, bytes]], file: str, *, arxiv: bool = False
+    lines: Iterable[tuple[int, bytes]], file: str, *, arxiv: bool = False,
+    id_field: str = DEFAULT_ID_FIELD,
 ) -> Iterator[Paper | Rejected]:
     """One JSON object per line; blank lines are skipped."""
     for line_number, raw in lines:
         if raw.strip():
-            yield _record_from_json(raw, file, line_number, arxiv)
+            yield _record_from_json(raw, file, line_number, arxiv, id_field)
 
 
 def read_arxiv(lines: NumberedLines, file: str) -> Iterator[Paper | Rejected]:
     return read_json(lines, file, arxiv=True)
 
 
-def _record_from_json(raw: bytes, file: str, line: int, arxiv: bool) -> Paper | Rejected:
+def _record_from_json(raw: bytes, file: str, line: int, arxiv: bool,
+                      id_field: str = DEFAULT_ID_FIELD) -> Paper | Rejected:
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
@@ -70,7 +72,8 @@ def _record_from_json(raw: bytes, file: str, line: int, arxiv: bool) -> Paper | 
             reason=f"expected a JSON object, found {_json_type(value)}",
             raw=excerpt(raw),
         )
-    return paper_from_fields(value, SourceRef(file=file, line=line), raw, trust_id_as_arxiv=arxiv)
+    return paper_from_fields(value, SourceRef(file=file, line=line), raw, trust_id_as_arxiv=arxiv,
+                             id_field=DEFAULT_ID_FIELD if arxiv else id_field)
 
 
 def _json_type(value: object) -> str:
@@ -109,7 +112,7 @@ class _ElementBuffer:
 
 
 def _read_array(
-    lines: Iterable[tuple[int, bytes]], file: str, *, arxiv: bool
+    lines: Iterable[tuple[int, bytes]], file: str, *, arxiv: bool, id_field: str = DEFAULT_ID_FIELD
 ) -> Iterator[Paper | Rejected]:
     """Read ``[ {...}, {...} ]``, one element at a time.
 
@@ -141,7 +144,7 @@ def _read_array(
                 raw, position, depth, element, line_number
             )
             for start_line, data in closed:
-                yield _record_from_json(data, file, start_line, arxiv)
+                yield _record_from_json(data, file, start_line, arxiv, id_field)
             if depth < 0:  # the top-level array closed on this line
                 in_array, depth = False, 0
             else:
@@ -149,7 +152,7 @@ def _read_array(
     if in_array:
         pending = element.take()
         if pending is not None:
-            yield _record_from_json(pending[1], file, pending[0], arxiv)
+            yield _record_from_json(pending[1], file, pending[0], arxiv, id_field)
         yield Rejected(
             file=file, line=line_number, reason="JSON array is not closed (file truncated?)"
         )

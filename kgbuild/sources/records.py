@@ -20,6 +20,8 @@ from kgbuild.sources.identity import (
 )
 
 ABSTRACT_KEYS = ("abstract", "text", "summary")
+# The field that holds a record's own id, unless the input names another (--id-field).
+DEFAULT_ID_FIELD = "id"
 DATE_KEYS = ("date", "published", "update_date")
 # "A, B and C" (arXiv style), "A; B" and "A and B" all separate author names.
 _AUTHOR_SEPARATOR = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
@@ -45,41 +47,46 @@ def paper_from_fields(
     raw: bytes | str,
     *,
     trust_id_as_arxiv: bool = False,
+    id_field: str = DEFAULT_ID_FIELD,
 ) -> Paper | Rejected:
     """Map one record to a ``Paper``, or say why it cannot be one.
 
     ``raw`` is the record as read, quoted in a rejection. ``trust_id_as_arxiv`` is set
-    for arXiv metadata, whose ``id`` is always an arXiv id.
+    for arXiv metadata, whose ``id`` is always an arXiv id. ``id_field`` names the field
+    holding the record's own id (kept as ``record_id``; the paper's identity when it has
+    no arXiv id or DOI).
     """
     by_key = {normalise_key(str(name)): value for name, value in fields.items()}
     try:
-        return _build_paper(by_key, source, trust_id_as_arxiv)
+        return _build_paper(by_key, source, trust_id_as_arxiv, normalise_key(id_field))
     except UnusableRecord as error:
         return Rejected(file=source.file, line=source.line, reason=str(error), raw=excerpt(raw))
 
 
-def _build_paper(fields: dict[str, object], source: SourceRef, trust_id_as_arxiv: bool) -> Paper:
+def _build_paper(fields: dict[str, object], source: SourceRef, trust_id_as_arxiv: bool, id_field: str) -> Paper:
     title = clean_text(_text_field(fields, "title") or "")
     abstract = ""
     for key in ABSTRACT_KEYS:
         abstract = clean_text(_text_field(fields, key) or "")
         if abstract:
             break
-    record_id = _text_field(fields, "id")
+    plain_id = _text_field(fields, "id")
+    record_id = plain_id if id_field == "id" else _text_field(fields, id_field)
     url = _text_field(fields, "url")
     doi = normalise_doi(_text_field(fields, "doi") or "")
-    arxiv_id = _find_arxiv_id(fields, record_id, url, doi, trust_id_as_arxiv)
+    arxiv_id = _find_arxiv_id(fields, plain_id, url, doi, trust_id_as_arxiv)
 
     if not abstract:
         raise UnusableRecord("missing abstract" if title else "missing title and abstract")
-    if not title and not (record_id or arxiv_id or doi):
+    if not title and not (record_id or plain_id or arxiv_id or doi):
         raise UnusableRecord("missing title (and no id to name the paper by)")
 
     return Paper(
-        id=paper_id(title, abstract, arxiv_id=arxiv_id, doi=doi),
+        id=paper_id(title, abstract, arxiv_id=arxiv_id, doi=doi, record_id=record_id),
         title=title,
         abstract=abstract,
         source=source,
+        record_id=record_id,
         arxiv_id=arxiv_id,
         doi=doi,
         url=url,

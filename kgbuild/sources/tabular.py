@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from kgbuild.models import Paper, Rejected, SourceRef
 from kgbuild.sources.files import ESCAPED_BYTE, UNDECODABLE, NumberedLines, excerpt
-from kgbuild.sources.records import ABSTRACT_KEYS, normalise_key, paper_from_fields
+from kgbuild.sources.records import ABSTRACT_KEYS, DEFAULT_ID_FIELD, normalise_key, paper_from_fields
 
 
 
@@ -45,7 +45,7 @@ class _RecordingLines:
         return raw
 
 
-def read_csv(lines: NumberedLines, file: str) -> Iterator[Paper | Rejected]:
+def read_csv(lines: NumberedLines, file: str, *, id_field: str = DEFAULT_ID_FIELD) -> Iterator[Paper | Rejected]:
     _allow_huge_fields()
     feed = _RecordingLines(lines)
     rows = csv.reader(feed)
@@ -81,4 +81,4 @@ def read_csv(lines: NumberedLines, file: str) -> Iterator[Paper | Rejected]:
         elif any(ESCAPED_BYTE.search(cell) for cell in row):
             yield Rejected(file=file, line=start_line, reason=UNDECODABLE, raw=excerpt(raw))
         else:
-            yield paper_from_fields(dict(zip(header, row)), source, raw)
+            yield paper_from_fields(dict(zip(header, row)), source, raw, id_field=id_field)

@@ -28,8 +28,11 @@ class GraphWriter(Protocol):
     def stored_hashes(self, paper_ids: list[str]) -> dict[str, str | None]:
         """Content hash of each stored paper among ``paper_ids`` (None: stored but incomplete)."""
 
-    def write(self, batch: GraphBatch) -> WriteReport:
-        """Write papers with their facts, replacing the facts of papers already stored."""
+    def write(self, batch: GraphBatch, rewrite: bool = False) -> WriteReport:
+        """Write papers with their facts, replacing the facts of papers already stored.
+
+        A stored paper whose content hash is the batch's is left as it is (counted unchanged),
+        unless ``rewrite``: then it is replaced like a changed one (``build --full``)."""
 
     def delete_papers(self, paper_ids: list[str], keep_papers: bool = False) -> None:
         """Remove papers' facts (and the papers unless ``keep_papers``); drop entities left unmentioned."""

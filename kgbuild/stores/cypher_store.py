@@ -54,11 +54,13 @@ class CypherStore:
             found.update((pid, None) for pid in unfinished & found.keys())
         return found
 
-    def write(self, batch: GraphBatch) -> WriteReport:
+    def write(self, batch: GraphBatch, rewrite: bool = False) -> WriteReport:
         ids = batch.paper_ids
         already = self.stored_hashes(ids)
         hashes = {row["id"]: row["hash"] for row in batch.papers}
-        unchanged = {pid for pid, stored in already.items() if stored is not None and stored == hashes[pid]}
+        # With ``rewrite`` (build --full) a stored paper is replaced even when its hash is the same.
+        unchanged = set() if rewrite else {
+            pid for pid, stored in already.items() if stored is not None and stored == hashes[pid]}
         replaced = [pid for pid in already if pid not in unchanged]
         if unchanged:
             batch = _without(batch, unchanged)

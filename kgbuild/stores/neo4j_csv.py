@@ -62,7 +62,7 @@ _LINK_EVIDENCE: Columns = (("field", "string"), ("sentence", "long"), ("start", 
 _EVIDENCE: Columns = (("paper", "string"), *_LINK_EVIDENCE)
 NODE_COLUMNS: dict[str, Columns] = {
     "Paper": (("id", "string"), ("title", "string"), ("abstract", "string"), ("source_file", "string"),
-              ("source_line", "long"), ("arxiv_id", "string"), ("doi", "string"), ("url", "string"),
+              ("source_line", "long"), ("record_id", "string"), ("arxiv_id", "string"), ("doi", "string"), ("url", "string"),
               ("date", "string"), ("authors", "string[]"), ("categories", "string[]"),
               ("extractor_version", "string"), ("hash", "string"), ("also_seen_in", "string[]")),
     **{label: (("key", "string"), ("name", "string"), ("url", "string"), ("aliases", "string[]"),

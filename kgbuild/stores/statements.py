@@ -70,7 +70,7 @@ RETURN DISTINCT id
 """
 
 # What a paper row writes onto its node, besides its id.
-_PAPER_PROPERTIES = ("title", "abstract", "source_file", "source_line", "arxiv_id", "doi", "url", "date",
+_PAPER_PROPERTIES = ("title", "abstract", "source_file", "source_line", "record_id", "arxiv_id", "doi", "url", "date",
                      "authors", "categories", "extractor_version", "hash")
 
 CREATE_PAPERS = f"""
