@@ -38,8 +38,10 @@ class GraphStore(Protocol):
     def paper_ids(self) -> list[str]:
         """Every stored paper id, sorted."""
 
-    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
-        """Run a read-only query."""
+    def query(self, cypher: str, params: Mapping[str, Any] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        """Run a read-only query; with ``timeout`` (seconds) the store stops it after that long
+        and ``QueryTimeout`` is raised."""
 
     def counts(self) -> GraphCounts: ...
 
