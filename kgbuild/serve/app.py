@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -86,7 +87,7 @@ def _status(exc: KgbuildError) -> int:
     if isinstance(exc, QueryTimeout):
         return 504
     if isinstance(exc, StoreError):
-        return 503
+        return 500
     if isinstance(exc, (QueryError, InputError)):
         return 400
     return 500
@@ -113,8 +114,9 @@ async def on_internal_error(request: Request, exc: Exception) -> Response:
                       "this is a kgbuild bug; the server's log has the details; please report it")
 
 
-class SecurityHeaders:
-    """Adds SECURITY_HEADERS to every response."""
+class ResponseHeaders:
+    """Adds SECURITY_HEADERS to every response, and a Server-Timing header with the time the
+    site took to produce it (what benchmarks/serve_speed.py reads)."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -123,12 +125,14 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = time.perf_counter()
 
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [
-                    (name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+                took = (time.perf_counter() - started) * 1000
+                extra = [*SECURITY_HEADERS.items(), ("server-timing", f"app;dur={took:.2f}")]
+                message["headers"] = list(message.get("headers", [])) + [
+                    (name.encode(), value.encode()) for name, value in extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -162,5 +166,5 @@ def create_app(target: StoreConfig | None = None, timeout: float = DEFAULT_TIMEO
     handlers = {KgbuildError: on_kgbuild_error, pages.NotFound: on_not_found, HTTPException: on_http_error,
                 Exception: on_internal_error}
     app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(ResponseHeaders)
     return app

@@ -195,7 +195,8 @@ def entity(reader: GraphReader, url_type: str, key: str, page: int = 1) -> Entit
     result = EntityPage(type=url_type, key=card["key"], name=card["name"], aliases=card["aliases"] or [],
                         url=card["url"], papers=card["papers"], page=page, mentions=mentions)
     if label == "Dataset":
-        result.leaderboards = _leaderboards(reader.site("site-dataset-leaderboard", key=key))
+        result.leaderboards = _leaderboards(reader.site("site-dataset-leaderboard", key=key,
+                                                        per_board=LEADERBOARD_ROWS))
     for title, query in SECTIONS[label]:
         result.sections.append(Section(title=title, rows=reader.site(query, key=key)))
     return result

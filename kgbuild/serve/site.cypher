@@ -109,15 +109,19 @@ RETURN p.id AS paper_id, p.title AS title, p.date AS date, mention.field AS fiel
        CASE mention.field WHEN 'title' THEN p.title ELSE p.abstract END AS text
 
 // name: site-dataset-leaderboard
-// description: Results reported on a dataset, by metric and split, highest value first.
-// params: key (string), limit (int, 400)
-MATCH (d:Dataset {key: $key})<-[:ON_DATASET]-(r:Result)-[:MEASURED_BY]->(x:Metric)
+// description: The best results reported on a dataset for each metric and split (up to per_board of each), highest value first.
+// params: key (string), per_board (int, 10), limit (int, 400)
+MATCH (:Dataset {key: $key})<-[:ON_DATASET]-(r:Result)-[:MEASURED_BY]->(x:Metric)
+WITH x, coalesce(r.split, '') AS board, r
+ORDER BY r.value DESC, r.paper, r.start
+WITH x, board, collect(r)[0..$per_board] AS best
+UNWIND best AS r
 MATCH (p:Paper)-[:REPORTS]->(r)
 OPTIONAL MATCH (r)-[:OF_METHOD]->(m:Method)
 RETURN x.key AS metric_key, x.name AS metric, r.split AS split, r.value AS value, r.unit AS unit,
        m.key AS method_key, coalesce(m.name, r.method) AS method, p.id AS paper_id, p.title AS title,
        r.field AS field, r.start AS start, r.end AS end, r.evidence AS evidence
-ORDER BY metric, metric_key, coalesce(split, ''), value DESC, paper_id, start
+ORDER BY metric, metric_key, board, value DESC, paper_id, start
 LIMIT $limit
 
 // name: site-dataset-methods
