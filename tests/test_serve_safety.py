@@ -127,7 +127,7 @@ def trouble_packs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     packs.mkdir()
     (packs / "trouble.cypher").write_text(
         "// name: slow-query\n// description: Three methods at a time: far too many rows.\n// params: none\n"
-        "MATCH (a:Method), (b:Method), (c:Method) RETURN count(*) AS triples\n\n"
+        "MATCH (a:Method), (b:Method), (c:Method) WHERE a.name + b.name = c.name RETURN a.name LIMIT 1\n\n"
         "// name: failing-query\n// description: Calls a function no store has.\n// params: none\n"
         "RETURN no_such_function(1) AS nothing\n")
     monkeypatch.setenv(PACKS_ENV, str(packs))

@@ -28,10 +28,11 @@ from kgbuild.serve.web import error_page, page, wants
 from kgbuild.stores import GraphStore, StoreConfig, open_store
 
 log = logging.getLogger("kgbuild.serve")
-# Scripts and styles only from the site itself: the graph view's data is a JSON block, not code.
+# Scripts only from the site itself: the graph view's data is a JSON block, not code. Inline
+# styles are allowed because Cytoscape.js sets its canvas's style attributes.
 SECURITY_HEADERS = {
-    "content-security-policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-                               "form-action 'self'; frame-ancestors 'none'",
+    "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
 }
