@@ -4,11 +4,21 @@
 // labels cannot be parameters, and a MATCH without a label would scan every node.
 
 // name: site-counts
-// description: Nodes by label, in one query so that the figures come from one graph.
+// description: Nodes by label, in one query so that the figures come from one graph (one count per label: the stores answer those from their label indexes, where grouping all nodes would read them all).
 // params: none
-MATCH (n)
-RETURN labels(n)[0] AS label, count(n) AS nodes
-ORDER BY label
+MATCH (n:Paper) RETURN 'Paper' AS label, count(n) AS nodes
+UNION ALL
+MATCH (n:Method) RETURN 'Method' AS label, count(n) AS nodes
+UNION ALL
+MATCH (n:Dataset) RETURN 'Dataset' AS label, count(n) AS nodes
+UNION ALL
+MATCH (n:Metric) RETURN 'Metric' AS label, count(n) AS nodes
+UNION ALL
+MATCH (n:Task) RETURN 'Task' AS label, count(n) AS nodes
+UNION ALL
+MATCH (n:Repo) RETURN 'Repo' AS label, count(n) AS nodes
+UNION ALL
+MATCH (n:Result) RETURN 'Result' AS label, count(n) AS nodes
 
 // name: site-top-datasets
 // description: The datasets the most papers evaluate on.
@@ -260,7 +270,7 @@ RETURN m.key AS method_key, coalesce(m.name, r.method) AS method, d.key AS datas
 ORDER BY field, start, metric, value, r.id
 
 // name: site-graph-entity
-// description: The neighbours of an entity (papers, and other entities through evaluation summaries), results left out.
+// description: Up to limit neighbours of an entity (papers, and other entities through evaluation summaries), results left out; of an entity with more, the first the store finds (sorting them all would cost more than the view is worth).
 // params: type (string), key (string), limit (int, 60)
 OPTIONAL MATCH (m:Method {key: $key}) WHERE $type = 'Method'
 OPTIONAL MATCH (d:Dataset {key: $key}) WHERE $type = 'Dataset'
@@ -271,10 +281,11 @@ WITH coalesce(m, d, x, t, g) AS e
 WHERE e IS NOT NULL
 MATCH (e)-[link]-(n)
 WHERE (n:Paper OR n:Method OR n:Dataset OR n:Metric OR n:Task OR n:Repo) AND type(link) <> 'EVALUATED_ON'
+WITH e, link, n
+LIMIT $limit
 RETURN type(link) AS relation, startNode(link) = e AS outgoing, labels(n)[0] AS type,
        coalesce(n.key, n.id) AS key, coalesce(n.name, n.title) AS name
 ORDER BY type, key, relation
-LIMIT $limit
 
 // name: site-graph-paper
 // description: The entities linked to a paper.
