@@ -11,7 +11,6 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -21,7 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kgbuild.errors import InputError, KgbuildError, QueryError, QueryTimeout, StoreError
-from kgbuild.serve import pages
+from kgbuild.serve import graphview, pages
 from kgbuild.serve.packs import pack_response, packs_page
 from kgbuild.serve.reader import DEFAULT_TIMEOUT, GraphReader
 from kgbuild.serve.web import error_page, page, wants
@@ -72,7 +71,7 @@ def paper(request: Request) -> Response:
 def graph(request: Request) -> Response:
     kind, key = request.path_params["type"], request.path_params["key"]
     reader = reader_of(request)
-    record = pages.paper_graph(reader, key) if kind == "paper" else pages.entity_graph(reader, kind, key)
+    record = graphview.paper_graph(reader, key) if kind == "paper" else graphview.entity_graph(reader, kind, key)
     return page(request, "graph.html", record)
 
 
