@@ -3,7 +3,8 @@
 Site queries return an entity's key beside its name (``method`` and ``method_key``), so the
 name links to the entity's page. The user's query packs return names only; a name in a column
 that names an entity type links to a search for it, which goes straight to the entity's page
-when exactly one entity of that type has that name.
+when exactly one entity of that type has that name; a paper's title alone links to a search
+for that title, which goes to the paper.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ def _href(row: dict[str, Any], column: str) -> str | None:
         return paper_href(str(row.get("paper_id") or value))
     if column == "paper":  # pack rows without a paper_id hold the paper's id here
         return paper_href(str(value))
+    if column in TITLE_COLUMNS:  # a title alone: the search finds the paper by its exact title
+        return search_href(str(value))
     return None
 
 
