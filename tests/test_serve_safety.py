@@ -94,7 +94,7 @@ def test_write_cypher_through_every_parameter_and_url_leaves_the_graph_unchanged
 @pytest.fixture
 def script_title_store(tmp_path: Path) -> Path:
     corpus = tmp_path / "hostile.jsonl"
-    rows = [{"id": "xss-1", "title": "<script>alert(1)</script> ResNet-50 on COCO",
+    rows = [{"id": "xss-1", "title": "<script>alert(1)</script> ResNet-50 on COCO", "url": "javascript:alert(3)",
              "abstract": "We evaluate ResNet-50 on COCO <img src=x onerror=alert(2)> and report 40.1% box AP "
                          "on COCO test-dev. </textarea><b>bold</b> \"quoted\" & 'single'."}]
     corpus.write_bytes(b"".join(orjson.dumps(row) + b"\n" for row in rows))
@@ -110,6 +110,7 @@ def test_a_script_in_a_title_renders_as_text_everywhere(script_title_store: Path
         assert all("404" not in page[:600] for page in pages.values())
         for url, page in pages.items():
             assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold" not in page, url
+            assert "javascript:" not in page, url  # the paper's own url is not a safe link
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages["/paper/xss-1"]
         assert "&lt;img src=x onerror=alert(2)&gt;" in pages["/paper/xss-1"]
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages["/entity/dataset/coco"]

@@ -41,6 +41,14 @@ def graph_href(kind: str, key: str) -> str:
     return f"/graph/{kind}/{quote(key, safe='/:@')}"
 
 
+def web_url(value: str | None) -> str | None:
+    """``value`` if it is an http(s) address: a paper's ``url`` comes from its input record,
+    and a ``javascript:`` one must not become a link."""
+    if value and value.strip().lower().startswith(("https://", "http://")):
+        return value.strip()
+    return None
+
+
 def search_href(name: str, url_type: str | None = None) -> str:
     return "/search?" + urlencode({"q": name, **({"type": url_type} if url_type else {})})
 

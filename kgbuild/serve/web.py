@@ -17,7 +17,7 @@ def _templates() -> Jinja2Templates:
     env = Environment(loader=PackageLoader("kgbuild.serve", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.globals.update(entity_href=links.entity_href, paper_href=links.paper_href, search_href=links.search_href,
-                       graph_href=links.graph_href,
+                       graph_href=links.graph_href, web_url=links.web_url,
                        cells=links.cells, shown_columns=links.shown_columns, text=links.text)
     return Jinja2Templates(env=env)
 
