@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Neo4jTarget, real_neo4j_runs
-from site_helpers import SAMPLE, build_store
+from site_helpers import REPO, SAMPLE, build_store
 from starlette.testclient import TestClient
 
 from kgbuild import render
@@ -42,6 +42,20 @@ def store(sample_dir: Path):
     """An independent reader of the same store, to check the site's answers against."""
     with FalkorDBStore(sample_dir, read_only=True) as opened:
         yield opened
+
+
+def test_the_sites_files_ship_in_the_package():
+    """Templates, static files and the site's queries are package data: an installed kgbuild
+    (not a checkout) must find them (setuptools' package-data patterns in pyproject.toml)."""
+    import fnmatch
+    import tomllib
+
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["kgbuild"]
+    served = REPO / "kgbuild" / "serve"
+    files = [f.relative_to(REPO / "kgbuild").as_posix() for f in served.rglob("*")
+             if f.is_file() and f.suffix not in (".py", ".pyc")]
+    assert len(files) > 10
+    assert all(any(fnmatch.fnmatch(f, pattern) for pattern in patterns) for f in files), files
 
 
 def test_home_counts_are_the_stores_and_it_lists_top_datasets_and_backbones(client, store):
