@@ -46,10 +46,11 @@ from pathlib import Path
 from typing import Any
 
 from kgbuild.errors import StoreError
-from kgbuild.graph import GraphBatch, lookup_key
+from kgbuild.graph import GraphBatch
 from kgbuild.models import ENTITY_TYPES
+from kgbuild.names import lookup_key
 from kgbuild.queries import NamedQuery, load_packs
-from kgbuild.stores import GraphStore, StoreConfig, open_store
+from kgbuild.stores import GraphReader, GraphStore, GraphWriter, StoreConfig, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "sample"
@@ -176,7 +177,7 @@ class Synthetic:
             "evidence": evidence["evidence"]})
 
 
-def load_synthetic(store: GraphStore, papers: int, batch_papers: int = 5000) -> float:
+def load_synthetic(store: GraphWriter, papers: int, batch_papers: int = 5000) -> float:
     generator = Synthetic(papers)
     started = time.perf_counter()
     for start in range(0, papers, batch_papers):
@@ -188,11 +189,11 @@ def load_synthetic(store: GraphStore, papers: int, batch_papers: int = 5000) -> 
 
 # -- timing ---------------------------------------------------------------------------------------
 
-def pick(store: GraphStore, cypher: str, **params: Any) -> list[Any]:
+def pick(store: GraphReader, cypher: str, **params: Any) -> list[Any]:
     return [row[0] for row in store.query(cypher, params).rows]
 
 
-def parameter_sets(store: GraphStore, synthetic: bool) -> dict[str, list[dict[str, str]]]:
+def parameter_sets(store: GraphReader, synthetic: bool) -> dict[str, list[dict[str, str]]]:
     """Per query, the parameter sets to time on this graph (head and typical where it matters)."""
     if not synthetic:
         title = pick(store, "MATCH (p:Paper)-[:PROPOSES]->(:Method {key: 'cspnet'}) RETURN p.title LIMIT 1")
@@ -239,7 +240,7 @@ def parameter_sets(store: GraphStore, synthetic: bool) -> dict[str, list[dict[st
     return sets
 
 
-def time_query(store: GraphStore, named: NamedQuery, raw: dict[str, str], repeat: int) -> tuple[int, float, float]:
+def time_query(store: GraphReader, named: NamedQuery, raw: dict[str, str], repeat: int) -> tuple[int, float, float]:
     params = named.bind({k: v for k, v in raw.items() if not k.startswith("_")})
     started = time.perf_counter()
     rows = len(store.query(named.cypher, params).rows)  # warm-up
@@ -326,7 +327,7 @@ def codec() -> str:
         return "Rust codec off (neo4j-rust-ext not installed)"
 
 
-def held_papers(store: GraphStore) -> tuple[int, int]:
+def held_papers(store: GraphReader) -> tuple[int, int]:
     """(nodes, synthetic papers) in the store."""
     nodes = pick(store, "MATCH (n) RETURN count(n)")[0]
     synthetic = pick(store, "MATCH (p:Paper) WHERE p.id STARTS WITH 'synthetic:' RETURN count(p)")[0]

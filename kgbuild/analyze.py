@@ -67,7 +67,7 @@ ORDER BY method, dataset, paper
 def evaluations_graph(rows: list[list[object]]) -> nx.MultiDiGraph:
     """The rows of ``EVALUATIONS_QUERY`` as the graph ``netgraph.to_networkx`` makes of an export
     (node ids ``Label:key``, ``label``/``key``/``name`` attributes, one edge per paper)."""
-    from kgbuild.netgraph import to_networkx
+    from kgbuild.export.netgraph import to_networkx
 
     nodes: dict[str, dict[str, object]] = {}
     relationships = []

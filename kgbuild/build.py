@@ -25,7 +25,7 @@ from kgbuild.models import Extraction, GraphCounts, Paper, Rejected
 from kgbuild.resolve import resolve_batch
 from kgbuild.sources import Deduplicator, read_papers
 from kgbuild.sources.files import lost_part_of_a_source
-from kgbuild.stores.base import GraphStore
+from kgbuild.stores.base import GraphWriter
 
 DEFAULT_CHUNK = 500
 DEFAULT_MAX_PRUNE = 0.2
@@ -142,7 +142,7 @@ def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _changed_only(papers: Iterable[Paper], store: GraphStore, size: int, summary: BuildSummary,
+def _changed_only(papers: Iterable[Paper], store: GraphWriter, size: int, summary: BuildSummary,
                   force: bool) -> Iterator[Paper]:
     """Drop papers whose stored content hash says they are already loaded as they are."""
     for chunk in _batched(papers, size):
@@ -165,7 +165,7 @@ def json_lines(extractions: list[Extraction]) -> bytes:
     return b"".join(extraction_to_line(x) for x in resolve_batch(extractions))
 
 
-def build(inputs: list[str], store: GraphStore, *, workers: int = 1, chunk_size: int = DEFAULT_CHUNK,
+def build(inputs: list[str], store: GraphWriter, *, workers: int = 1, chunk_size: int = DEFAULT_CHUNK,
           rejects_path: Path | None = None, fmt: str | None = None, force: bool = False,
           progress: ProgressHook | None = None, groups: list[InputGroup] | None = None,
           prune: bool = False, max_prune: float = DEFAULT_MAX_PRUNE, run_id: str | None = None) -> BuildSummary:

@@ -17,8 +17,9 @@ from tqdm import tqdm
 
 from kgbuild import __version__, exit_codes, render
 from kgbuild.errors import InputError, Interrupted, KgbuildError
+from kgbuild.stores import DEFAULT_STORE_DIR
 
-STORE_HELP = "Store directory of the embedded graph [env KGBUILD_STORE; default ./kgbuild-data]."
+STORE_HELP = f"Store directory of the embedded graph [env KGBUILD_STORE; default ./{DEFAULT_STORE_DIR}]."
 EXIT_CODES_HELP = """\b
 Exit codes (every command):
   0    succeeded
@@ -55,7 +56,7 @@ def _store_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options that say where the graph lives; they arrive as one StoreConfig named `target`."""
     options = [
         click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-                     envvar="KGBUILD_STORE", default="kgbuild-data", show_default=True, help=STORE_HELP),
+                     envvar="KGBUILD_STORE", default=DEFAULT_STORE_DIR, show_default=True, help=STORE_HELP),
         click.option("--wait", type=float, default=0.0, show_default=True, metavar="SECONDS",
                      help="How long to wait for another kgbuild process using the same embedded store."),
         click.option("--backend", type=click.Choice(["embedded", "neo4j"]), envvar="KGBUILD_BACKEND",
@@ -387,7 +388,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
     if fmt == "neo4j-import":
         _export_neo4j_import(inputs, out, workers, target)
         return
-    from kgbuild.netgraph import to_networkx, write_graph
+    from kgbuild.export.netgraph import to_networkx, write_graph
 
     if inputs:
         raise InputError(f"--format {fmt} exports the stored graph and takes no INPUT arguments",
@@ -403,7 +404,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
 
 
 def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, target) -> None:
-    from kgbuild.stores.neo4j_import import export_for_neo4j_import, render_command
+    from kgbuild.export.neo4j_import import export_for_neo4j_import, render_command
 
     with _progress(False, "papers") as progress:
         summary = export_for_neo4j_import(list(inputs), out, workers=workers, progress=progress,

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kgbuild.errors import InputError
-from kgbuild.stores import StoreConfig
+from kgbuild.stores import DEFAULT_STORE_DIR, StoreConfig
 
 
 class _Section(BaseModel):
@@ -30,7 +30,7 @@ class SourceSpec(_Section):
 
 class StoreSpec(_Section):
     backend: Literal["embedded", "neo4j"] = "embedded"
-    directory: str = "kgbuild-data"
+    directory: str = DEFAULT_STORE_DIR
     neo4j_uri: str | None = None
     neo4j_user: str | None = None
     database: str | None = None

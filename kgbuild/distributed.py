@@ -55,15 +55,13 @@ from kgbuild import exit_codes
 from kgbuild.build import ExtractSummary, ProgressHook, RunCounts
 from kgbuild.errors import InputError, KgbuildError
 from kgbuild.models import Paper, Rejected
-from kgbuild.sources import Deduplicator, admit, read_file, read_papers
-from kgbuild.sources import _FORMAT_BY_SUFFIX  # the same extension table read_papers uses
+from kgbuild.sources import Deduplicator, admit, file_format, read_file, read_papers
 from kgbuild.sources.files import (
     GZIP_MAGIC,
     READ_ERRORS,
     UTF8_BOM,
     cannot_read,
     expand_paths,
-    format_suffix,
 )
 from kgbuild.sources.jsonish import read_json_lines
 
@@ -164,14 +162,14 @@ def plan_partitions(inputs: list[str], fmt: str | None, partitions: int,
 
 def _splittable(path: Path, fmt: str | None) -> bool:
     """A plain file read one record per line (not gzip, not a JSON array)."""
-    file_format = fmt or _FORMAT_BY_SUFFIX.get(format_suffix(path))
-    if file_format not in _LINE_FORMATS or path.name.lower().endswith(".gz"):
+    chosen = file_format(path, fmt)  # as read_papers chooses
+    if chosen not in _LINE_FORMATS or path.name.lower().endswith(".gz"):
         return False
     try:
         with path.open("rb") as handle:
             if handle.read(len(GZIP_MAGIC)) == GZIP_MAGIC:
                 return False
-            if file_format == "jsonl":  # read line by line whatever the first line is
+            if chosen == "jsonl":  # read line by line whatever the first line is
                 return True
             handle.seek(0)
             for number, raw in enumerate(handle, 1):

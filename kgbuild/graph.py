@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
+from typing import TypeVar
 
-from typing import TypedDict
+from pydantic import BaseModel, Field, SkipValidation
+# pydantic reads a TypedDict field's type only from typing_extensions' TypedDict on Python 3.11
+from typing_extensions import TypedDict
 
-from pydantic import BaseModel, Field
-
-from kgbuild.models import ENTITY_TYPES, Evidence, Extraction
+from kgbuild.models import ENTITY_TYPES, Extraction
+from kgbuild.names import lookup_key
 
 
 class PaperRow(TypedDict):
@@ -38,14 +38,6 @@ class EntityRow(TypedDict):
     url: str | None
 
 
-_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
-
-
-def lookup_key(text: str) -> str:
-    """How names are compared when looked up: case, spaces and punctuation do not count."""
-    return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
 class MentionRow(TypedDict):
     paper: str
     key: str
@@ -61,10 +53,29 @@ class MentionRow(TypedDict):
     evaluated: bool  # the paper evaluates this method, or evaluates something on this dataset
 
 
-def _evidence_row(evidence: Evidence, **extra: object) -> dict[str, object]:
-    """Provenance carried by every fact relationship."""
-    return {"paper": evidence.paper, "field": evidence.field, "sentence": evidence.sentence,
-            "start": evidence.start, "end": evidence.end, "evidence": evidence.text, **extra}
+class LinkRow(TypedDict):
+    """A paper's PROPOSES, USES_BACKBONE or HAS_CODE link, with where the paper says so."""
+
+    paper: str
+    key: str
+    field: str
+    sentence: int
+    start: int
+    end: int
+    evidence: str
+
+
+class EvaluationRow(TypedDict):
+    """An EVALUATED_ON fact: a method evaluated on a dataset, with its provenance."""
+
+    paper: str
+    field: str
+    sentence: int
+    start: int
+    end: int
+    evidence: str
+    method: str
+    dataset: str
 
 
 class ResultRow(TypedDict):
@@ -89,25 +100,25 @@ class ResultRow(TypedDict):
 class GraphBatch(BaseModel):
     """Everything needed to write a set of papers; rows are plain dicts ready for UNWIND.
 
-    The rows are typed by the TypedDicts above but not validated one by one: they are built
-    by the hundred thousand and go straight into UNWIND parameters. There is one row per node
+    The rows are typed by the TypedDicts above but not validated one by one (``SkipValidation``):
+    they are built by the hundred thousand and go straight into UNWIND parameters. There is one row per node
     or relationship (an entity per key, a mention or link per paper and entity, an evaluation
     per method, dataset and paper, a result per id): the stores create them, not merge them.
     """
 
-    papers: list[dict] = Field(default_factory=list)
-    entities: dict[str, list[dict]] = Field(default_factory=dict)
-    mentions: dict[str, list[dict]] = Field(default_factory=dict)
-    paper_links: dict[str, list[dict]] = Field(default_factory=dict)
-    evaluations: list[dict] = Field(default_factory=list)
-    results: list[dict] = Field(default_factory=list)
+    papers: SkipValidation[list[PaperRow]] = Field(default_factory=list)
+    entities: SkipValidation[dict[str, list[EntityRow]]] = Field(default_factory=dict)  # by label
+    mentions: SkipValidation[dict[str, list[MentionRow]]] = Field(default_factory=dict)  # by entity label
+    paper_links: SkipValidation[dict[str, list[LinkRow]]] = Field(default_factory=dict)  # by relationship type
+    evaluations: SkipValidation[list[EvaluationRow]] = Field(default_factory=list)
+    results: SkipValidation[list[ResultRow]] = Field(default_factory=list)
 
     @property
     def paper_ids(self) -> list[str]:
         return [row["id"] for row in self.papers]
 
 
-def evaluation_summaries(evaluations: Iterable[dict]) -> dict[tuple[str, str], tuple[int, str]]:
+def evaluation_summaries(evaluations: Iterable[EvaluationRow]) -> dict[tuple[str, str], tuple[int, str]]:
     """(method key, dataset key) -> (papers evaluating it, the first of them by id), over
     evaluation rows: what an ``EVALUATION_SUMMARY`` holds for the papers of these rows."""
     papers: dict[tuple[str, str], set[str]] = {}
@@ -158,11 +169,11 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
                 roles=sorted(entity.roles), proposed=entity.proposed,
                 evaluated=(entity.type, entity.key) in evaluated,
             ))
-            link_evidence = {"paper": paper.id, "key": entity.key,
-                             "field": first.field if first else "abstract",
-                             "sentence": first.sentence if first else -1,
-                             "start": first.start if first else -1, "end": first.end if first else -1,
-                             "evidence": first.text if first else entity.name}
+            link_evidence = LinkRow(paper=paper.id, key=entity.key,
+                                    field=first.field if first else "abstract",
+                                    sentence=first.sentence if first else -1,
+                                    start=first.start if first else -1, end=first.end if first else -1,
+                                    evidence=first.text if first else entity.name)
             if entity.type == "Method" and entity.proposed:
                 batch.paper_links["PROPOSES"].append(link_evidence)
             if entity.type == "Method" and "backbone" in entity.roles:
@@ -170,8 +181,10 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
             if entity.type == "Repo":
                 batch.paper_links["HAS_CODE"].append(link_evidence)
         for relation in extraction.relations:
-            batch.evaluations.append(_evidence_row(
-                relation.evidence, method=relation.source.key, dataset=relation.target.key))
+            ev = relation.evidence
+            batch.evaluations.append(EvaluationRow(
+                paper=ev.paper, field=ev.field, sentence=ev.sentence, start=ev.start, end=ev.end,
+                evidence=ev.text, method=relation.source.key, dataset=relation.target.key))
         for result in extraction.results:
             ev = result.evidence
             parts = (result.method and result.method.key, result.dataset and result.dataset.key,
@@ -188,7 +201,7 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
                 evidence=ev.text,
             ))
     for (label, _), row in entity_rows.items():
-        batch.entities[label].append(dict(row))
+        batch.entities[label].append(row)
     # Where the extraction said the same thing twice, the last saying is the one kept.
     batch.papers = _last_of_each(batch.papers, ("id",))
     for label, rows in batch.mentions.items():
@@ -200,9 +213,12 @@ def to_graph(extractions: Iterable[Extraction], extractor_version: str) -> Graph
     return batch
 
 
-def _last_of_each(rows: list[dict], key: tuple[str, ...]) -> list[dict]:
+Row = TypeVar("Row", PaperRow, MentionRow, LinkRow, EvaluationRow, ResultRow)
+
+
+def _last_of_each(rows: list[Row], key: tuple[str, ...]) -> list[Row]:
     """One row per key, the last given, in the order of their first appearance."""
-    kept: dict[tuple, dict] = {}
+    kept: dict[tuple, Row] = {}
     for row in rows:
         kept[tuple(row[k] for k in key)] = row
     return list(kept.values())

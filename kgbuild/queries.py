@@ -90,10 +90,10 @@ class NamedQuery(BaseModel):
 def canonical_name(entity_type: str, text: str) -> str:
     """The lexicon's canonical key for ``text`` as an entity of ``entity_type``, else ``text``
     normalised as entity lookups are (case, spaces and punctuation removed), else ``text``."""
-    from kgbuild.graph import lookup_key
-    from kgbuild.resolve import default_table, normalise_name
+    from kgbuild.names import identity_key, lookup_key
+    from kgbuild.resolve import default_table
 
-    normalised = normalise_name(text)
+    normalised = identity_key(text)
     if not normalised:
         return text
     entry = default_table().lookup(entity_type, normalised, [text])

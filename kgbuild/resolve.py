@@ -13,31 +13,13 @@ to a base the same abstract writes bare.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from kgbuild.extract.resources import canonical_entries
 from kgbuild.models import Entity, EntityRef, Extraction, Relation, Result
-
-NON_ALNUM_RE = re.compile(r"[\W_]+")
-
-
-VERSION_NUMBER_RE = re.compile(r"\d+")
-
-
-def version_numbers(name: str) -> tuple[str, ...]:
-    """The numbers written in a method's name: DenseNet121 and DenseNet, VGG16 and VGG19,
-    XNet and XNetV2 differ in them and are different models."""
-    return tuple(VERSION_NUMBER_RE.findall(name))
-
-
-@lru_cache(maxsize=1 << 14)  # the same names come back in paper after paper
-def normalise_name(text: str) -> str:
-    """NFKC, lower case, only letters and digits: the fallback identity of a name."""
-    return NON_ALNUM_RE.sub("", unicodedata.normalize("NFKC", text).lower())
+from kgbuild.names import identity_key, version_numbers
 
 
 class CanonicalTable:
@@ -54,7 +36,7 @@ class CanonicalTable:
             entry = (key, name)
             self.by_key[(etype, key)] = entry
             for alias in [name, key, *(row.get("aliases") or [])]:
-                norm = normalise_name(str(alias))
+                norm = identity_key(str(alias))
                 if etype == "Method" and version_numbers(str(alias)) != version_numbers(name):
                     continue  # "DenseNet121", "VGG19": a depth or version the text keeps apart
                 if norm:
@@ -65,7 +47,7 @@ class CanonicalTable:
         if (etype, key) in self.by_key:
             return self.by_key[(etype, key)]
         for name in names:
-            entry = self.by_name.get((etype, normalise_name(name)))
+            entry = self.by_name.get((etype, identity_key(name)))
             if entry:
                 return entry
         return None
@@ -143,7 +125,7 @@ def _canonical(entity: Entity, table: CanonicalTable) -> tuple[str, str]:
     entry = table.lookup(entity.type, entity.key, names)
     if entry:
         return entry
-    return normalise_name(entity.name) or entity.key, entity.name
+    return identity_key(entity.name) or entity.key, entity.name
 
 
 def _is_lexicon_name(entity: Entity, table: CanonicalTable) -> bool:
@@ -152,8 +134,8 @@ def _is_lexicon_name(entity: Entity, table: CanonicalTable) -> bool:
 
 def _written_name(entity: Entity) -> str:
     """The display name where the paper writes it (in any spacing or case), else the paper's own spelling."""
-    wanted = normalise_name(entity.name)
-    if not entity.mentions or any(wanted == normalise_name(m.text) for m in entity.mentions):
+    wanted = identity_key(entity.name)
+    if not entity.mentions or any(wanted == identity_key(m.text) for m in entity.mentions):
         return entity.name
     return _most_frequent_form(entity)
 

@@ -157,7 +157,6 @@ Examples = dict[str, list[tuple[list[str], str]]]
 
 def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
     """Every decision's (features, label) over the annotated papers, with ``decisions`` applied."""
-    from kgbuild.extract.pipeline import Extractor
 
     golds = {a.paper.id: _GoldForms(a.gold) for a in annotated}
     examples: Examples = {"title_name": [], "definition": [], "entity": [], "proposed": [], "backbone": [],

@@ -23,7 +23,7 @@ from kgbuild.analyze import (
     projected_pagerank,
 )
 from kgbuild.cli import cli
-from kgbuild.netgraph import to_networkx
+from kgbuild.export.netgraph import to_networkx
 from kgbuild.stores.falkordb_store import FalkorDBStore
 
 

@@ -342,3 +342,31 @@ def test_a_frozen_heap_holds_one_pipeline_however_often_it_is_renewed(monkeypatc
         assert gc.get_freeze_count() < frozen * 1.1
     finally:
         gc.unfreeze()
+
+
+def _slow_chunk_marker(folder: str, records: list) -> int:
+    import time
+    from pathlib import Path as _Path
+
+    time.sleep(0.3)  # long enough that the look-ahead is still queued when the caller stops
+    for record in records:
+        (_Path(folder) / record.paper.id.replace(":", "_")).touch()
+    return len(records)
+
+
+def test_stopping_early_does_not_extract_the_look_ahead(tmp_path):
+    """A build that fails or is interrupted stops its workers' queued chunks at once."""
+    import functools
+
+    from kgbuild.extract.parallel import LOOK_AHEAD_CHUNKS, extract_chunks
+    from kgbuild.models import Paper, SourceRef
+
+    papers = [Paper(id=f"p:{i}", title=f"Paper {i}", abstract="We evaluate ResNet-50 on COCO.",
+                    source=SourceRef(file="t.jsonl", line=i + 1)) for i in range(200)]
+    then = functools.partial(_slow_chunk_marker, str(tmp_path))
+    stream = extract_chunks(papers, then, workers=2, chunk_size=1)
+    assert next(stream) == 1
+    stream.close()
+    extracted = len(list(tmp_path.iterdir()))
+    # without cancelling, every queued chunk (LOOK_AHEAD_CHUNKS per worker) is extracted on close
+    assert extracted < LOOK_AHEAD_CHUNKS * 2, extracted

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import unicodedata
-import re
 from pathlib import Path
 
 import pytest
+
+from kgbuild.names import identity_key
 
 ROOT = Path(__file__).resolve().parents[1]
 LEX = ROOT / "kgbuild" / "data" / "lexicons"
@@ -39,10 +39,6 @@ STOP = {
     "cancer", "3d", "benchmark", "baseline", "framework", "system", "graph", "speech",
 }
 SPLIT_WORDS = ("test-dev", "test-std", "test", "val", "validation", "minival", "dev", "train")
-
-
-def key(text: str) -> str:
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())
 
 
 def read(name: str) -> list[dict]:
@@ -73,7 +69,7 @@ def test_every_pattern_line_is_valid(patterns):
             assert r["label"] == label, r
             assert isinstance(r["pattern"], str) and r["pattern"].strip() == r["pattern"] != ""
             assert r["case"] in ("exact", "lower"), r
-            assert r["id"] and r["id"] == key(r["id"]), r
+            assert r["id"] and r["id"] == identity_key(r["id"]), r
 
 
 def test_every_id_is_a_canonical_entity(patterns, canonical):
@@ -87,7 +83,7 @@ def test_canonical_rows(canonical):
     keys = [k for _, k in canonical]
     assert len(keys) == len(set(keys)), "a key is used by two types"
     for (typ, k), r in canonical.items():
-        assert r["key"] == key(r["name"]), r  # the key is the normalised display name
+        assert r["key"] == identity_key(r["name"]), r  # the key is the normalised display name
         assert r["aliases"], r
         assert r["source"] in ("pwc", "sota_extractor", "tdmsci", "scirex", "seed"), r
         if "parent" in r:
@@ -161,7 +157,7 @@ def test_no_bare_common_word(patterns, canonical):
 def test_no_single_characters_numbers_or_long_patterns(patterns):
     for name in PATTERN_FILES:
         for p in patterns[name]:
-            k = key(p["pattern"])
+            k = identity_key(p["pattern"])
             assert len(k) >= 2, p
             assert not k.isdigit(), p
             assert len(p["pattern"].split()) <= 8, p
@@ -170,7 +166,7 @@ def test_no_single_characters_numbers_or_long_patterns(patterns):
 def test_short_acronyms_are_case_exact(patterns):
     for name in PATTERN_FILES:
         for p in patterns[name]:
-            if p["pattern"].isupper() and len(key(p["pattern"])) <= 3:
+            if p["pattern"].isupper() and len(identity_key(p["pattern"])) <= 3:
                 assert p["case"] == "exact", p
 
 

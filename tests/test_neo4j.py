@@ -3,7 +3,7 @@
 conftest.py starts it once per run (``neo4j_target``: 127.0.0.1, free ports, a temporary data
 directory, authentication on with a generated password) or uses the one NEO4J_URI names. Tests
 that kill a server or import into one start their own (``neo4j_servers``). Besides these, the
-store contract suite (test_store_contract.py) and the query packs' golden answers
+store contract suites (test_store_*_contract.py) and the query packs' golden answers
 (test_packs.py) run on the same server.
 """
 
@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import Neo4jTarget
 from factories import paper_extraction
-from neo4j import exceptions as nx
+from neo4j import exceptions as neo4j_errors
 from neo4j_server import Neo4jStartError, neo4j_admin, start_neo4j
 from test_neo4j_bolt import PASSWORD, corpus, pack_params
 from test_neo4j_import import store_graph
@@ -32,7 +32,7 @@ from kgbuild.queries import load_packs
 from kgbuild.stores import dialect
 from kgbuild.stores import statements as st
 from kgbuild.stores.falkordb_store import FalkorDBStore
-from kgbuild.stores.neo4j_import import export_for_neo4j_import
+from kgbuild.export.neo4j_import import export_for_neo4j_import
 from kgbuild.stores.neo4j_store import Neo4jStore
 
 SAMPLE_FILE = Path(__file__).parent.parent / "examples" / "sample" / "000_41274441ca6ed97e.txt"
@@ -76,7 +76,7 @@ def test_the_server_is_neo4j_5_on_loopback_with_authentication(launched_neo4j):
     assert server.edition == "community"
     assert listen.rsplit(":", 1)[0] == "127.0.0.1" and auth_on == "true"  # port 0: the kernel picked it
     with neo4j.GraphDatabase.driver(server.bolt_uri, auth=None) as anonymous:
-        with pytest.raises(nx.AuthError):
+        with pytest.raises(neo4j_errors.AuthError):
             anonymous.verify_connectivity()
     # What it tells HTTP clients (Neo4j Browser among them) names the ports it listens on, so
     # routing (neo4j://) works too; and Neo4j Browser is served.
@@ -205,7 +205,7 @@ class KillInTransaction(Neo4jStore):
 
         try:
             self._get_session().execute_write(work)
-        except (nx.Neo4jError, nx.DriverError) as exc:
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise self._store_error(exc, writing=True) from exc
 
 

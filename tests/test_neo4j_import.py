@@ -26,14 +26,9 @@ from kgbuild.cli import cli
 from kgbuild.extract import EXTRACTOR_VERSION
 from kgbuild.graph import to_graph
 from kgbuild.models import Entity, Evidence, Extraction, Mention, Paper, Relation, SourceRef
+from kgbuild.export.neo4j_import import export_for_neo4j_import, import_command, render_command
 from kgbuild.stores.falkordb_store import FalkorDBStore
-from kgbuild.stores.neo4j_import import (
-    ARRAY_DELIMITER,
-    Neo4jImportWriter,
-    export_for_neo4j_import,
-    import_command,
-    render_command,
-)
+from kgbuild.stores.neo4j_csv import ARRAY_DELIMITER, Neo4jImportWriter
 from kgbuild.stores.statements import NODE_KEYS, RELATIONSHIP_TYPES
 from factories import paper_extraction
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kgbuild.models import Entity, EntityRef, Evidence, Extraction, Mention, Paper, Relation, Result, SourceRef
-from kgbuild.resolve import CanonicalTable, normalise_name, resolve
+from kgbuild.names import identity_key
+from kgbuild.resolve import CanonicalTable, resolve
 
 TABLE = CanonicalTable([
     {"type": "Dataset", "key": "coco", "name": "COCO", "aliases": ["MS COCO", "MSCOCO"]},
@@ -25,8 +26,8 @@ def run(entities, relations=(), results=()):
 
 
 def test_normalisation_rule():
-    assert normalise_name("ＲｅｓＮｅｔ-101") == "resnet101"  # NFKC folds full-width letters
-    assert normalise_name("Mask R-CNN") == normalise_name("mask rcnn")
+    assert identity_key("ＲｅｓＮｅｔ-101") == "resnet101"  # NFKC folds full-width letters
+    assert identity_key("Mask R-CNN") == identity_key("mask rcnn")
 
 
 def test_lexicon_alias_gets_canonical_key_and_name():

@@ -8,9 +8,6 @@ from kgbuild.extract.naming import exported_name, without_generic_tail
 from kgbuild.extract.sentences import SentenceIndex
 from kgbuild.models import Entity, EntityRef, Evidence, Extraction, Mention, Paper, Relation, Result
 
-ROLE_ORDER = ("backbone",)
-
-
 def _evidence(paper: Paper, texts, sentences: dict[str, SentenceIndex], field: str, sentence: int) -> Evidence:
     start, end = sentences[field].spans[sentence]
     return Evidence(paper=paper.id, field=field, sentence=sentence, start=start, end=end,

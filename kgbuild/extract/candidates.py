@@ -13,31 +13,18 @@ from dataclasses import dataclass
 from kgbuild.extract import rules
 from kgbuild.extract.acronyms import Definition, find_definitions
 from kgbuild.extract.names import is_all_caps_acronym, is_generic_term, is_name_shaped
-from kgbuild.extract.resources import lowered_term_list, term_list
+from kgbuild.extract.resources import alternation, lowered_term_list, term_list
 from kgbuild.extract.sentences import SentenceIndex
 
 # Strength of the evidence behind a candidate's type: lower wins.
 LEXICON, DEFINED, CUE, PHRASE, SHAPE = 0, 1, 2, 3, 4
 
-METHOD_NOUNS_AFTER_PAREN = frozenset(
-    {"module", "modules", "block", "blocks", "layer", "layers", "network", "networks", "architecture", "framework",
-     "model", "models", "mechanism", "loss", "algorithm", "strategy", "scheme", "operator", "unit", "head",
-     "backbone", "encoder", "decoder", "method", "approach", "technique", "transformer", "net", "attention",
-     "optimizer", "pipeline", "system", "paradigm", "procedure", "component", "branch", "pooling"}
-)
-METHOD_LF_HEADS = frozenset(w.lower() for w in rules.METHOD_HEAD_WORDS) | {
-    "convolution", "convolutions", "mechanism", "module", "layer", "layers", "unit", "units", "operator",
-    "scheme", "strategy", "technique", "architecture", "framework", "method", "approach", "system", "head",
-    "tuning", "training", "pretraining", "pre-training", "sampling", "estimator", "classifier", "detector",
-    "generator", "discriminator", "policy", "distillation", "quantizer", "tokenizer", "adapter", "prompting",
-}
-DATASET_LF_HEADS = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus", "database", "challenge"})
-METRIC_LF_HEADS = frozenset({"error", "accuracy", "score", "rate", "ratio", "distance", "precision", "recall",
-                             "similarity", "divergence", "likelihood", "perplexity", "index", "measure"})
+METHOD_NOUNS_AFTER_PAREN = term_list("method_nouns_after_paren")
+METHOD_LF_HEADS = frozenset(w.lower() for w in rules.METHOD_HEAD_WORDS) | term_list("method_long_form_heads")
+DATASET_LF_HEADS = term_list("dataset_long_form_heads")
+METRIC_LF_HEADS = term_list("metric_long_form_heads")
 SIZE_WORD_RE = re.compile(r"^[A-Z0-9][\w]*$")
-GLUE_SUFFIX_RE = re.compile(r"-(?:based|like|style|level|wise|aware|free|guided|specific|driven|inspired|"
-                            r"enhanced|powered|type|only|centric|oriented|friendly|agnostic|dependent|trained|"
-                            r"pretrained|pre-trained|sized|scale|equipped|generated|assisted|supervised)$", re.I)
+GLUE_SUFFIX_RE = re.compile(rf"-(?:{alternation('glue_suffixes')})$", re.I)
 
 
 @dataclass(slots=True)
@@ -66,12 +53,12 @@ MEASUREMENT_RE = re.compile(
 )
 # "higher accuracy than Adapter", "in terms of precision and recall": a measure used as one.
 MEASURE_CUE_RE = re.compile(
-    r"\b(?:higher|lower|better|worse|fewer|less|more|smaller|larger|faster|slower)\b[^.;]{0,80}?\bthan\b"
-    r"|\b(?:compared (?:to|with)|comparable to|on par with|in terms of)\b",
+    rf"\b(?:{alternation('measure_comparatives')})\b[^.;]{{0,80}}?\bthan\b|\b(?:compared (?:to|with)|comparable to|"
+    rf"on par with|in terms of)\b",
     re.IGNORECASE,
 )
 # "reduce the training memory footprint": a measure something is said to lower.
-LOWERED_BEFORE_RE = re.compile(r"\b(?:reduc|sav|cut|lower|decreas|minimi)\w*(?:\W+\w+){0,2}\W+$", re.IGNORECASE)
+LOWERED_BEFORE_RE = re.compile(rf"\b(?:{alternation('lowering_stems')})\w*(?:\W+\w+){{0,2}}\W+$", re.IGNORECASE)
 
 
 def _used_as_measure(text: str, start: int, sentences: SentenceIndex) -> bool:
@@ -179,8 +166,7 @@ LOSS_AFTER_RE = re.compile(
 
 CAPS_WORD_AFTER_RE = re.compile(r"\s+[A-Z]{2,}\b(?!\s*[(\d])")
 
-PART_NOUN_AFTER_RE = re.compile(r"[ -](?:module|modules|block|blocks|layer|layers|loss|head|operator|unit|"
-                                r"mechanism|encoder|decoder)\b")
+PART_NOUN_AFTER_RE = re.compile(rf"[ -](?:{alternation('part_nouns')})\b")
 COORDINATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
 WORD_AFTER_SHORT_FORM_RE = re.compile(r"\)?\s*[-\s]?([A-Za-z]+)")
 

@@ -11,8 +11,8 @@ from kgbuild.extract.acronyms import Definition
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.names import split_size_suffix
 # the fallback identity of a name is the one the resolver looks names up by
-from kgbuild.resolve import normalise_name as normalise
-from kgbuild.resolve import version_numbers
+from kgbuild.names import identity_key as normalise
+from kgbuild.names import version_numbers
 
 TYPE_ORDER = {"Method": 0, "Dataset": 1, "Metric": 2, "Task": 3, "Repo": 4}
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.entities import EntityDraft
+from kgbuild.extract.resources import alternation
 from kgbuild.extract.rules import NAMED_CUES
 from kgbuild.extract.sentences import SentenceIndex
 
 PROPOSE_CUE_RE = re.compile(
-    r"(?:\b(?:we|paper|work|article|study|letter|report|here)\s+(?:\w+\s+){0,2}?|\band\s+(?:then\s+|also\s+)?)"
-    r"(?:propose[sd]?|present(?:s|ed)?|introduce[sd]?|develop(?:s|ed)?|design(?:s|ed)?|devise[sd]?|"
-    r"put forward|build|construct|contribute|offer|unveil|release|describe)\b",
+    rf"(?:\b(?:{alternation('paper_subjects')})\s+(?:\w+\s+){{0,2}}?|\band\s+(?:then\s+|also\s+)?)"
+    rf"(?:{alternation('propose_verbs')})\b",
     re.IGNORECASE,
 )
 # Words between the cue and the name that make the name something else than the novelty:
@@ -30,12 +30,12 @@ PROPOSE_BLOCK_RE = re.compile(
 OUR_BEFORE_RE = re.compile(r"\bour\s+(?:(?:proposed|novel|new|final)\s+)?$", re.IGNORECASE)
 NOVEL_APPOSITION_RE = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?,\s*(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b", re.I)
 PASSIVE_PROPOSED_RE = re.compile(
-    r"(?:\s*\([^)]{1,20}\))?(?:\s+[a-z]+)?\s+(?:is|are)\s+(?:\w+ly\s+|then\s+|also\s+|further\s+)?"
-    r"(?:proposed|introduced|presented|designed|developed|devised)\b"
+    rf"(?:\s*\([^)]{{1,20}}\))?(?:\s+[a-z]+)?\s+(?:is|are)\s+(?:\w+ly\s+|then\s+|also\s+|further\s+)?"
+    rf"(?:{alternation('proposed_participles')})\b"
 )
 NAMED_BEFORE_RE = re.compile(
-    r"\b(?:named|called|dubbed|termed|coined|referred to as|denoted as|nicknamed)\s+(?:as\s+)?(?:the\s+)?"
-    r"[\"'“]?$", re.I
+    rf"""\b(?:{alternation('naming_words_before')})\s+(?:as\s+)?(?:the\s+)?[\"'“]?$""",
+    re.IGNORECASE,
 )
 
 # Matched at the end of a method mention (re.match with pos: no "^" anchor, it would
@@ -60,44 +60,27 @@ BACKBONE_LIST_RE = re.compile(
 BACKBONE_BEFORE_RE = re.compile(r"\bbackbones?\s+(?:networks?\s+)?$", re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"[;)]|\.\s|\bwhile\b|\bwhereas\b|\bbut\b")
 # "the protein backbone", "peptide backbones": a molecule's backbone is no network's role
-MOLECULE_BEFORE_RE = re.compile(r"\b(?:protein|peptide|residue|molecular|polymer|amino[- ]acid|dna|rna|chain)s?\s+"
-                                r"backbones?$", re.IGNORECASE)
-ROLE_WORD_RE = re.compile(r"backbone|feature extractor|encoder|base architecture|base network", re.IGNORECASE)
+MOLECULE_BEFORE_RE = re.compile(rf"\b(?:{alternation('molecule_words')})s?\s+backbones?$", re.IGNORECASE)
+ROLE_WORD_RE = re.compile(alternation("role_words"), re.IGNORECASE)
 
 # (the test for what precedes the number follows its first digit, so that the regex engine
 # can skip ahead to digits)
 NUMBER_RE = re.compile(r"(\d(?<![\w.+\-±/^]\d)\d{0,2}(?:\.\d+)?)(\s?%|\s?percent\b)?(?![\w.]*\d)(?![-\w])")
 DELTA_BEFORE_RE = re.compile(
-    r"(?:[+±↑↓]|\bby|\bby (?:up to|about|around|over|nearly|almost|roughly|approximately|at least|more than|"
-    r"a margin of|an average of|average|averagely)|\bgains? of|\bimprovements? of|\bincreases? of|"
-    r"\bboosts? of|\bmargin of|\bup to|\bdrops? of|\breductions? of|\bdecreases? of|\bspeedups? of|"
-    r"\bfrom|\baverage of|\bx|\bwithin)\s*$",
+    rf"(?:[+±↑↓]|\bby|\bby (?:{alternation('delta_by_modifiers')})|\bgains? of|\bimprovements? of|\bincreases? of|"
+    rf"\bboosts? of|\bmargin of|\bup to|\bdrops? of|\breductions? of|\bdecreases? of|\bspeedups? of|\bfrom|"
+    rf"\baverage of|\bx|\bwithin)\s*$",
     re.IGNORECASE,
 )
 DELTA_AFTER_RE = re.compile(
-    r"\s*(?:%|percent)?\s*(?:(?!and\b|or\b|while\b|with\b|but\b)\w+\s+)?(?:higher|lower|better|worse|more|less|fewer|improvements?|gains?|"
-    r"increases?|decreases?|reductions?|boosts?|faster|slower|smaller|larger|times|x\b|×|fold|-fold|"
-    r"points?\b|pp\b|absolute|relative|of the|drop|margin|speed-?up|over\b|above\b|below\b|"
-    r"compared|improvement|of\b)",
+    rf"\s*(?:%|percent)?\s*(?:(?!and\b|or\b|while\b|with\b|but\b)\w+\s+)?(?:{alternation('delta_after_words')})",
     re.IGNORECASE,
 )
 # "2% CTR lift", "+1.5 mAP gain": the measure is followed by the word for a change in it.
-CHANGE_AFTER_METRIC_RE = re.compile(
-    r"\s*(?:lifts?|uplifts?|gains?|improvements?|increases?|boosts?|drops?|reductions?|decreases?)\b",
-    re.IGNORECASE,
-)
-METRIC_BEFORE_GLUE_RE = re.compile(
-    r"^\s*(?:\(|=|:|of|is|was|at|to|reaches|reaching|achieves|achieving|attains|obtains|scores?|"
-    r"score of|rate of|around|about|approximately|nearly|over|only|just|with|and|in|,)*\s*(?:of\s+)?$",
-    re.IGNORECASE,
-)
+CHANGE_AFTER_METRIC_RE = re.compile(rf"\s*(?:{alternation('change_words')})\b", re.IGNORECASE)
+METRIC_BEFORE_GLUE_RE = re.compile(rf"^\s*(?:{alternation('metric_before_glue')})*\s*(?:of\s+)?$", re.IGNORECASE)
 METRIC_AFTER_GLUE_RE = re.compile(r"^\s*(?:%|percent)?\s*(?:in|on|of|mean|average|the)?\s*$", re.IGNORECASE)
-EVAL_CUE_RE = re.compile(
-    r"evaluat|experiment|benchmark|achiev|outperform|surpass|result|state-of-the-art|sota|accura|\btest|"
-    r"validat|demonstrat|\bshow|perform|obtain|report|attain|reach|competitive|superior|improv|score|"
-    r"\bgains?\b|effective|verif|tested|\bon\b",
-    re.IGNORECASE,
-)
+EVAL_CUE_RE = re.compile(alternation("evaluation_cues"), re.IGNORECASE)
 TRAIN_ONLY_BEFORE_RE = re.compile(
     r"\b(?:pre-?train(?:ed|ing)?|train(?:ed|ing)?|learned|learnt|distilled)\s+(?:\w+\s+){0,3}?"
     r"(?:on|from|with|using)\s+(?:the\s+)?(?:large-scale\s+)?$",
@@ -119,8 +102,7 @@ class FactResult:
 
 # Words every match of the cue patterns above contains (lower case; the naming cues are
 # rules.NAMED_CUES): where none occurs, the patterns need not run.
-PROPOSE_VERB_RE = re.compile(r"propos|present|introduc|develop|design|devis|put forward|build|construct|"
-                             r"contribut|offer|unveil|releas|describ")
+PROPOSE_VERB_RE = re.compile(alternation("propose_verb_stems"))
 
 
 def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
@@ -408,7 +390,7 @@ COMPARED_BEFORE_RE = re.compile(
     r"beat\w*|exceed\w*|such as|including|like|against)\s+(?:[\w-]+\s+){0,4}?$",
     re.IGNORECASE,
 )
-SUBJECT_OF_SCORE_RE = re.compile(r"\b(?:achiev|obtain|reach|attain|yield|score|get|set)\w*\b", re.IGNORECASE)
+SUBJECT_OF_SCORE_RE = re.compile(rf"\b(?:{alternation('scoring_verb_stems')})\w*\b", re.IGNORECASE)
 
 
 def _evaluated_method(text: str, mention: Found, s_start: int, drafts, result_methods: set[int]) -> bool:

@@ -14,14 +14,17 @@ from functools import lru_cache
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft
 from kgbuild.extract.facts import TRAIN_ONLY_BEFORE_RE
+from kgbuild.extract.resources import alternation, term_sequence
 from kgbuild.extract.sentences import SentenceIndex
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*|\d+(?:\.\d+)?")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+\.\d+\b")
 SHAPE_RUNS_RE = re.compile(r"(.)\1+")
-EVAL_WORDS = ("evaluat", "experiment", "benchmark", "achiev", "outperform", "state-of-the-art", "surpass",
-              "result", "test", "accuracy", "pre-train", "pretrain", "train", "fine-tun", "compar", "demonstrat",
-              "extensive", "dataset", "top-1", "improv", "validat", "show")
+EVAL_WORDS = term_sequence("evaluation_words")
+METHOD_CONTEXT_CUES = term_sequence("method_context_cues")
+BACKBONE_TITLE_WORDS = term_sequence("backbone_title_words")
+PAIR_GAP_CUES = term_sequence("pair_gap_cues")
+DEFINITION_CUES = term_sequence("definition_cues")
 SOURCE_NAMES = {0: "lexicon", 1: "defined", 2: "cue", 3: "phrase", 4: "shape"}
 
 
@@ -193,8 +196,7 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
             feats.append(f"a1={after[0]}")
         window_before = lowered[max(s_start, m.start - 80):m.start]
         window_after = lowered[m.end:min(s_end, m.end + 80)]
-        for cue in ("backbone", "encoder", "feature extractor", "propos", "introduc", "present", "our ",
-                    "based on", "built on", "such as", "like", "with", "using", "we "):
+        for cue in METHOD_CONTEXT_CUES:
             if cue in window_before:
                 feats.append(f"before:{cue.strip()}")
             if cue in window_after:
@@ -226,14 +228,13 @@ USED_BEFORE_RE = re.compile(r"\b(?:based on|built (?:up)?on|built on top of|on t
                             r"replac(?:e|es|ing) \w+ with|plug(?:ged|ging)? into|applied to|architectures? such as|"
                             r"networks? such as|models? such as|architectures? like)\s+(?:the |a |an |our )?"
                             r"(?:[\w-]+ ){0,2}$")
-USED_AFTER_RE = re.compile(r"^(?:\s*\([^)]{1,20}\))?(?:-based|-like|-style| based)\b|^\s+(?:as|is used as|serves as)\s+"
-                           r"(?:the |a |an |our )?(?:[\w-]+ ){0,2}(?:encoder|backbone|feature extractor|base|"
-                           r"architecture|network)")
-AS_BACKBONE_RE = re.compile(r"\b(?:as|serv\w* as|a|an)\s+(?:the\s+)?(?:(?:general|generic|universal|versatile|"
-                            r"general-purpose|strong|powerful|vision|visual|new|efficient)\s+){0,3}backbone")
-BACKBONE_PAPER_CUES = ("general-purpose backbone", "general purpose backbone", "vision backbone", "general backbone",
-                       "backbone network", "dense prediction", "downstream tasks", "object detection",
-                       "semantic segmentation", "instance segmentation", "imagenet", "coco", "ade20k")
+USED_AFTER_RE = re.compile(
+    rf"^(?:\s*\([^)]{{1,20}}\))?(?:-based|-like|-style| based)\b|^\s+(?:as|is used as|serves as)\s+(?:the |"
+    rf"a |an |our )?(?:[\w-]+ ){{0,2}}(?:{alternation('used_as_roles')})"
+)
+AS_BACKBONE_RE = re.compile(rf"\b(?:as|serv\w* as|a|an)\s+(?:the\s+)?"
+                            rf"(?:(?:{alternation('backbone_adjectives')})\s+){{0,3}}backbone")
+BACKBONE_PAPER_CUES = term_sequence("backbone_paper_cues")
 
 
 def _paper_backbone_cues(view: PaperView) -> tuple[str, ...]:
@@ -248,7 +249,7 @@ def _paper_backbone_cues(view: PaperView) -> tuple[str, ...]:
         cues.append("paper:backbone")
     if "backbone" in title:
         cues.append("title:backbone")
-    for word in ("network", "transformer", "vision", "visual", "recognition"):
+    for word in BACKBONE_TITLE_WORDS:
         if word in title:
             cues.append(f"title:{word}")
     if "protein" in lowered or "residue" in lowered:
@@ -265,8 +266,7 @@ def proposed_backbone_features(view: PaperView) -> list[str]:
     return ["model_proposed", *(f"proposed&{c}" for c in _paper_backbone_cues(view))]
 
 
-SENTENCE_CUES = ("encoder", "feature extractor", "downstream", "general-purpose", "dense prediction", "architectures",
-                 "such as")
+SENTENCE_CUES = term_sequence("backbone_sentence_cues")
 
 
 def _sentence_backbone_cues(view: PaperView, field: str, start: int, end: int) -> tuple[bool, bool, list[str]]:
@@ -353,8 +353,7 @@ def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, ru
             gap = view.lowered[d.field][min(nearest.end, d.end):max(nearest.start, d.start)]
             feats.append("method_first" if nearest.start < d.start else "dataset_first")
             feats.append(f"gap_len={min(len(gap) // 20, 5)}")
-            for cue in ("on", "pre-train", "pretrain", "trained", "outperform", "than", "with", "using",
-                        "achiev", "evaluat", "and"):
+            for cue in PAIR_GAP_CUES:
                 if cue in gap.split() or (len(cue) > 3 and cue in gap):
                     feats.append(f"gap:{cue}")
     feats += [f"ds_cue={c}" for c in cues]
@@ -399,7 +398,7 @@ def definition_features(text: str, lowered: str, long_start: int, long_end: int,
     if after:
         feats.append(f"after={after[0]}")
     window = lowered[max(0, long_start - 60):long_start]
-    for cue in ("propos", "introduc", "present", "our", "called", "named", "termed", "dubbed", "novel", "new"):
+    for cue in DEFINITION_CUES:
         if cue in window:
             feats.append(f"cue={cue}")
     return feats

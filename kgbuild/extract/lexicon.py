@@ -36,7 +36,7 @@ class LexiconMatcher:
         anywhere, per_label = _stopped()
         rows = list(lexicon_patterns()) + list(read_jsonl(PATTERN_DIR / "extra_terms.jsonl"))
         # split names ("test-dev", "val set") are matched case-insensitively; their key is the split
-        for row in list(split_patterns()) + list(read_jsonl(PATTERN_DIR / "extra_splits.jsonl")):
+        for row in split_patterns():
             rows.append({"label": "SPLIT", "pattern": row.get("pattern"), "id": row.get("split"), "case": "lower"})
         by_matcher: dict[tuple[str, int], list] = {}
         for row in rows:

@@ -22,13 +22,10 @@ ORDINAL_OR_UNIT_RE = re.compile(
     r"^(?:\d+(?:\.\d+)?(?:[a-zA-Z]{1,3}|D|d|K|M|B|G|T|x|X|th|st|nd|rd|fps|ms|px)?|[IVX]+|\d+D|\d+-D)$"
 )
 YEAR_RE = re.compile(r"^(?:19|20)\d\d[a-z]?$")
-SIZE_SUFFIXES = frozenset(
-    {"t", "s", "b", "l", "h", "g", "xl", "xxl", "m", "n", "x", "tiny", "small", "base", "large", "huge",
-     "giant", "mini", "nano", "micro", "lite", "medium", "xs", "xxs"}
-)
+SIZE_SUFFIXES = term_list("size_suffixes")
 
 
-NAME_SUFFIX_WORDS = frozenset({"Net", "Nets", "Former", "GAN", "Mixer", "Former", "Transformer", "Adapter"})
+NAME_SUFFIX_WORDS = term_list("name_suffix_words")
 TRAILING_DIGITS_RE = re.compile(r"\d+$")
 NAME_PART_SEPARATOR_RE = re.compile(r"[-.]")
 

@@ -8,11 +8,16 @@ name, which is how facts (evaluated on, results) refer to it ("FID scores" repor
 from __future__ import annotations
 
 from kgbuild.extract.entities import EntityDraft
+from kgbuild.extract.resources import PATTERN_DIR, read_jsonl
 
-GENERIC_TAILS = {
-    "Dataset": (" datasets", " dataset", " benchmarks", " benchmark", " corpus"),
-    "Metric": (" scores",),
-}
+def _generic_tails() -> dict[str, tuple[str, ...]]:
+    tails: dict[str, list[str]] = {}
+    for row in read_jsonl(PATTERN_DIR / "generic_tails.jsonl"):
+        tails.setdefault(row["type"], []).append(row["term"])
+    return {etype: tuple(terms) for etype, terms in tails.items()}
+
+
+GENERIC_TAILS = _generic_tails()
 
 
 def without_generic_tail(etype: str, text: str) -> str:

@@ -58,7 +58,9 @@ def extract_chunks(papers: Iterable[Paper], then: Stage[R], workers: int = 1,
         for chunk in chunks:
             yield _extract_chunk(chunk, then)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers)
+    finished = False
+    try:
         pending = []
         for chunk in chunks:
             pending.append(pool.submit(_extract_chunk, chunk, then))
@@ -68,6 +70,11 @@ def extract_chunks(papers: Iterable[Paper], then: Stage[R], workers: int = 1,
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()
+        finished = True
+    finally:
+        # A caller that stops early (an error, Ctrl-C, a closed generator) must not wait
+        # for the look-ahead chunks to be extracted for nothing.
+        pool.shutdown(wait=True, cancel_futures=not finished)
 
 
 def extract(papers: Iterable[Paper], workers: int = 1,

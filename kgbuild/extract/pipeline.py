@@ -131,7 +131,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     else:
         texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
     sentences = {field: SentenceIndex(text) for field, text in texts.items()}
-    found, definitions, splits = [], [], []
+    splits = []
     abstract_found, abstract_defs = field_candidates(texts["abstract"], "abstract", abstract_hits, False,
                                                      sentences["abstract"])
     confirmed = {(f.etype, f.key) for f in abstract_found if f.key}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kgbuild.extract.resources import term_list
+
 REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co")
 
 # A URL candidate: stops at whitespace and at brackets/quotes that never belong to a
@@ -22,9 +24,8 @@ URL_RE = re.compile(
     re.IGNORECASE,
 )
 # Path segments that name a GitHub page rather than an owner.
-NOT_OWNERS = frozenset({"features", "about", "pricing", "login", "join", "topics", "orgs", "settings",
-                        "marketplace", "explore", "sponsors", "collections", "site", "docs", "blog"})
-HF_NAMESPACES = frozenset({"datasets", "spaces", "models"})
+NOT_OWNERS = term_list("github_non_owners")
+HF_NAMESPACES = term_list("huggingface_namespaces")
 TRAILING_JUNK = ".,;:!?)]}>'\"*"
 GLUED_URL_RE = re.compile(r"https?://", re.IGNORECASE)
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")

@@ -50,6 +50,18 @@ def term_list(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
+def term_sequence(name: str) -> tuple[str, ...]:
+    """A pattern file's terms in file order, for lists whose order shows (features, regexes)."""
+    return tuple(row["term"] for row in read_jsonl(PATTERN_DIR / f"{name}.jsonl"))
+
+
+@lru_cache(maxsize=None)
+def alternation(name: str) -> str:
+    """A pattern file of ``{"pattern": ...}`` regex fragments joined as alternatives, in file order."""
+    return "|".join(row["pattern"] for row in read_jsonl(PATTERN_DIR / f"{name}.jsonl"))
+
+
+@lru_cache(maxsize=None)
 def lowered_term_list(name: str) -> frozenset[str]:
     return frozenset(term.lower() for term in term_list(name))
 

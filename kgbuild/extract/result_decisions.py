@@ -26,10 +26,10 @@ from collections.abc import Callable
 
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.decisions import Decisions, Trace
-from kgbuild.extract.entities import EntityDraft
 from kgbuild.extract.facts import FactResult, _method_right_before, _nearest_before, _split_for
 from kgbuild.extract.features import PaperView
 from kgbuild.extract.naming import exported_name
+from kgbuild.extract.resources import alternation
 from kgbuild.extract.result_features import (
     NumberCandidate,
     anchor_metric,
@@ -114,8 +114,7 @@ def _nearest_per_entity(datasets: list[Found], cand: NumberCandidate) -> list[Fo
     return list(best.values())
 
 
-HOSTED_RE = re.compile(r"\b(?:by (?:replacing|plugging|adding|inserting|integrating|incorporating|equipping)"
-                       r"|with our|equipped with|plugged into|when combined with)\b", re.IGNORECASE)
+HOSTED_RE = re.compile(rf"\b(?:{alternation('hosting_phrases')})\b", re.IGNORECASE)
 
 
 def _hosted_proposal(view: PaperView, in_field: list[Found], cand: NumberCandidate) -> int | None:

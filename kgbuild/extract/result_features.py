@@ -34,6 +34,7 @@ from kgbuild.extract.facts import (
     _metric_for,
 )
 from kgbuild.extract.features import PaperView, words_after, words_before
+from kgbuild.extract.resources import alternation, term_list, term_sequence
 
 # A number with what may follow it: a percent sign, a magnitude letter ("77M", "4.5G"), a
 # magnitude word ("14 million").  Digits glued to letters before them (AP50, x400) are not numbers.
@@ -41,30 +42,19 @@ CANDIDATE_RE = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:(\s?%|\s?percent\b)|([KMBGT])(?=[A-Z]|\b)|\s(thousand|million|billion)\b)?"
 )
-BOUND_BEFORE = ("over", "under", "above", "below", "nearly", "almost", "about", "around", "approximately",
-                "roughly", "least", "than", "up", "within", "~", "<", ">", "≈")
-EMPHASIS_BEFORE = ("only", "just", "merely")
+BOUND_BEFORE = term_sequence("bound_words")
+EMPHASIS_BEFORE = term_sequence("emphasis_words")
 # words of a change (not of a level): aggregated into one feature, so that what all of them
 # share is learned from every example of any of them
-STRONG_DELTA = frozenset(("improves", "improvement", "improvements", "gain", "gains", "boost", "boosts", "margin",
-                          "increase", "increases", "reduce", "reduces", "reduction", "reductions", "saves", "saving",
-                          "savings", "drop", "drops", "higher", "lower", "better", "worse", "faster", "slower",
-                          "fewer", "less", "more", "smaller", "larger", "times", "fold", "points", "absolute",
-                          "relative", "speedup", "speed-up", "lift", "lifts", "uplift"))
-DELTA_WORDS = ("by", "of", "from", "to", "improves", "improvement", "gain", "gains", "boost", "boosts", "margin",
-               "increase", "reduce", "reduces", "saves", "drop", "higher", "lower", "better", "worse", "faster",
-               "fewer", "less", "more", "smaller", "larger", "times", "fold", "points", "absolute", "relative",
-               "speedup", "speed-up", "vs", "versus", "compared", "than", "respectively", "reduction",
-               "reductions", "saving", "savings", "outperforms", "surpasses", "which", "are")
-EFFICIENCY_AFTER_RE = re.compile(r"\s*(?:[KMBGT]\s?)?(?:[a-z-]+\s)?(?:parameters|params|flops|macs|gflops|fps|"
-                                 r"ms\b|seconds|mult-adds|multiply-adds|gpu hours)", re.IGNORECASE)
+STRONG_DELTA = term_list("strong_delta_words")
+DELTA_WORDS = term_sequence("delta_words")
+EFFICIENCY_AFTER_RE = re.compile(rf"\s*(?:[KMBGT]\s?)?(?:[a-z-]+\s)?(?:{alternation('efficiency_units')})",
+                                 re.IGNORECASE)
 FROM_VALUE_RE = re.compile(r"\s*(?:%|percent)?\s+to\s+\d")
 FROM_BEFORE_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 FROM_TO_GAP_RE = re.compile(r"^\s*(?:of\s+|scores?\s+)?from\s+[\d.,]+\s?%?\s+to\s*$", re.IGNORECASE)
 # a comparative later in the number's clause: "which are 2.6 AP, 0.8 mAP ... better than"
-CLAUSE_COMPARATIVE_RE = re.compile(r"\b(?:better|higher|lower|worse|more|fewer|less|improvements?|gains?|"
-                                   r"increases?|decreases?|reductions?|faster|slower|smaller|larger)\b",
-                                   re.IGNORECASE)
+CLAUSE_COMPARATIVE_RE = re.compile(rf"\b(?:{alternation('comparative_words')})\b", re.IGNORECASE)
 WHICH_IS_RE = re.compile(r"\b(?:which|that|these|this) (?:is|are|was|were)\b")
 PRETRAINING_AFTER_RE = re.compile(r"-|\s+(?:pre-?train|supervised|weights|initiali)", re.IGNORECASE)
 LIST_GLUE_RE = re.compile(r"(?:\s*(?:%|percent|/|[\d.]+))*\s*")  # use with fullmatch

@@ -12,40 +12,30 @@ from functools import lru_cache
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kgbuild.extract.names import NAME_TOKEN_RE, is_generic_term, is_name_shaped
-from kgbuild.extract.resources import PATTERN_DIR, lexicon_patterns, lowered_term_list, read_jsonl, term_list
+from kgbuild.extract.resources import (PATTERN_DIR, alternation, lexicon_patterns, lowered_term_list, read_jsonl,
+                                       term_list, term_sequence)
 
-STOP = frozenset(STOP_WORDS) | {"via", "vs", "versus", "e.g.", "i.e."}
+STOP = frozenset(STOP_WORDS) | term_list("extra_stop_words")
 WORD_BACK_RE = re.compile(r"([A-Za-z0-9][\w\-^]*)(\s+)$")
 # Modifiers in "-ing" are usually verbs ("improving detection") except these nouns.
-ING_NOUNS = frozenset({"talking", "reading", "driving", "learning", "matching", "clustering", "tracking",
-                       "parsing", "answering", "sensing", "ranking", "captioning", "labeling", "modeling",
-                       "modelling", "painting", "drawing", "spotting", "grounding", "reasoning", "computing",
-                       "programming", "processing", "understanding", "forecasting", "planning", "editing"})
+ING_NOUNS = term_list("ing_task_nouns")
 # Heads that name a task only with a modifier that is itself a known term (too generic
 # otherwise: "fast inference", "model compression" stays, "joint learning" does not).
-WEAK_HEADS = frozenset({"learning", "inference", "prediction", "search", "modeling", "modelling", "transfer",
-                        "extraction", "understanding", "reasoning", "control", "planning", "fusion", "coding",
-                        "decoding", "mapping", "compression", "matching", "assessment", "alignment", "generation"})
-METHOD_HEAD_WORDS = frozenset({"Transformer", "Transformers", "Network", "Networks", "Net", "Nets", "Machine",
-                               "Machines", "Autoencoder", "Autoencoders", "Encoder", "Decoder", "Former",
-                               "Module", "Block", "Mixer", "Attention", "Algorithm", "Optimizer", "Optimization",
-                               "Perceptron", "Field", "Fields", "Process", "Processes", "Search", "Descent",
-                               "Regression", "Model", "Models", "Machine", "Tree", "Trees", "Forest", "Forests",
-                               "Pooling", "Convolution", "Convolutions", "Embedding", "Embeddings", "Loss",
-                               "Distillation", "Augmentation", "Normalization", "Dropout", "Learning"})
+WEAK_HEADS = term_list("weak_task_heads")
+METHOD_HEAD_WORDS = term_list("method_head_words")
 # Written to begin with the capital (the "not after a word" test follows it) so that the
 # regex engine can skip ahead to capitals instead of trying every position.
 TITLE_CASE_RUN_RE = re.compile(
     r"[A-Z](?<![\w-][A-Z])[\w]*(?:-[A-Za-z0-9][\w]*)*\s+(?:[A-Z][\w]*(?:-[A-Za-z0-9][\w]*)*\s+){0,3}"
     r"[A-Z][\w]*(?:-[A-Za-z0-9][\w]*)*(?![\w-])"
 )
-NAMED_CUES = ("named", "called", "dubbed", "termed", "coined", "denoted", "referred to as", "nicknamed")
+NAMED_CUES = term_sequence("named_cues")
 NAMED_CUE_RE = re.compile(
-    r"\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|referred to as|nicknamed)\s+(?:as\s+)?(?:the\s+)?[\"'“]?"
+    rf"""\b(?:{alternation('naming_words')})\s+(?:as\s+)?(?:the\s+)?[\"'“]?"""
     r"(?P<name>[A-Z][\w]*(?:[-.+][\w]+)*(?:\+\+)?(?:\s+[A-Z][\w]*(?:-[\w]+)*){0,2})"
 )
 TITLE_PREFIX_RE = re.compile(r"^\s*(?P<name>[^:]{1,40}?)\s*:\s+\S")
-DATASET_TITLE_RE = re.compile(r"\b(?:datasets?|benchmarks?|corpus|challenge)\b", re.I)
+DATASET_TITLE_RE = re.compile(rf"\b(?:{alternation('dataset_title_words')})\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -93,8 +83,7 @@ def load_word_lists() -> None:
 NAME, TASK_HEAD, DATASET_HEAD = 1, 2, 4
 _WORD_CLASS: dict[str, int] = {}
 _WORD_CLASS_LIMIT = 200_000
-DATASET_HEADS = frozenset({"dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "database",
-                           "databases", "challenge", "challenges", "suite", "suites"})
+DATASET_HEADS = term_list("dataset_head_words")
 
 
 def word_class(word: str) -> int:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from kgbuild.extract.resources import term_list
+
 # A candidate end: ., ! or ? (optionally closed by a quote/bracket) followed by space and
 # something that can start a sentence.
 BOUNDARY_RE = re.compile(r"[.!?][\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
-ABBREVIATIONS = frozenset(
-    {"e.g", "i.e", "et al", "al", "vs", "fig", "figs", "eq", "eqs", "etc", "cf", "resp", "approx",
-     "sec", "no", "tab", "ref", "refs", "ca", "viz", "incl", "resp", "dr", "prof", "st", "mr", "ms"}
-)
+ABBREVIATIONS = term_list("abbreviations")
 WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
 

@@ -13,23 +13,16 @@ from __future__ import annotations
 import re
 
 from kgbuild.extract.candidates import CUE, Found
+from kgbuild.extract.resources import alternation, term_list
 
-TITLE_CONNECTIVES = frozenset({"for", "with", "via", "in", "using", "to", "through", "by", "from", "on", "towards",
-                               "toward", "under", "without", "beyond", "as", "is", "are", "and", "at", "of", "a",
-                               "an", "the", "enable", "enables", "meets", "makes", "all", "you", "need"})
-AFTER_WORDS = frozenset({"with", "via", "using", "by", "through"})
+TITLE_CONNECTIVES = term_list("title_connectives")
+AFTER_WORDS = term_list("title_tool_words")
 TITLE_WORD_RE = re.compile(r"[^\s:]+")
 MAX_WORDS = 5
-INTRODUCED_BEFORE_RE = re.compile(
-    r"\b(?:propos|present|introduc|develop|design|call|nam|dub|term|coin)\w*\s+(?:a|an|the|our)?\s*"
-    r"(?:\w+[\s-]+){0,3}$", re.IGNORECASE)
-METHOD_HEADS = frozenset({"network", "networks", "net", "nets", "transformer", "transformers", "model", "models",
-                          "search", "optimization", "pyramid", "projector", "projection", "augmentation", "system",
-                          "systems", "machine", "machines", "module", "attention", "layer", "layers", "pooling",
-                          "normalization", "distillation", "invariance", "training", "learning", "encoder",
-                          "decoder", "embedding", "embeddings", "diffusion", "regularization", "sampling",
-                          "descent", "algorithm", "operator", "kernel", "kernels", "adapter", "tuning", "breadcrumbs",
-                          "laplacians", "representations", "fields", "field", "mixer", "former", "resnet"})
+INTRODUCED_BEFORE_RE = re.compile(rf"\b(?:{alternation('introducing_verb_stems')})\w*\s+(?:a|an|the|our)?\s*"
+                                  r"(?:\w+[\s-]+){0,3}$",
+    re.IGNORECASE)
+METHOD_HEADS = term_list("title_method_heads")
 
 
 def title_phrases(title: str) -> list[tuple[int, int, str]]:

@@ -22,9 +22,9 @@ from starlette.staticfiles import StaticFiles
 from kgbuild.errors import InputError, KgbuildError, QueryError, QueryTimeout, StoreError
 from kgbuild.serve import graphview, pages
 from kgbuild.serve.packs import pack_response, packs_page
-from kgbuild.serve.reader import DEFAULT_TIMEOUT, GraphReader
+from kgbuild.serve.reader import DEFAULT_TIMEOUT, SiteReader
 from kgbuild.serve.web import error_page, page, wants
-from kgbuild.stores import GraphStore, StoreConfig, open_store
+from kgbuild.stores import GraphReader, StoreConfig, open_store
 
 log = logging.getLogger("kgbuild.serve")
 # Scripts only from the site itself: the graph view's data is a JSON block, not code. Inline
@@ -37,7 +37,7 @@ SECURITY_HEADERS = {
 }
 
 
-def reader_of(request: Request) -> GraphReader:
+def reader_of(request: Request) -> SiteReader:
     return request.app.state.reader
 
 
@@ -139,18 +139,18 @@ class ResponseHeaders:
 
 
 def create_app(target: StoreConfig | None = None, timeout: float = DEFAULT_TIMEOUT,
-               store: GraphStore | None = None) -> Starlette:
+               store: GraphReader | None = None) -> Starlette:
     """The site over an open ``store``, or over the store ``target`` names, opened read-only
     for the app's lifetime (the embedded store then serves it while a build or rebuild writes)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if store is not None:
-            app.state.reader = GraphReader(store, timeout=timeout)
+            app.state.reader = SiteReader(store, timeout=timeout)
             yield
             return
         with open_store(target or StoreConfig(), read_only=True) as opened:
-            app.state.reader = GraphReader(opened, timeout=timeout)
+            app.state.reader = SiteReader(opened, timeout=timeout)
             yield
 
     routes = [

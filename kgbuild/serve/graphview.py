@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from kgbuild.serve.links import entity_href, paper_href
 from kgbuild.serve.pages import NotFound, label_of
-from kgbuild.serve.reader import GraphReader
+from kgbuild.serve.reader import SiteReader
 
 
 class GraphNode(BaseModel):
@@ -31,7 +31,7 @@ class GraphPage(BaseModel):
     edges: list[GraphEdge]
 
 
-def entity_graph(reader: GraphReader, url_type: str, key: str) -> GraphPage:
+def entity_graph(reader: SiteReader, url_type: str, key: str) -> GraphPage:
     label = label_of(url_type)
     found = reader.site("site-entity", type=label, key=key)
     if not found:
@@ -47,7 +47,7 @@ def entity_graph(reader: GraphReader, url_type: str, key: str) -> GraphPage:
                      edges=_distinct(edges))
 
 
-def paper_graph(reader: GraphReader, paper_id: str) -> GraphPage:
+def paper_graph(reader: SiteReader, paper_id: str) -> GraphPage:
     found = reader.site("site-paper", id=paper_id)
     if not found:
         raise NotFound(f"no paper with id '{paper_id}' in the graph")

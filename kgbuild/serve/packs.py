@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from kgbuild import render
 from kgbuild.queries import NamedQuery, load_packs
 from kgbuild.serve import pages
-from kgbuild.serve.reader import GraphReader
+from kgbuild.serve.reader import SiteReader
 from kgbuild.serve.web import TEMPLATES, wants
 
 RESERVED = ("format", "download")
@@ -42,7 +42,7 @@ def find(name: str) -> NamedQuery:
     return queries[name]
 
 
-def pack_response(request: Request, reader: GraphReader, name: str) -> Response:
+def pack_response(request: Request, reader: SiteReader, name: str) -> Response:
     named = find(name)
     # An empty form field means "not given": the parameter's default applies.
     values = {k: v for k, v in request.query_params.items() if k not in RESERVED and v.strip()}

@@ -10,11 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from kgbuild.graph import lookup_key
+from kgbuild.names import lookup_key
 from kgbuild.models import ENTITY_TYPES
 from kgbuild.queries import canonical_name
 from kgbuild.serve.links import entity_href, paper_href
-from kgbuild.serve.reader import GraphReader
+from kgbuild.serve.reader import SiteReader
 from kgbuild.serve.text import Block, Mark, Snippet, blocks, find_marks, mention_anchor, sentence_anchor, snippet
 
 # URL segment -> label, and back: /entity/dataset/coco is (:Dataset {key: 'coco'}).
@@ -130,14 +130,14 @@ def label_of(url_type: str) -> str:
     return URL_TYPES[url_type]
 
 
-def home(reader: GraphReader) -> HomePage:
+def home(reader: SiteReader) -> HomePage:
     counts = {row["label"]: row["nodes"] for row in reader.site("site-counts")}
     shown = {label: counts.get(label, 0) for label in ("Paper", *ENTITY_TYPES, "Result")}
     return HomePage(counts=shown, top_datasets=reader.site("site-top-datasets"),
                     top_backbones=reader.site("site-top-backbones"), runs=reader.site("site-runs"))
 
 
-def search(reader: GraphReader, q: str, url_type: str | None = None) -> SearchPage:
+def search(reader: SiteReader, q: str, url_type: str | None = None) -> SearchPage:
     """Entities named ``q`` (by any alias, through the lexicon as ``kgbuild query`` does) and
     papers whose id or title is ``q``; ``url_type`` keeps one entity type."""
     text = q.strip()
@@ -159,7 +159,7 @@ def _repo_key(text: str) -> str:
     return key
 
 
-def entity(reader: GraphReader, url_type: str, key: str, page: int = 1) -> EntityPage:
+def entity(reader: SiteReader, url_type: str, key: str, page: int = 1) -> EntityPage:
     label = label_of(url_type)
     found = reader.site("site-entity", type=label, key=key)
     if not found:
@@ -203,7 +203,7 @@ def _leaderboards(rows: list[dict[str, Any]]) -> list[Leaderboard]:
     return sorted(boards.values(), key=lambda b: (-len(b.rows), b.metric.lower(), b.split or ""))
 
 
-def paper(reader: GraphReader, paper_id: str) -> PaperPage:
+def paper(reader: SiteReader, paper_id: str) -> PaperPage:
     found = reader.site("site-paper", id=paper_id)
     if not found:
         raise NotFound(f"no paper with id '{paper_id}' in the graph")

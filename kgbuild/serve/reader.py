@@ -2,7 +2,7 @@
 
 The site's own queries live in ``site.cypher`` beside this module (package data, read with
 importlib.resources) in the query packs' format; the user's packs come from
-:func:`kgbuild.queries.load_packs`. Every call goes through ``GraphStore.query``, which runs
+:func:`kgbuild.queries.load_packs`. Every call goes through ``GraphReader.query``, which runs
 read-only on both backends.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from kgbuild.errors import QueryError
 from kgbuild.queries import NamedQuery, parse_pack
-from kgbuild.stores import GraphStore
+from kgbuild.stores import GraphReader
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -26,14 +26,14 @@ def site_queries() -> dict[str, NamedQuery]:
     return {query.name: query for query in parse_pack(text, "site")}
 
 
-class GraphReader:
+class SiteReader:
     """Runs named queries on one open store for many request threads.
 
     The Neo4j store keeps one session, which is not safe to share between threads, so the
     queries of concurrent requests take turns; each is stopped after ``timeout`` seconds.
     """
 
-    def __init__(self, store: GraphStore, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, store: GraphReader, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.store = store
         self.timeout = timeout
         self._turn = threading.Lock()

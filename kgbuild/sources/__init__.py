@@ -43,6 +43,7 @@ __all__ = [
     "normalise_title",
     "paper_id",
     "admit",
+    "file_format",
     "read_file",
     "read_papers",
     "require_paths",
@@ -67,6 +68,11 @@ _FORMAT_BY_SUFFIX = {
     ".json": "json",
     ".csv": "csv",
 }
+
+
+def file_format(path: Path, fmt: str | None = None) -> str | None:
+    """The format a file is read in: ``fmt`` when given, else the one its extension names."""
+    return fmt or _FORMAT_BY_SUFFIX.get(format_suffix(path))
 
 
 def read_papers(paths: Iterable[str | Path], fmt: str | None = None,
@@ -120,8 +126,8 @@ def _read_file(path: Path, fmt: str | None) -> Iterator[Paper | Rejected]:
                        reason="cannot read file: its name is not valid UTF-8, and every record "
                               "names its file; rename the file")
         return
-    file_format = fmt or _FORMAT_BY_SUFFIX.get(format_suffix(path))
-    if file_format is None:
+    chosen = file_format(path, fmt)
+    if chosen is None:
         yield Rejected(
             file=name,
             line=0,
@@ -132,7 +138,7 @@ def _read_file(path: Path, fmt: str | None) -> Iterator[Paper | Rejected]:
     try:
         with open_lines(path) as lines:
             try:
-                yield from _READERS[file_format](lines, name)
+                yield from _READERS[chosen](lines, name)
             except READ_ERRORS as error:  # e.g. a truncated gzip stream, found mid-file
                 yield Rejected(file=name, line=lines.line_number + 1, reason=cannot_read(error))
     except OSError as error:

@@ -9,17 +9,23 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from kgbuild.errors import InputError
-from kgbuild.stores.base import GraphStore
+from kgbuild.stores.base import GraphReader, GraphStore, GraphWriter, RunLog
 from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE
 
 Backend = Literal["embedded", "neo4j"]
+DEFAULT_STORE_DIR = "kgbuild-data"  # the embedded store's directory when none is given
+
+
+def default_store_dir() -> Path:
+    """KGBUILD_STORE when it is set, else ``DEFAULT_STORE_DIR`` (relative to where kgbuild runs)."""
+    return Path(os.environ.get("KGBUILD_STORE") or DEFAULT_STORE_DIR)
 
 
 class StoreConfig(BaseModel):
     """Where the graph lives. The Neo4j password is only ever read from NEO4J_PASSWORD."""
 
     backend: Backend = "embedded"
-    directory: Path = Field(default_factory=lambda: Path(os.environ.get("KGBUILD_STORE") or "kgbuild-data"))
+    directory: Path = Field(default_factory=default_store_dir)
     wait: float = 0.0
     batch_size: int = DEFAULT_BATCH_SIZE
     neo4j_uri: str | None = None
@@ -47,4 +53,5 @@ def open_store(config: StoreConfig | None = None, read_only: bool = False) -> Gr
     return FalkorDBStore(config.directory, wait=config.wait, batch_size=config.batch_size, read_only=read_only)
 
 
-__all__ = ["GraphStore", "StoreConfig", "open_store", "DEFAULT_BATCH_SIZE"]
+__all__ = ["GraphReader", "GraphStore", "GraphWriter", "RunLog", "StoreConfig", "open_store", "default_store_dir",
+           "DEFAULT_BATCH_SIZE", "DEFAULT_STORE_DIR"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from kgbuild.graph import GraphBatch, evaluation_summaries
+from kgbuild.graph import EvaluationRow, GraphBatch, evaluation_summaries
 from kgbuild.models import ENTITY_TYPES, BuildRun, GraphCounts, QueryResult, SourceRef, WriteReport
 from kgbuild.stores import statements as st
 from kgbuild.stores.base import chunked
@@ -38,7 +38,8 @@ class CypherStore:
 
     # -- the contract -------------------------------------------------------------------------
 
-    def _write_rows(self, cypher: str, rows: list[dict[str, Any]], name: str = "rows") -> None:
+    def _write_rows(self, cypher: str, rows: list[Any], name: str = "rows") -> None:
+        """``rows`` (graph rows, or ids or keys as ``name`` says) in ``UNWIND`` batches."""
         for chunk in chunked(rows, self.batch_size):
             self._write(cypher, {name: chunk})
 
@@ -188,7 +189,7 @@ class CypherStore:
             pairs.update((str(m), str(d)) for m, d in self._read(st.PAPER_EVALUATION_PAIRS, {"ids": chunk}).rows)
         return pairs
 
-    def _update_summaries(self, evaluations: list[dict[str, Any]], recount: set[tuple[str, str]],
+    def _update_summaries(self, evaluations: list[EvaluationRow], recount: set[tuple[str, str]],
                           replaced: set[str]) -> None:
         """Pairs a replaced paper had or has are recounted; pairs only new papers touch get
         the new papers added, which is cheaper and, for them, the same."""
@@ -215,9 +216,12 @@ class CypherStore:
             self._write_rows(st.delete_orphans(label), sorted(keys), "keys")
 
 
+Row = TypeVar("Row", bound=Mapping[str, Any])
+
+
 def _without(batch: GraphBatch, paper_ids: set[str]) -> GraphBatch:
     """The batch minus some papers. Entity rows stay: merging them again changes nothing."""
-    def keep(rows: list[dict[str, Any]], field: str = "paper") -> list[dict[str, Any]]:
+    def keep(rows: list[Row], field: str = "paper") -> list[Row]:
         return [row for row in rows if row[field] not in paper_ids]
 
     return GraphBatch(

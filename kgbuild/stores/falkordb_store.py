@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +12,7 @@ from falkordb import FalkorDB
 
 from kgbuild.errors import KgbuildError, QueryTimeout, StoreError
 from kgbuild.models import QueryResult
-from kgbuild.stores import dialect
+from kgbuild.stores import default_store_dir, dialect
 from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE, CypherStore
 from kgbuild.stores.embedded_server import EmbeddedServer
 from kgbuild.stores.falkordb_params import params_header
@@ -23,11 +22,6 @@ from kgbuild.stores.write_pipeline import PipelinedWriter
 GRAPH_NAME = "kgbuild"
 # Where an atomic rebuild writes before its result replaces GRAPH_NAME in one RENAME.
 STAGING_GRAPH = "kgbuild:staging"
-DEFAULT_STORE_DIR = "kgbuild-data"
-
-
-def default_store_dir() -> Path:
-    return Path(os.environ.get("KGBUILD_STORE") or DEFAULT_STORE_DIR)
 
 
 def _plain(value: Any) -> Any:

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import neo4j
-from neo4j import exceptions as nx
+from neo4j import exceptions as neo4j_errors
 
 from kgbuild import __version__
 from kgbuild.errors import InputError, QueryTimeout, StoreError
@@ -63,7 +63,7 @@ def _error_codes(exc: Exception) -> set[str]:
 
 
 def _is_forbidden(exc: Exception) -> bool:
-    return isinstance(exc, nx.Forbidden) or any(c.endswith("Security.Forbidden") for c in _error_codes(exc))
+    return isinstance(exc, neo4j_errors.Forbidden) or any(c.endswith("Security.Forbidden") for c in _error_codes(exc))
 
 
 def display_uri(uri: str) -> str:
@@ -118,19 +118,19 @@ class Neo4jStore(CypherStore):
         try:
             try:
                 self._connect(filter_notifications=True)
-            except nx.ConfigurationError as exc:
+            except neo4j_errors.ConfigurationError as exc:
                 if "otification filtering" not in str(exc):
                     raise self._store_error(exc, writing=False, doing="connect") from exc
                 # Bolt < 5.2 (Neo4j before 5.7) cannot filter notifications: do without.
                 self.close()
                 try:
                     self._connect(filter_notifications=False)
-                except nx.ConfigurationError as again:
+                except neo4j_errors.ConfigurationError as again:
                     raise self._store_error(again, writing=False, doing="connect") from again
             if self.database is None:
                 try:
                     self.database = self._home_database()
-                except (nx.Neo4jError, nx.DriverError) as exc:
+                except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
                     raise self._store_error(exc, writing=False, doing="connect") from exc
             self._ensure_schema(strict=False)
         except BaseException:
@@ -147,14 +147,14 @@ class Neo4jStore(CypherStore):
             self._driver = neo4j.GraphDatabase.driver(
                 self.uri, auth=auth, user_agent=f"kgbuild/{__version__}",
                 max_transaction_retry_time=self.retry_time, connection_timeout=self.connection_timeout, **extra)
-        except (nx.ConfigurationError, ValueError) as exc:
+        except (neo4j_errors.ConfigurationError, ValueError) as exc:
             raise InputError(f"cannot use the Neo4j URI {display_uri(self.uri)}: {self._scrub(str(exc))}",
                              hint="use bolt://HOST:7687 or neo4j://HOST:7687 (+s for TLS)") from None
         try:
             self._driver.verify_connectivity()
-        except nx.ConfigurationError:
+        except neo4j_errors.ConfigurationError:
             raise
-        except (nx.Neo4jError, nx.DriverError) as exc:
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise self._store_error(exc, writing=False, doing="connect") from exc
 
     def __exit__(self, *exc: object) -> None:
@@ -169,7 +169,7 @@ class Neo4jStore(CypherStore):
                 continue
             try:
                 closeable.close()
-            except (nx.DriverError, nx.Neo4jError, OSError):
+            except (neo4j_errors.DriverError, neo4j_errors.Neo4jError, OSError):
                 pass  # the server is gone already; nothing is left to release on its side
 
     def _home_database(self) -> str | None:
@@ -177,7 +177,7 @@ class Neo4jStore(CypherStore):
         with self._require_driver().session(database=None) as session:
             try:
                 rows = self._run_read(session, dialect.NEO4J_HOME_DATABASE, {}).rows
-            except nx.Neo4jError:
+            except neo4j_errors.Neo4jError:
                 # Not Neo4j 5 (a FalkorDB server speaking Bolt): it has one graph and ignores names.
                 return None
         return str(rows[0][0]) if rows else None
@@ -201,14 +201,14 @@ class Neo4jStore(CypherStore):
 
         try:
             self._get_session().execute_write(work)
-        except (nx.Neo4jError, nx.DriverError) as exc:
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise self._store_error(exc, writing=True) from exc
 
     def _read(self, cypher: str, params: Mapping[str, Any] | None = None,
               timeout: float | None = None) -> QueryResult:
         try:
             return self._run_read(self._get_session(), cypher, params or {}, timeout)
-        except (nx.Neo4jError, nx.DriverError) as exc:
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             if timeout is not None and any("TransactionTimedOut" in c for c in _error_codes(exc)):
                 raise QueryTimeout(f"the query was stopped after {timeout:g} s",
                                    hint="narrow it with its parameters (a smaller limit), or allow it "
@@ -235,13 +235,13 @@ class Neo4jStore(CypherStore):
         still gets a store to query, with a note; a load then fails on its first write."""
         try:
             missing = self._missing_neo4j_schema()
-        except nx.DriverError as exc:
+        except neo4j_errors.DriverError as exc:
             raise self._store_error(exc, writing=False, doing="read the schema") from exc
         statements = dialect.neo4j_schema() if missing is None else missing
         try:
             if statements:
                 self._schema_write(statements[0])
-        except nx.Neo4jError as exc:
+        except neo4j_errors.Neo4jError as exc:
             if self._is_falkordb():
                 self._falkordb_schema()
                 return
@@ -252,14 +252,14 @@ class Neo4jStore(CypherStore):
             self.schema_notes = [f"{error} ({error.hint})"]
             log.warning("%s", self.schema_notes[0])
             return
-        except nx.DriverError as exc:
+        except neo4j_errors.DriverError as exc:
             raise self._store_error(exc, writing=True, doing="create the schema") from exc
         try:
             for statement in statements[1:]:
                 self._schema_write(statement)
             if statements:
                 self._schema_write(dialect.NEO4J_AWAIT_INDEXES)
-        except (nx.Neo4jError, nx.DriverError) as exc:
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise self._store_error(exc, writing=True, doing="create the schema") from exc
         self.schema_dialect = "neo4j"
         self.schema_notes = []
@@ -271,7 +271,7 @@ class Neo4jStore(CypherStore):
         try:
             constraints = self._run_read(session, dialect.NEO4J_SHOW_CONSTRAINTS, {}).rows
             indexes = self._run_read(session, dialect.NEO4J_SHOW_INDEXES, {}).rows
-        except nx.Neo4jError:
+        except neo4j_errors.Neo4jError:
             return None
         return dialect.neo4j_missing_schema(constraints, indexes)
 
@@ -281,7 +281,7 @@ class Neo4jStore(CypherStore):
     def _is_falkordb(self) -> bool:
         try:
             self._run_read(self._get_session(), dialect.FALKORDB_INDEXES, {})
-        except (nx.Neo4jError, nx.DriverError):
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError):
             return False
         return True
 
@@ -292,7 +292,7 @@ class Neo4jStore(CypherStore):
             indexed = {(str(label), str(prop)) for label, props in rows for prop in props}
             for statement in dialect.falkordb_bolt_schema(indexed):
                 self._schema_write(statement)
-        except (nx.Neo4jError, nx.DriverError) as exc:
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise self._store_error(exc, writing=True, doing="create the FalkorDB indexes") from exc
         self.schema_dialect = "falkordb"
         self.schema_notes = [
@@ -323,7 +323,7 @@ class Neo4jStore(CypherStore):
             return StoreError(f"the password of user '{self.user}' on {where} has expired",
                               hint="set a new one (Neo4j Browser asks for it at login, or ALTER CURRENT USER SET "
                                    "PASSWORD FROM ... TO ...), then put it in NEO4J_PASSWORD")
-        if isinstance(exc, nx.AuthError) or any(c.endswith("Security.Unauthorized") for c in codes):
+        if isinstance(exc, neo4j_errors.AuthError) or any(c.endswith("Security.Unauthorized") for c in codes):
             return StoreError(f"Neo4j at {where} refused to log in user '{self.user or '(none)'}'",
                               hint="check --neo4j-user / NEO4J_USERNAME and the password in NEO4J_PASSWORD")
         if _is_forbidden(exc):
@@ -337,17 +337,17 @@ class Neo4jStore(CypherStore):
         if any(c.endswith("Statement.AccessMode") for c in codes) and not writing:
             return StoreError(f"queries are read-only, and this one tries to write ({detail})",
                               hint="remove the writing clause; kgbuild build is what changes the graph")
-        if isinstance(exc, nx.IncompleteCommit):
+        if isinstance(exc, neo4j_errors.IncompleteCommit):
             return StoreError(f"lost the connection to Neo4j at {where} while committing a write; "
                               "the last batch may or may not have been written", hint=RERUN_HINT)
-        if isinstance(exc, (nx.ServiceUnavailable, nx.SessionExpired)):
+        if isinstance(exc, (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired)):
             if writing:
                 return StoreError(f"lost the connection to Neo4j at {where} while trying to {doing} "
                                   f"(gave up after retrying for {self.retry_time:g}s): {detail}", hint=RERUN_HINT)
             return StoreError(f"cannot reach Neo4j at {where} ({detail})",
                               hint="check that the server is running and the URI: bolt://HOST:7687 for one "
                                    "server, neo4j://HOST:7687 for a cluster or Aura, +s for TLS")
-        if isinstance(exc, nx.TransientError):
+        if isinstance(exc, neo4j_errors.TransientError):
             return StoreError(f"Neo4j kept failing to {doing} with a temporary error, also after retrying "
                               f"for {self.retry_time:g}s: {code}: {detail}",
                               hint="run the command again; if it keeps happening, lower --batch-size")
@@ -356,9 +356,9 @@ class Neo4jStore(CypherStore):
                               hint="the database holds nodes with duplicate keys, or an index or constraint "
                                    "of its own on the same property (see SHOW INDEXES): drop it, or use an "
                                    "empty database")
-        if isinstance(exc, nx.ClientError) and not writing:
+        if isinstance(exc, neo4j_errors.ClientError) and not writing:
             return StoreError(f"query failed: {code}: {detail}", hint="check the query text and its parameters")
-        if isinstance(exc, nx.Neo4jError):
+        if isinstance(exc, neo4j_errors.Neo4jError):
             return StoreError(f"Neo4j could not {doing} in {self.location}: {code}: {detail}",
                               hint="report this as a kgbuild bug, with the command you ran and the Neo4j version")
         if doing == "connect":
