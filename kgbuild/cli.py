@@ -663,6 +663,34 @@ def browser_assets(out_dir: Path) -> None:
 
 
 @cli.command()
+@_store_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback lets other machines read the graph.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, metavar="SECONDS",
+              help="Longest a page's query may run; a slower one gets an error page.")
+def serve(target, host: str, port: int, timeout: float) -> None:
+    """Serve a read-only website over the graph: search, entity, paper and query pack pages,
+    a graph view, and every page as JSON (?format=json).
+
+    The embedded store is opened as a reader: a build or rebuild may run while the site is
+    up, and the site shows the new graph once the rebuild completes.
+
+    \b
+    Example:
+      kgbuild serve                      # then open http://127.0.0.1:8765/
+      kgbuild serve --neo4j-uri bolt://localhost:7687 --port 8080
+    """
+    from kgbuild.serve.server import exposure_warning, serve as run_site
+
+    _require_store(target)
+    warning = exposure_warning(host)
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
+    run_site(target, host=host, port=port, timeout=timeout, announce=lambda line: click.echo(line, err=True))
+
+
+@cli.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The rebuild configuration (write a commented one with --init).")
 @click.option("--init", "init_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",

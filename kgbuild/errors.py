@@ -34,6 +34,10 @@ class StoreBusyError(StoreError):
     exit_code = exit_codes.BUSY
 
 
+class QueryTimeout(StoreError):
+    """A read query ran past the time it was given and was stopped by the store."""
+
+
 class QueryError(KgbuildError):
     """A named query is unknown, misses a parameter, or failed in the store."""
 

@@ -167,9 +167,9 @@ class BoltCheckedStore(Neo4jStore):
         _check_request_size(cypher, params)
         super()._write(cypher, params)
 
-    def _read(self, cypher, params=None):
+    def _read(self, cypher, params=None, **options):
         _check_request_size(cypher, params or {})
-        return super()._read(cypher, params)
+        return super()._read(cypher, params, **options)
 
 
 def bolt_checked_store(uri: str, **kwargs) -> BoltCheckedStore:

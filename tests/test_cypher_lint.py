@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from kgbuild.queries import load_packs
+from kgbuild.serve.reader import site_queries
 from kgbuild.stores import dialect
 from kgbuild.stores import statements as st
 
@@ -62,6 +63,13 @@ def pack_statements() -> list[dict]:
     return [{"id": f"pack {q.pack}: {name}", "cypher": q.cypher,
              "parameters": {p.name: EXAMPLE_VALUES[p.type] for p in q.params}}
             for name, q in load_packs().items()]
+
+
+def site_statements() -> list[dict]:
+    """The web explorer's own queries (kgbuild/serve/site.cypher), which Neo4j runs too."""
+    return [{"id": f"site: {name}", "cypher": q.cypher,
+             "parameters": {p.name: EXAMPLE_VALUES[p.type] for p in q.params}}
+            for name, q in site_queries().items()]
 
 
 def schema_file_statements() -> list[dict]:
@@ -111,7 +119,7 @@ def linted() -> dict[str, list[dict]]:
                               capture_output=True, text=True, timeout=600)
         if done.returncode != 0:
             pytest.fail(f"npm ci --prefix {LINT_DIR} failed:\n{done.stdout}\n{done.stderr}")
-    real = store_statements() + pack_statements() + schema_file_statements()
+    real = store_statements() + pack_statements() + site_statements() + schema_file_statements()
     statements = ([{"id": f"bad: {name}", "cypher": cypher, "parameters": {}} for name, (cypher, _, _) in BAD.items()]
                   + [with_canary({"id": "bad: canary", "cypher": "MATCH (n:Paper) RETURN n", "parameters": {}})]
                   + real + canaries_for(real))
@@ -172,6 +180,12 @@ def test_store_statements_are_neo4j_5_cypher(linted):
 def test_query_packs_are_neo4j_5_cypher(linted):
     statements = pack_statements()
     assert statements
+    _check(linted, statements)
+
+
+def test_site_queries_are_neo4j_5_cypher(linted):
+    statements = site_statements()
+    assert len(statements) > 20
     _check(linted, statements)
 
 

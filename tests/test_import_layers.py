@@ -33,7 +33,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                        "kgbuild.export", "kgbuild.queries", "kgbuild.render", "kgbuild.analyze",
                        "kgbuild.browser", "kgbuild.evaluate", "kgbuild.train", "kgbuild.crossval",
                        "kgbuild.shipped")),
-    ("interface", ("kgbuild.cli",)),
+    # the command line, and the web explorer it starts (kgbuild serve)
+    ("interface", ("kgbuild.cli", "kgbuild.serve")),
 )
 
 

@@ -57,8 +57,10 @@ class GraphReader(Protocol):
 
     name: str
 
-    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
-        """Run a read-only query; one that would write raises ``StoreError``."""
+    def query(self, cypher: str, params: Mapping[str, Any] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        """Run a read-only query; one that would write raises ``StoreError``. With ``timeout``
+        (seconds) the store stops it after that long and ``QueryTimeout`` is raised."""
 
     def counts(self) -> GraphCounts:
         """Papers, entities per label, relationships per type, results."""

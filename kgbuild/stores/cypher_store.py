@@ -28,7 +28,8 @@ class CypherStore:
     def _write(self, cypher: str, params: Mapping[str, Any]) -> None:
         raise NotImplementedError
 
-    def _read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+    def _read(self, cypher: str, params: Mapping[str, Any] | None = None,
+              timeout: float | None = None) -> QueryResult:
         raise NotImplementedError
 
     def _wait_for_writes(self) -> None:
@@ -116,8 +117,11 @@ class CypherStore:
     def paper_ids(self) -> list[str]:
         return [str(row[0]) for row in self._read(st.ALL_PAPER_IDS).rows]
 
-    def query(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
-        return self._read(cypher, params or {})
+    def query(self, cypher: str, params: Mapping[str, Any] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        if timeout is None:
+            return self._read(cypher, params or {})
+        return self._read(cypher, params or {}, timeout=timeout)
 
     def counts(self) -> GraphCounts:
         def single(cypher: str) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 import redis
 from falkordb import FalkorDB
 
-from kgbuild.errors import KgbuildError, StoreError
+from kgbuild.errors import KgbuildError, QueryTimeout, StoreError
 from kgbuild.models import QueryResult
 from kgbuild.stores import default_store_dir, dialect
 from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE, CypherStore
@@ -187,16 +187,23 @@ class FalkorDBStore(CypherStore):
             raise StoreError(f"the embedded store rejected a write: {exc}",
                              hint="report this as a kgbuild bug, with the command you ran") from exc
 
-    def _read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+    def _read(self, cypher: str, params: Mapping[str, Any] | None = None,
+              timeout: float | None = None) -> QueryResult:
         self._wait_for_writes()
+        # FalkorDB takes whole milliseconds; 0 would mean its default, not "at once".
+        limit = max(1, round(timeout * 1000)) if timeout is not None else None
         try:
-            result = self._require_graph().ro_query(params_header(params or {}) + cypher)
+            result = self._require_graph().ro_query(params_header(params or {}) + cypher, timeout=limit)
         except redis.exceptions.ConnectionError as exc:
             raise StoreError(f"lost the embedded FalkorDB server: {exc}",
                              hint="run the command again") from exc
         except redis.exceptions.ResponseError as exc:
             if "empty key" in str(exc):  # nothing was ever written: an empty graph
                 return QueryResult(columns=[], rows=[])
+            if "timed out" in str(exc).lower():
+                raise QueryTimeout(f"the query was stopped after {timeout:g} s",
+                                   hint="narrow it with its parameters (a smaller limit), or allow it "
+                                        "longer") from exc
             raise StoreError(f"query failed: {exc}", hint="check the query text and its parameters") from exc
         columns = [str(h[1]) if isinstance(h, (list, tuple)) else str(h) for h in result.header]
         return QueryResult(columns=columns, rows=[[_plain(v) for v in row] for row in result.result_set])

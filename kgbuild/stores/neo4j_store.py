@@ -23,7 +23,7 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from kgbuild import __version__
-from kgbuild.errors import InputError, StoreError
+from kgbuild.errors import InputError, QueryTimeout, StoreError
 from kgbuild.models import QueryResult
 from kgbuild.stores import dialect
 from kgbuild.stores.cypher_store import DEFAULT_BATCH_SIZE, CypherStore
@@ -204,20 +204,27 @@ class Neo4jStore(CypherStore):
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise self._store_error(exc, writing=True) from exc
 
-    def _read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+    def _read(self, cypher: str, params: Mapping[str, Any] | None = None,
+              timeout: float | None = None) -> QueryResult:
         try:
-            return self._run_read(self._get_session(), cypher, params or {})
+            return self._run_read(self._get_session(), cypher, params or {}, timeout)
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            if timeout is not None and any("TransactionTimedOut" in c for c in _error_codes(exc)):
+                raise QueryTimeout(f"the query was stopped after {timeout:g} s",
+                                   hint="narrow it with its parameters (a smaller limit), or allow it "
+                                        "longer") from exc
             raise self._store_error(exc, writing=False) from exc
 
     @staticmethod
-    def _run_read(session: neo4j.Session, cypher: str, params: Mapping[str, Any]) -> QueryResult:
+    def _run_read(session: neo4j.Session, cypher: str, params: Mapping[str, Any],
+                  timeout: float | None = None) -> QueryResult:
         def work(tx: neo4j.ManagedTransaction) -> QueryResult:
             result = tx.run(cypher, dict(params))
             columns = [str(key) for key in result.keys()]
             return QueryResult(columns=columns, rows=[[_plain(v) for v in record.values()] for record in result])
 
-        return session.execute_read(work)
+        # The server stops the transaction after ``timeout`` seconds (None: its own setting).
+        return session.execute_read(neo4j.unit_of_work(timeout=timeout)(work) if timeout is not None else work)
 
     def ensure_schema(self) -> None:
         """Neo4j 5 constraints and indexes; on a FalkorDB server, its own index statements."""
