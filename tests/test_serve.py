@@ -50,10 +50,10 @@ def test_the_sites_files_ship_in_the_package():
     import fnmatch
     import tomllib
 
-    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["kgbuild"]
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["kgbuild.serve"]
     served = REPO / "kgbuild" / "serve"
-    files = [f.relative_to(REPO / "kgbuild").as_posix() for f in served.rglob("*")
-             if f.is_file() and f.suffix not in (".py", ".pyc")]
+    files = [f.relative_to(served).as_posix() for f in served.rglob("*")
+             if f.is_file() and f.suffix not in (".py", ".pyc") and "__pycache__" not in f.parts]
     assert len(files) > 10
     assert all(any(fnmatch.fnmatch(f, pattern) for pattern in patterns) for f in files), files
 

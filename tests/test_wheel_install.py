@@ -107,3 +107,43 @@ def test_rebuild_with_the_example_configuration_and_an_initialised_one(installed
     again = json.loads(_run([str(kgbuild), "rebuild", "--config", "job/kgbuild.toml", "--json", "-q"],
                             cwd=work, env=env).stdout)
     assert (again["outcome"], again["papers_added"]) == ("succeeded", 292)
+
+
+def test_the_web_explorer_serves_from_the_wheel(installed):
+    """kgbuild build --sample && kgbuild serve: its pages, templates and scripts come from the
+    installed package (package data), not from a checkout."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    kgbuild, env, work = installed
+    site = work / "site"
+    site.mkdir()
+    _run([str(kgbuild), "build", "--sample", "--store", "store", "-q"], cwd=site, env=env)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(kgbuild), "serve", "--store", "store", "--port", str(port)], cwd=site, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                home = urllib.request.urlopen(base + "/", timeout=5).read().decode()
+                break
+            except urllib.error.HTTPError:
+                raise  # it answered, with an error page
+            except OSError:  # not listening yet
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "kgbuild serve did not answer within 120 s"
+                time.sleep(0.5)
+        assert "COCO" in home
+        dataset = json.loads(urllib.request.urlopen(base + "/entity/dataset/coco?format=json", timeout=30).read())
+        assert (dataset["name"], dataset["papers"]) == ("COCO", 15)
+        script = urllib.request.urlopen(base + "/static/cytoscape.min.js", timeout=30).read()
+        assert len(script) > 100_000
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
