@@ -60,6 +60,7 @@ from kgbuild import exit_codes
 from kgbuild.build import ExtractSummary
 from kgbuild.errors import InputError, KgbuildError
 from kgbuild.models import Paper, Rejected
+from kgbuild.runner import ProgressHook, RunCounts, RunTally
 from kgbuild.sources import Deduplicator, admit, file_format, read_file, read_papers
 from kgbuild.sources.files import (
     GZIP_MAGIC,
@@ -69,7 +70,6 @@ from kgbuild.sources.files import (
     expand_paths,
 )
 from kgbuild.sources.jsonish import read_json_lines
-from kgbuild.runner import ProgressHook, RunCounts, RunTally
 from kgbuild.stores.jsonl_file import JsonLinesFile
 from kgbuild.stores.rejects_file import RejectsWriter
 
