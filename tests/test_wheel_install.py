@@ -107,3 +107,13 @@ def test_rebuild_with_the_example_configuration_and_an_initialised_one(installed
     again = json.loads(_run([str(kgbuild), "rebuild", "--config", "job/kgbuild.toml", "--json", "-q"],
                             cwd=work, env=env).stdout)
     assert (again["outcome"], again["papers_added"]) == ("succeeded", 292)
+
+
+def test_every_package_of_kgbuild_is_listed_for_the_wheel():
+    # setuptools is given the packages by name (pyproject.toml), so a new subpackage that is
+    # not named there installs in editable mode and goes missing from the wheel.
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(init.parent.relative_to(REPO).parts) for init in (REPO / "kgbuild").rglob("__init__.py")}
+    assert found - listed == set()
