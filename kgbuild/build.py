@@ -124,7 +124,7 @@ class GraphStoreSink:
 
     def finish(self, seen: SeenPapers) -> None:
         if seen.later_sources:
-            self.store.record_sightings(dict(seen.later_sources))
+            self.store.record_sightings(seen.later_sources)
         if self.prune:
             stored = self.store.paper_ids()
             gone = sorted(set(stored) - seen.ids)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -60,8 +61,11 @@ class RunReport(BaseModel):
     seconds: float = 0.0
 
 
-class SeenPapers(BaseModel):
-    """What de-duplication and the rejects saw over the whole input, for ``Sink.finish``."""
+@dataclass(frozen=True)
+class SeenPapers:
+    """What de-duplication and the rejects saw over the whole input, for ``Sink.finish``.
+    (A dataclass, not a model: it holds every distinct paper id and every later sighting,
+    already typed, which validating again would copy for nothing.)"""
 
     later_sources: Mapping[str, list[SourceRef]]  # paper id -> the later sightings of it
     ids: frozenset[str]  # every distinct paper id read
