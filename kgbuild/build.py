@@ -1,4 +1,6 @@
-"""The whole pipeline: read → deduplicate → skip unchanged → extract → resolve → load.
+"""The two runs of the pipeline that end in kgbuild's own outputs, through ``kgbuild.runner``:
+``build`` into a graph store (skipping unchanged papers, replacing changed ones) and
+``extract_to_jsonl`` into a JSON Lines file.
 
 Everything streams: papers go through in chunks, so memory depends on the chunk size and
 the number of distinct paper ids, not on the size of the input.
@@ -6,48 +8,40 @@ the number of distinct paper ids, not on the size of the input.
 
 from __future__ import annotations
 
-import os
-import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-import orjson
 from pydantic import BaseModel, Field
 
 from kgbuild.errors import PruneRefusedError
-from kgbuild.extract import EXTRACTOR_VERSION, extract_chunks
+from kgbuild.extract import EXTRACTOR_VERSION
 from kgbuild.extract.jsonl import extraction_to_line
+from kgbuild.extract.parallel import CHUNK_SIZE
 from kgbuild.graph import GraphBatch, to_graph
-from kgbuild.models import Extraction, GraphCounts, Paper, Rejected
+from kgbuild.models import Extraction, GraphCounts, Paper
 from kgbuild.resolve import resolve_batch
-from kgbuild.sources import Deduplicator, read_papers
+from kgbuild.runner import (
+    DEFAULT_CHUNK,
+    InputGroup,
+    ProgressHook,
+    RunCounts,
+    SeenPapers,
+    input_groups,
+    new_run_id,
+    run,
+)
 from kgbuild.sources.records import DEFAULT_ID_FIELD
-from kgbuild.sources.files import lost_part_of_a_source
 from kgbuild.stores.base import GraphWriter
+from kgbuild.stores.jsonl_file import JsonLinesFile
 
-DEFAULT_CHUNK = 500
 DEFAULT_MAX_PRUNE = 0.2
-ProgressHook = Callable[[int], None]  # bytes of the input files read since the last call
 T = TypeVar("T")
-# Paths, their format (None: by extension) and the field holding a record's own id.
-InputGroup = tuple[list[str], str | None, str]
 
-
-class RunCounts(BaseModel):
-    """What one pass over the inputs saw."""
-
-    entries: int = 0
-    papers: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-
-
-def new_run_id() -> str:
-    """Sortable by start time, unique across machines: the key of a run's rejects and record."""
-    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+# Kept importable from here, where callers found them before the runner took them over.
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_MAX_PRUNE", "BuildSummary", "ExtractSummary", "GraphStoreSink", "InputGroup",
+           "JsonLinesSink", "ProgressHook", "RunCounts", "build", "extract_to_jsonl", "graph_rows", "json_lines",
+           "new_run_id", "prune_guard"]
 
 
 class BuildSummary(BaseModel):
@@ -69,72 +63,15 @@ class BuildSummary(BaseModel):
     seconds: float = 0.0
 
 
-class RejectsWriter:
-    """Sets malformed records aside in a JSON Lines file, created only when there is one.
-
-    With a ``run_id`` (a store's rejects, which a scheduled job keeps adding to) every line
-    names its run and the file is appended to, so no run's rejects are lost to the next.
-    Without one (``extract``'s OUT.rejects.jsonl, which belongs to OUT and is replaced with
-    it) the file holds this run's rejects only.
-    """
-
-    def __init__(self, path: Path | None, run_id: str | None = None) -> None:
-        self.path = path
-        self.run_id = run_id
-        self.count = 0
-        self.lost_sources: list[str] = []
-        self._handle = None
-
-    def __call__(self, rejected: Rejected) -> None:
-        self.count += 1
-        if lost_part_of_a_source(rejected) and rejected.file not in self.lost_sources:
-            self.lost_sources.append(rejected.file)
-        if self.path is None:
-            return
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("ab" if self.run_id else "wb")
-        line = rejected.model_dump()
-        if self.run_id:
-            line = {"run": self.run_id, **line}
-        self._handle.write(orjson.dumps(line) + b"\n")
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-        elif self.run_id is None and self.path is not None and self.path.exists():
-            self.path.unlink()  # a clean run leaves no stale rejects beside its output
+def graph_rows(extractions: list[Extraction]) -> GraphBatch:
+    """A chunk's records resolved and turned into the rows a store writes: what the
+    extraction workers of a build hand back (plain rows cross processes cheaply)."""
+    return to_graph(resolve_batch(extractions), EXTRACTOR_VERSION)
 
 
-def _read_groups(groups: list[InputGroup], on_skip: Callable[[str], None] | None,
-                 on_bytes: ProgressHook | None = None) -> Iterator[Paper | Rejected]:
-    # Every path is checked before the first record is read, so a missing one fails the run
-    # before anything is written.
-    readers = [read_papers(paths, fmt=fmt, on_skip=on_skip, id_field=id_field, on_bytes=on_bytes)
-               for paths, fmt, id_field in groups]
-    for reader in readers:
-        yield from reader
-
-
-def distinct_papers(inputs: Iterable[str | Path], counts: RunCounts, dedup: Deduplicator,
-                    on_reject: Callable[[Rejected], None], fmt: str | None = None,
-                    progress: ProgressHook | None = None,
-                    groups: list[InputGroup] | None = None,
-                    on_skip: Callable[[str], None] | None = None,
-                    id_field: str = DEFAULT_ID_FIELD) -> Iterator[Paper]:
-    """Each distinct paper once; ``groups`` (paths with their format and id field) replaces
-    ``inputs``/``fmt``/``id_field``. ``progress`` hears of the bytes of the input files read."""
-    read = _read_groups(groups or [([str(i) for i in inputs], fmt, id_field)], on_skip, progress)
-    for item in dedup.dedupe(read):
-        if isinstance(item, Rejected):
-            counts.rejected += 1
-            on_reject(item)
-            continue
-        counts.papers += 1
-        yield item
-    counts.entries = dedup.entries
-    counts.duplicates = dedup.duplicates
+def json_lines(extractions: list[Extraction]) -> bytes:
+    """A chunk's records resolved, as the lines ``kgbuild extract`` writes."""
+    return b"".join(extraction_to_line(x) for x in resolve_batch(extractions))
 
 
 def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -148,27 +85,56 @@ def _batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _changed_only(papers: Iterable[Paper], store: GraphWriter, size: int, summary: BuildSummary,
-                  force: bool) -> Iterator[Paper]:
-    """Drop papers whose stored content hash says they are already loaded as they are."""
-    for chunk in _batched(papers, size):
-        stored = {} if force else store.stored_hashes([p.id for p in chunk])
-        for paper in chunk:
-            if stored.get(paper.id) == paper.content_hash(EXTRACTOR_VERSION):
-                summary.unchanged += 1
-            else:
-                yield paper
+class GraphStoreSink:
+    """A build's sink: only changed papers are extracted, and their rows written to ``store``.
 
+    Change detection compares each paper's content hash (title, abstract, extractor version)
+    with the stored one; ``force`` (``--full``) rewrites every paper. At the end the later
+    sightings of stored papers are recorded and, with ``prune``, stored papers missing from
+    the inputs are removed unless ``prune_guard`` refuses. A stop half-way needs no undo: each
+    written batch is complete (the store's write journal), and the next run carries on.
+    """
 
-def graph_rows(extractions: list[Extraction]) -> GraphBatch:
-    """A chunk's records resolved and turned into the rows a store writes: what the
-    extraction workers of a build hand back (plain rows cross processes cheaply)."""
-    return to_graph(resolve_batch(extractions), EXTRACTOR_VERSION)
+    prepare = staticmethod(graph_rows)
 
+    def __init__(self, store: GraphWriter, summary: BuildSummary, *, chunk_size: int, force: bool,
+                 prune: bool, max_prune: float) -> None:
+        self.store = store
+        self.summary = summary
+        self.chunk_size = chunk_size
+        self.force = force
+        self.prune = prune
+        self.max_prune = max_prune
 
-def json_lines(extractions: list[Extraction]) -> bytes:
-    """A chunk's records resolved, as the lines ``kgbuild extract`` writes."""
-    return b"".join(extraction_to_line(x) for x in resolve_batch(extractions))
+    def select(self, papers: Iterable[Paper]) -> Iterator[Paper]:
+        """Drop papers whose stored content hash says they are already loaded as they are."""
+        for chunk in _batched(papers, self.chunk_size):
+            stored = {} if self.force else self.store.stored_hashes([p.id for p in chunk])
+            for paper in chunk:
+                if stored.get(paper.id) == paper.content_hash(EXTRACTOR_VERSION):
+                    self.summary.unchanged += 1
+                else:
+                    yield paper
+
+    def write(self, batch: GraphBatch) -> None:
+        report = self.store.write(batch, rewrite=self.force)
+        self.summary.written += report.written
+        self.summary.replaced += report.replaced
+        self.summary.unchanged += report.unchanged
+
+    def finish(self, seen: SeenPapers) -> None:
+        if seen.later_sources:
+            self.store.record_sightings(seen.later_sources)
+        if self.prune:
+            stored = self.store.paper_ids()
+            gone = sorted(set(stored) - seen.ids)
+            prune_guard(len(gone), len(stored), self.max_prune, seen.lost_sources)
+            self.store.delete_papers(gone)
+            self.summary.removed = len(gone)
+        self.summary.graph = self.store.counts()
+
+    def abort(self) -> None:
+        """Nothing to undo: every batch written is complete."""
 
 
 def build(inputs: list[str], store: GraphWriter, *, workers: int = 1, chunk_size: int = DEFAULT_CHUNK,
@@ -182,35 +148,15 @@ def build(inputs: list[str], store: GraphWriter, *, workers: int = 1, chunk_size
     stored papers that are no longer in the inputs are removed with their facts, unless
     ``prune_guard`` refuses (``PruneRefusedError``, raised before anything is removed).
     """
-    started = time.monotonic()
-    groups = groups or [([str(i) for i in inputs], fmt, id_field)]
+    groups = groups or input_groups(inputs, fmt, id_field)
     summary = BuildSummary(inputs=[p for paths, _, _ in groups for p in paths],
                            store=getattr(store, "location", store.name), counts=RunCounts(),
                            run_id=run_id or new_run_id(), full=force)
-    rejects = RejectsWriter(rejects_path, summary.run_id)
-    dedup = Deduplicator()
-    try:
-        papers = distinct_papers([], summary.counts, dedup, rejects, progress=progress, groups=groups,
-                                 on_skip=summary.skipped_files.append)
-        todo = _changed_only(papers, store, chunk_size, summary, force)
-        for batch in extract_chunks(todo, graph_rows, workers=workers, chunk_size=chunk_size):
-            report = store.write(batch, rewrite=force)
-            summary.written += report.written
-            summary.replaced += report.replaced
-            summary.unchanged += report.unchanged
-        if dedup.later_sources:
-            store.record_sightings(dedup.later_sources)
-        if prune:
-            stored = store.paper_ids()
-            gone = sorted(set(stored) - dedup.seen_ids)
-            prune_guard(len(gone), len(stored), max_prune, rejects.lost_sources)
-            store.delete_papers(gone)
-            summary.removed = len(gone)
-    finally:
-        rejects.close()
-    summary.rejects_file = str(rejects_path) if rejects.count and rejects_path else None
-    summary.graph = store.counts()
-    summary.seconds = round(time.monotonic() - started, 2)
+    sink = GraphStoreSink(store, summary, chunk_size=chunk_size, force=force, prune=prune, max_prune=max_prune)
+    report = run(groups, sink, rejects_path=rejects_path, run_id=summary.run_id, workers=workers,
+                 chunk_size=chunk_size, progress=progress)
+    summary.counts, summary.skipped_files = report.counts, report.skipped_files
+    summary.rejects_file, summary.seconds = report.rejects_file, report.seconds
     return summary
 
 
@@ -241,28 +187,34 @@ class ExtractSummary(BaseModel):
     seconds: float = 0.0
 
 
+class JsonLinesSink:
+    """``extract``'s sink: every distinct paper, resolved, as one JSON line, in input order."""
+
+    prepare = staticmethod(json_lines)
+
+    def __init__(self, out: Path) -> None:
+        self.file = JsonLinesFile(out)
+
+    def select(self, papers: Iterable[Paper]) -> Iterable[Paper]:
+        return papers
+
+    def write(self, lines: bytes) -> None:
+        self.file.write(lines)
+
+    def finish(self, seen: SeenPapers) -> None:
+        self.file.finish()
+
+    def abort(self) -> None:
+        self.file.abort()
+
+
 def extract_to_jsonl(inputs: list[str], out: Path, *, workers: int = 1, rejects_path: Path | None = None,
                      fmt: str | None = None, progress: ProgressHook | None = None,
                      id_field: str = DEFAULT_ID_FIELD) -> ExtractSummary:
-    """Extraction only: one JSON object per distinct paper, in input order."""
-    started = time.monotonic()
-    summary = ExtractSummary(inputs=[str(i) for i in inputs], out=str(out), counts=RunCounts())
-    rejects = RejectsWriter(rejects_path)
-    dedup = Deduplicator()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # OUT is replaced only by a complete run; a failed one leaves the previous file as it was.
-    partial = out.with_name(f"{out.name}.{os.getpid()}.partial")
-    try:
-        with partial.open("wb") as handle:
-            papers = distinct_papers(inputs, summary.counts, dedup, rejects, fmt=fmt, progress=progress,
-                                     on_skip=summary.skipped_files.append, id_field=id_field)
-            for lines in extract_chunks(papers, json_lines, workers=workers):
-                handle.write(lines)
-        os.replace(partial, out)
-    finally:
-        rejects.close()
-        if partial.exists():
-            partial.unlink()
-    summary.rejects_file = str(rejects_path) if rejects.count and rejects_path else None
-    summary.seconds = round(time.monotonic() - started, 2)
-    return summary
+    """Extraction only: one JSON object per distinct paper, in input order. OUT (and its
+    rejects) are replaced only by a complete run; a failed one leaves them as they were."""
+    report = run(input_groups(inputs, fmt, id_field), JsonLinesSink(out), rejects_path=rejects_path,
+                 workers=workers, chunk_size=CHUNK_SIZE, progress=progress)
+    return ExtractSummary(inputs=[str(i) for i in inputs], out=str(out), counts=report.counts,
+                          rejects_file=report.rejects_file, skipped_files=report.skipped_files,
+                          seconds=report.seconds)

@@ -28,6 +28,15 @@ same inputs, with the same counts and the same rejects file. How:
    likewise the rejects; ``OUT`` replaces the previous file only when every partition
    succeeded, and the shards are then removed.
 
+What it shares with the single-process run (``kgbuild.runner``): the readers and ``admit``
+(on the workers), the ``Deduplicator`` (on the driver), ``RejectsWriter`` (the workers write
+their rejects shards with it; the driver reads them back and passes every reject to the
+run's ``RunTally``, so the counts, the rejects file and its format are the runner's), the
+``RunTally``'s counts and clock, and ``JsonLinesFile`` for OUT. What it cannot share is the
+runner's loop itself: reading is split over the workers and de-duplication needs a scan
+before extraction, so the single-process ``run`` (one pass, extraction streamed in order)
+does not fit.
+
 Requirements on a real cluster (see docs/cluster.md): every worker runs the same
 environment as the driver (kgbuild and its data files; the driver checks the extractor
 version of every worker), and the inputs and ``OUT``'s directory are on storage mounted at
@@ -39,9 +48,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
-import shutil
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -49,12 +56,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import orjson
-
 from kgbuild import exit_codes
-from kgbuild.build import ExtractSummary, ProgressHook, RunCounts
+from kgbuild.build import ExtractSummary
 from kgbuild.errors import InputError, KgbuildError
 from kgbuild.models import Paper, Rejected
+from kgbuild.runner import ProgressHook, RunCounts, RunTally
 from kgbuild.sources import Deduplicator, admit, file_format, read_file, read_papers
 from kgbuild.sources.files import (
     GZIP_MAGIC,
@@ -64,6 +70,8 @@ from kgbuild.sources.files import (
     expand_paths,
 )
 from kgbuild.sources.jsonish import read_json_lines
+from kgbuild.stores.jsonl_file import JsonLinesFile
+from kgbuild.stores.rejects_file import RejectsWriter
 
 INSTALL_HINT = 'install the Dask extra into the environment kgbuild runs in: pip install "kgbuild[dask]"'
 # Default plan: this many partitions per worker thread (small tasks balance the load;
@@ -289,7 +297,7 @@ def scan_partition(units: list[Unit], fmt: str | None) -> dict[str, Any]:
 
 
 def extract_partition(units: list[Unit], fmt: str | None, dropped: list[int], shard: str,
-                      rejects_shard: str | None) -> dict[str, Any]:
+                      rejects_shard: str) -> dict[str, Any]:
     """Task: extract the partition's kept papers into ``shard``; only counts come back."""
     from kgbuild.extract import extract
     from kgbuild.extract.jsonl import extraction_to_line
@@ -300,16 +308,14 @@ def extract_partition(units: list[Unit], fmt: str | None, dropped: list[int], sh
     token = uuid.uuid4().hex[:8]  # a retried task never writes into its predecessor's file
     Path(shard).parent.mkdir(parents=True, exist_ok=True)
     shard_tmp = f"{shard}.{token}.tmp"
-    rejects_tmp = f"{rejects_shard}.{token}.tmp" if rejects_shard else None
-    rejects_handle = open(rejects_tmp, "wb") if rejects_tmp else None
+    rejects = RejectsWriter(Path(rejects_shard))
 
     def kept_papers() -> Iterator[Paper]:
         for unit in units:
             for item in _read_unit(unit, fmt, _LineCount()):
                 if isinstance(item, Rejected):
                     counts["rejected"] += 1
-                    if rejects_handle is not None:  # the format RejectsWriter writes
-                        rejects_handle.write(orjson.dumps(item.model_dump()) + b"\n")
+                    rejects(item)
                     continue
                 index = counts["entries"]
                 counts["entries"] += 1
@@ -321,22 +327,14 @@ def extract_partition(units: list[Unit], fmt: str | None, dropped: list[int], sh
         with _EXTRACT_LOCK, open(shard_tmp, "wb") as handle:
             for extraction in resolve(extract(kept_papers(), workers=1)):
                 handle.write(extraction_to_line(extraction))
-        if rejects_handle is not None:
-            rejects_handle.close()
-            if counts["rejected"]:
-                os.replace(rejects_tmp, rejects_shard)
-            else:
-                os.unlink(rejects_tmp)
+        rejects.close()
         os.replace(shard_tmp, shard)
     except BaseException:
-        for leftover in (shard_tmp, rejects_tmp):
-            if leftover and os.path.exists(leftover):
-                os.unlink(leftover)
+        rejects.close(complete=False)
+        if os.path.exists(shard_tmp):
+            os.unlink(shard_tmp)
         raise
-    finally:
-        if rejects_handle is not None:
-            rejects_handle.close()
-    return {**counts, "shard": shard, "rejects": rejects_shard if rejects_shard and counts["rejected"] else None}
+    return {**counts, "shard": shard, "rejects": rejects.written_to}
 
 
 def worker_fingerprint() -> str:
@@ -444,36 +442,6 @@ class _Shards:
             pass  # something else lives there: leave it
 
 
-class _LazyFile:
-    """A file created on first use only (rejects exist only when something was rejected)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.handle = None
-
-    @property
-    def opened(self) -> bool:
-        return self.handle is not None
-
-    def open(self):
-        if self.handle is None:
-            self.handle = open(self.path, "wb")
-        return self.handle
-
-    def __enter__(self) -> _LazyFile:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.handle is not None:
-            self.handle.close()
-
-
-def _append(target, path: str | None) -> None:
-    if path:
-        with open(path, "rb") as source:
-            shutil.copyfileobj(source, target, 1 << 20)
-
-
 def extract_with_dask(inputs: list[str], out: Path, *, scheduler: str | None = None, fmt: str | None = None,
                       rejects_path: Path | None = None, partitions: int | None = None,
                       progress: ProgressHook | None = None, local_workers: int | None = None,
@@ -492,9 +460,8 @@ def extract_with_dask(inputs: list[str], out: Path, *, scheduler: str | None = N
     """
     distributed = _import_dask()
     read_papers([], fmt=fmt)  # an unknown format fails here, before any cluster work
-    started = time.monotonic()
+    tally = RunTally(Path(rejects_path) if rejects_path else None)
     out = Path(out)
-    rejects_path = Path(rejects_path) if rejects_path else None
     shard_dir = Path(shard_dir) if shard_dir else None
     cluster = None
     if scheduler is None:
@@ -508,37 +475,34 @@ def extract_with_dask(inputs: list[str], out: Path, *, scheduler: str | None = N
     try:
         client = distributed.Client(address, timeout=timeout, set_as_default=False)
         nthreads = _check_workers(client, address, worker_timeout)
-        skipped: list[str] = []
         if partitions:
-            plan = plan_partitions([str(i) for i in inputs], fmt, partitions, on_skip=skipped.append)
+            plan = plan_partitions([str(i) for i in inputs], fmt, partitions, on_skip=tally.skipped_files.append)
         else:
             plan = plan_partitions([str(i) for i in inputs], fmt, PARTITIONS_PER_THREAD * sum(nthreads.values()),
-                                   min_bytes=MIN_PARTITION_BYTES, on_skip=skipped.append)
-        counts = _run(client, plan, out, fmt, rejects_path, progress, shard_dir, keep_shards)
+                                   min_bytes=MIN_PARTITION_BYTES, on_skip=tally.skipped_files.append)
+        _run(client, plan, out, fmt, tally, progress, shard_dir, keep_shards)
     finally:
+        tally.close(complete=False)  # a no-op after a completed run: _run closed it
         if client is not None:
             client.close()
         if cluster is not None:
             cluster.close()
+    report = tally.report()
     return DaskExtractSummary(
-        inputs=[str(i) for i in inputs], out=str(out), counts=counts,
-        rejects_file=str(rejects_path) if counts.rejected and rejects_path else None, skipped_files=skipped,
-        scheduler=scheduler or "local cluster", workers=len(nthreads), partitions=len(plan),
-        seconds=round(time.monotonic() - started, 2),
+        inputs=[str(i) for i in inputs], out=str(out), counts=report.counts, rejects_file=report.rejects_file,
+        skipped_files=report.skipped_files, scheduler=scheduler or "local cluster", workers=len(nthreads),
+        partitions=len(plan), seconds=report.seconds,
     )
 
 
-def _run(client, plan: list[list[Unit]], out: Path, fmt: str | None, rejects_path: Path | None,
+def _run(client, plan: list[list[Unit]], out: Path, fmt: str | None, tally: RunTally,
          progress: ProgressHook | None, shard_dir: Path | None, keep_shards: bool) -> RunCounts:
     run = uuid.uuid4().hex[:8]
     shards = _Shards(out, shard_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out_tmp = out.with_name(f"{out.name}.{run}.tmp")
-    rejects_tmp = rejects_path.with_name(f"{rejects_path.name}.{run}.tmp") if rejects_path else None
+    output = JsonLinesFile(out)
     scans = [client.submit(scan_partition, units, fmt, key=f"kgbuild-scan-{run}-{i:05d}")
              for i, units in enumerate(plan)]
     extractions = []
-    counts = RunCounts()
     dedup = Deduplicator()
     next_line: dict[str, int] = {}  # file -> the line number its next byte range starts on
     try:
@@ -552,7 +516,6 @@ def _run(client, plan: list[list[Unit]], out: Path, fmt: str | None, rejects_pat
                     f"a Dask worker on {found['host']} cannot see input {found['unseen'][0]!r}",
                     hint="put the inputs on storage every worker mounts at the same path as this "
                          "machine (shared filesystem), or run the driver where they are")
-            counts.rejected += found["rejected"]
             sightings = [_Sighting(n, paper, title) for n, (paper, title) in enumerate(found["sightings"])]
             kept = {s.position for s in dedup.dedupe(sightings)}
             dropped = [s.position for s in sightings if s.position not in kept]
@@ -563,34 +526,30 @@ def _run(client, plan: list[list[Unit]], out: Path, fmt: str | None, rejects_pat
                     next_line[unit.name] = unit.first_line + (lines or 0)
                 placed.append(unit)
             extractions.append((len(found["sightings"]), found["rejected"], client.submit(
-                extract_partition, placed, fmt, dropped, shards.shard(i),
-                shards.rejects(i) if rejects_path else None, key=f"kgbuild-extract-{run}-{i:05d}")))
-        counts.entries, counts.duplicates = dedup.entries, dedup.duplicates
-        with open(out_tmp, "wb") as handle, _LazyFile(rejects_tmp) as rejects:
-            for entries, rejected, future in extractions:
-                done = future.result()
-                future.release()
-                if (done["entries"], done["rejected"]) != (entries, rejected):
-                    raise DistributedError("the inputs changed while they were being extracted",
-                                           hint="run again once nothing writes to the input files")
-                _append(handle, done["shard"])
-                if done["rejects"]:
-                    _append(rejects.open(), done["rejects"])
-                counts.papers += done["papers"]
-                if progress:
-                    progress(done["papers"])
-        if rejects.opened:
-            os.replace(rejects_tmp, rejects_path)
-        elif rejects_path is not None and rejects_path.exists():
-            rejects_path.unlink()  # as RejectsWriter: a clean run leaves no stale rejects behind
-        os.replace(out_tmp, out)
+                extract_partition, placed, fmt, dropped, shards.shard(i), shards.rejects(i),
+                key=f"kgbuild-extract-{run}-{i:05d}")))
+        tally.deduplicated(dedup)
+        for entries, rejected, future in extractions:
+            done = future.result()
+            future.release()
+            if (done["entries"], done["rejected"]) != (entries, rejected):
+                raise DistributedError("the inputs changed while they were being extracted",
+                                       hint="run again once nothing writes to the input files")
+            output.append_file(done["shard"])
+            if done["rejects"]:
+                with open(done["rejects"], "rb") as lines:
+                    for line in lines:  # back through the run's own writer and counts
+                        tally.reject(Rejected.model_validate_json(line))
+            tally.counts.papers += done["papers"]
+            if progress:
+                progress(done["papers"])
+        output.finish()
+        tally.close()
     except BaseException:
         client.cancel(scans + [future for *_, future in extractions])
+        output.abort()
         raise
     finally:
-        for leftover in (out_tmp, rejects_tmp):
-            if leftover is not None and leftover.exists():
-                leftover.unlink()
         if not keep_shards:
             shards.remove()
-    return counts
+    return tally.counts

@@ -22,6 +22,9 @@ _REPO_URL = re.compile(r"(github\.com|gitlab\.com|bitbucket\.org|huggingface\.co
 
 
 def squash(text: Any) -> str:
+    """How the official scorer of the evaluation data (``score.py``, its ``norm``) compares names:
+    lower case, only letters and digits. Not ``kgbuild.names``: no NFKC and no case folding here,
+    on purpose, so that ``kgbuild eval`` gives the official figures; change it only with the scorer."""
     return re.sub(r"[\W_]+", "", str(text).lower())
 
 

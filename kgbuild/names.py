@@ -20,6 +20,15 @@ extractor version would not change, a store would then hold the old and the new 
 entities. Making them one is a change of stored keys, to be made together with a bump of the
 extractor's code version (so every stored paper is rewritten). For every other input
 (everything in the lexicons, the sample and the evaluation sets) the two agree.
+
+Titles are compared by a third function with the same fold as ``lookup_key``: ``title_key``
+(``kgbuild.sources.identity`` de-duplicates papers by it, and a paper with neither an arXiv
+id, a DOI nor an id of its own is named by its hash). It keeps word boundaries, as one
+space, where the name keys drop them. That difference is kept because it is stored: the
+hash is the paper id of every title-named paper, so folding titles like names would give
+those papers new ids and leave their old ones in every graph built so far. (Titles are long
+enough that ignoring spaces would seldom merge two papers, so the ids gain nothing worth
+that.)
 """
 
 from __future__ import annotations
@@ -40,7 +49,17 @@ def identity_key(text: str) -> str:
 
 def lookup_key(text: str) -> str:
     """NFKC, case-folded, only letters and digits: how a name is looked up (see the module)."""
-    return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKC", text).casefold())
+    return _NOT_ALPHANUMERIC.sub("", _folded(text))
+
+
+def title_key(text: str) -> str:
+    """NFKC, case-folded, each run of other characters one space: how titles are compared.
+    Hashed into stored paper ids, so it must not change (see the module)."""
+    return _NOT_ALPHANUMERIC.sub(" ", _folded(text)).strip()
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def version_numbers(name: str) -> tuple[str, ...]:

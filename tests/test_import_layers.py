@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("graph", ("kgbuild.graph",)),
     ("stores", ("kgbuild.stores",)),
     # runs of the pipeline and what is done with a stored graph
-    ("orchestration", ("kgbuild.build", "kgbuild.rebuild", "kgbuild.distributed", "kgbuild.config",
+    ("orchestration", ("kgbuild.runner", "kgbuild.build", "kgbuild.rebuild", "kgbuild.distributed", "kgbuild.config",
                        "kgbuild.export", "kgbuild.queries", "kgbuild.render", "kgbuild.analyze",
                        "kgbuild.browser", "kgbuild.evaluate", "kgbuild.train", "kgbuild.crossval",
                        "kgbuild.shipped")),

@@ -12,12 +12,15 @@ import importlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kgbuild import queries, resolve as resolve_module
 from kgbuild.graph import to_graph
 from kgbuild.models import Entity, Extraction, Mention, Paper, SourceRef
-from kgbuild.names import identity_key, lookup_key
+from kgbuild.names import identity_key, lookup_key, title_key
 from kgbuild.resolve import CanonicalTable, resolve
+from kgbuild.sources.identity import paper_id
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -88,3 +91,29 @@ def test_sharp_s_and_ss_are_one_name_to_a_lookup_but_two_identities():
     [row] = to_graph(resolved, "test").entities["Method"]
     assert lookup_key("STRASSE-NET") in row["lookup"]
 
+
+
+# Paper ids hash the title fold (``title:<sha1 of title_key>``), and they are stored: the fold
+# must stay what it was when it lived in sources.identity, for every text.
+def _title_fold_as_stored(title: str) -> str:
+    import re
+    import unicodedata
+
+    return re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", title).casefold()).strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_the_title_fold_is_the_one_paper_ids_were_made_with(title):
+    assert title_key(title) == _title_fold_as_stored(title)
+
+
+def test_a_title_named_paper_keeps_its_id():
+    # the id this title had before the fold moved to kgbuild.names
+    assert paper_id("BoxNet: Simple Boxes for Object Detection", "an abstract") == "title:e8c68b8daffb90ba"
+
+
+def test_titles_keep_their_word_boundaries_where_names_drop_them():
+    assert title_key("ResNet-50: Deep Residual Learning") == "resnet 50 deep residual learning"
+    assert lookup_key("ResNet-50: Deep Residual Learning") == "resnet50deepresiduallearning"
+    assert title_key("Straße-Net") == "strasse net"  # the same case fold as a look-up

@@ -53,6 +53,13 @@ LIMIT $limit
 // description: Find entities of any type by a name or any alias a paper used (repositories also by their URL), with how many papers mention each and the first five of them (by the id their input gave them where it gave one, else by paper id).
 // params: name (string), limit (int, 20)
 // example: kgbuild query entity-lookup --param name="MS COCO"
+// The typed parameters of the other queries (dataset, method, ...) reach the store already
+// mapped by kgbuild to a lexicon key or a lookup key (kgbuild.names.lookup_key). `name` is
+// bound as written, because it is also matched as a repository URL below, which a lookup key
+// would destroy (it drops "/" and "."); so it is normalised here only, the way every query
+// normalises for a run by hand in Neo4j Browser: lower case without spaces, "-", "_" and ".".
+// That fold has no NFKC and no case folding: a full-width or "ẞ" spelling found by the typed
+// queries is not found here.
 WITH replace(replace(replace(replace(toLower($name), ' ', ''), '-', ''), '_', ''), '.', '') AS wanted
 OPTIONAL MATCH (m:Method)
 WHERE m.key = wanted OR wanted IN m.lookup

@@ -1,24 +1,27 @@
 """Export for a first bulk load into Neo4j 5: papers in, ``neo4j-admin`` import files out.
 
-``export_for_neo4j_import`` runs the same stages as ``kgbuild build`` (read, deduplicate,
-extract, resolve, ``to_graph`` in chunks) into a ``Neo4jImportWriter``
-(``kgbuild.stores.neo4j_csv``, which owns the file format), and returns what was written with
-the neo4j-admin command that imports it and the steps around it.
+``export_for_neo4j_import`` is the run of ``kgbuild build`` (``kgbuild.runner``: read,
+deduplicate, extract, resolve, ``to_graph`` in chunks) with an ``ImportFilesSink`` in place of
+the graph store: a ``Neo4jImportWriter`` (``kgbuild.stores.neo4j_csv``, which owns the file
+format). It returns what was written with the neo4j-admin command that imports it and the
+steps around it.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
-import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from kgbuild.build import DEFAULT_CHUNK, ProgressHook, RejectsWriter, RunCounts, distinct_papers, graph_rows
+from kgbuild.build import graph_rows
 from kgbuild.errors import InputError
-from kgbuild.extract import EXTRACTOR_VERSION, extract_chunks
-from kgbuild.sources import Deduplicator
+from kgbuild.extract import EXTRACTOR_VERSION
+from kgbuild.graph import GraphBatch
+from kgbuild.models import Paper
+from kgbuild.runner import DEFAULT_CHUNK, ProgressHook, RunCounts, SeenPapers, input_groups, run
 from kgbuild.stores.neo4j_csv import (
     ARRAY_DELIMITER_OPTION,
     DEFAULT_SPILL_ROWS,
@@ -35,6 +38,8 @@ class ImportExportSummary(BaseModel):
     inputs: list[str]
     out_dir: str
     counts: RunCounts = Field(default_factory=RunCounts)
+    # Files a directory walk passed over; collected as by every run (the command does not print them).
+    skipped_files: list[str] = Field(default_factory=list)
     files: list[ImportFile] = Field(default_factory=list)
     nodes: dict[str, int] = Field(default_factory=dict)
     relationships: dict[str, int] = Field(default_factory=dict)
@@ -48,6 +53,28 @@ class ImportExportSummary(BaseModel):
     rejects_file: str | None = None
     extractor_version: str = ""
     seconds: float = 0.0
+
+
+class ImportFilesSink:
+    """The export's sink: every distinct paper's graph rows, appended to the import files."""
+
+    prepare = staticmethod(graph_rows)
+
+    def __init__(self, writer: Neo4jImportWriter) -> None:
+        self.writer = writer
+        self.files: list[ImportFile] = []
+
+    def select(self, papers: Iterable[Paper]) -> Iterable[Paper]:
+        return papers
+
+    def write(self, batch: GraphBatch) -> None:
+        self.writer.write(batch)
+
+    def finish(self, seen: SeenPapers) -> None:
+        self.files = self.writer.finish(seen.later_sources)
+
+    def abort(self) -> None:
+        self.writer.abort()
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -95,29 +122,20 @@ def export_for_neo4j_import(inputs: list[str], out_dir: Path, *, workers: int = 
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir} is a file; --format {FORMAT_NAME} writes a directory of CSV files",
                          hint="give --out a directory (it is created if missing)")
-    started = time.monotonic()
     database = database or DEFAULT_DATABASE
-    counts = RunCounts()
     rejects_path = rejects_path or out_dir / "rejects.jsonl"
-    rejects = RejectsWriter(rejects_path)
-    dedup = Deduplicator()
     writer = Neo4jImportWriter(out_dir, spill_rows=spill_rows)
-    try:
-        papers = distinct_papers(inputs, counts, dedup, rejects, fmt=fmt, progress=progress)
-        for batch in extract_chunks(papers, graph_rows, workers=workers, chunk_size=chunk_size or DEFAULT_CHUNK):
-            writer.write(batch)
-        files = writer.finish(dedup.later_sources)
-    except BaseException:
-        writer.abort()
-        raise
-    finally:
-        rejects.close()
+    sink = ImportFilesSink(writer)
+    report = run(input_groups(inputs, fmt), sink, rejects_path=rejects_path, workers=workers,
+                 chunk_size=chunk_size or DEFAULT_CHUNK, progress=progress)
+    files = sink.files
     argv = import_command(files, database, writer.encoder.multiline)
     summary = ImportExportSummary(
-        inputs=[str(i) for i in inputs], out_dir=str(out_dir), counts=counts, files=files,
+        inputs=[str(i) for i in inputs], out_dir=str(out_dir), counts=report.counts, files=files,
         multiline_fields=writer.encoder.multiline, replaced_array_delimiters=writer.encoder.replaced,
         database=database, argv=argv, command=render_command(argv),
-        rejects_file=str(rejects_path) if rejects.count else None, extractor_version=EXTRACTOR_VERSION,
+        skipped_files=report.skipped_files, rejects_file=report.rejects_file, extractor_version=EXTRACTOR_VERSION,
+        seconds=report.seconds,
     )
     for item in files:
         target = summary.nodes if item.kind == "nodes" else summary.relationships
@@ -139,5 +157,4 @@ def export_for_neo4j_import(inputs: list[str], out_dir: Path, *, workers: int = 
     if summary.replaced_array_delimiters:
         summary.warnings.append(f"{summary.replaced_array_delimiters} list values held U+001F, the array "
                                 "delimiter; it was replaced by a space")
-    summary.seconds = round(time.monotonic() - started, 2)
     return summary

@@ -3,18 +3,24 @@
 The id is chosen so that the same paper read from different sources gets the same
 id whenever the sources share something reliable: an arXiv id, else a DOI, else the
 record's own id (``id:<value>``), else the title.
+
+Every id made here is stored, so no normalisation here may change. Titles are folded by
+``kgbuild.names.title_key`` (the case and Unicode fold of name look-ups, keeping word
+boundaries; ``kgbuild.names`` says why). arXiv ids and DOIs are identifiers, not names, and
+keep rules of their own: an arXiv id keeps its case (old-style subject classes such as
+``math.GT`` are written so) and loses only a prefix and a version; a DOI is case-insensitive
+in ASCII only, so it is lower-cased, never case-folded (``ß`` stays ``ß``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 
 from kgbuild.models import Paper, Rejected, SourceRef
+from kgbuild.names import title_key
 
-_NON_ALPHANUMERIC = re.compile(r"[\W_]+")
 _ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
 _ARXIV_VERSION = re.compile(r"v\d+$")
 _NEW_STYLE_ARXIV = re.compile(r"\d{4}\.\d{4,5}(?:v\d+)?")
@@ -30,8 +36,7 @@ _TOKEN_WITHOUT_SPACES = re.compile(r"\S+")
 
 def normalise_title(title: str) -> str:
     """Title reduced to what survives reformatting: case, punctuation and spacing ignored."""
-    folded = unicodedata.normalize("NFKC", title).casefold()
-    return _NON_ALPHANUMERIC.sub(" ", folded).strip()
+    return title_key(title)
 
 
 def normalise_arxiv_id(value: str, *, trusted: bool = False) -> str | None:

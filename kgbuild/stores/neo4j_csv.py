@@ -189,7 +189,7 @@ class _Encoder:
 class Neo4jImportWriter:
     """Appends GraphBatch chunks to neo4j-admin import files in ``out_dir``.
 
-    Each paper must come once (``distinct_papers`` sees to it). Data goes to ``*.partial``
+    Each paper must come once (the runner's ``distinct_papers`` sees to it). Data goes to ``*.partial``
     files that ``finish`` renames, so an export cut off half-way never looks complete.
     Relationships, like the loader's ``MATCH``, are only written to entities that exist:
     written in this batch or an earlier one.
