@@ -43,3 +43,16 @@ def paper_extraction(paper_id: str, method: str, datasets: list[str], *, abstrac
     results = [Result(method=proposed.ref(), dataset=dataset_entities[0].ref(), metric=metric_entity.ref(),
                       value=value, unit="%", evidence=evidence)] if dataset_entities else []
     return Extraction(paper=paper, entities=entities, relations=relations, results=results)
+
+
+def data_folder_copy(monkeypatch, tmp_path, attribute: str, pattern: str):
+    """A copy of one of the extractor's data folders (``resources.<attribute>``: the patterns or
+    the models) put in its place, to edit in a test without touching the package."""
+    from kgbuild.extract import resources
+
+    copy = tmp_path / attribute.lower()
+    copy.mkdir()
+    for path in getattr(resources, attribute).glob(pattern):
+        (copy / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(resources, attribute, copy)
+    return copy

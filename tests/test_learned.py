@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from factories import data_folder_copy
 
 from kgbuild import crossval
 from kgbuild.cli import cli
@@ -62,11 +63,7 @@ def test_every_decision_ships_a_small_model():
 
 def test_changing_a_model_changes_the_extractor_version(tmp_path, monkeypatch):
     before = resources.data_fingerprint()
-    copy = tmp_path / "models"
-    copy.mkdir()
-    for path in resources.MODEL_DIR.glob("*.json"):
-        (copy / path.name).write_bytes(path.read_bytes())
-    monkeypatch.setattr(resources, "MODEL_DIR", copy)
+    copy = data_folder_copy(monkeypatch, tmp_path, "MODEL_DIR", "*.json")
     assert resources.data_fingerprint() == before
     model = LinearModel.load(copy / "evaluated_on.json")
     model.threshold = 0.99

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
+from factories import data_folder_copy
 
 import kgbuild.extract
 from kgbuild.extract import resources
@@ -107,11 +108,7 @@ def test_the_checks_see_a_word_list_in_code():
 def test_every_pattern_file_the_extractor_reads_is_in_the_version_hash(tmp_path, monkeypatch):
     """Editing any list changes the data fingerprint, hence the extractor version."""
     before = resources.data_fingerprint()
-    copy = tmp_path / "patterns"
-    copy.mkdir()
-    for path in resources.PATTERN_DIR.glob("*.jsonl"):
-        (copy / path.name).write_bytes(path.read_bytes())
-    monkeypatch.setattr(resources, "PATTERN_DIR", copy)
+    copy = data_folder_copy(monkeypatch, tmp_path, "PATTERN_DIR", "*.jsonl")
     assert resources.data_fingerprint() == before
     for path in sorted(copy.glob("*.jsonl")):
         original = path.read_bytes()
