@@ -55,7 +55,7 @@ def word_lists_in(source: str) -> list[tuple[int, str]]:
 
 def _alternatives(pattern: str) -> list[list[str]]:
     """The top-level alternatives of every group (and of the whole pattern)."""
-    groups, stack, current = [], [[""]], None
+    groups, stack = [], [[""]]
     for ch in pattern:
         if ch == "(":
             stack.append([""])
