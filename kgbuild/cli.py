@@ -31,6 +31,7 @@ Exit codes (every command):
   69   extract --executor dask: the Dask scheduler or its workers cannot be used
   75   busy: another build or rebuild is writing to the same store or target
   130  stopped by SIGINT (Ctrl-C); 143 stopped by SIGTERM
+  141  the reader of the output went away (kgbuild query ... | head): no message
 """
 
 
@@ -39,6 +40,15 @@ def _fail(message: str, hint: str = "", code: int = 1) -> None:
     if hint:
         click.echo(f"  next: {hint}", err=True)
     sys.exit(code)
+
+
+def _end_quietly_for_a_closed_pipe() -> None:
+    # "kgbuild query ... | head" closes the pipe once it has its lines: not an error to
+    # report, so end as a piped Unix tool does (status 128 + SIGPIPE), and point stdout at
+    # /dev/null so that Python's own flush at exit does not complain either.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(exit_codes.SIGNAL_BASE + signal.SIGPIPE)
 
 
 def _stderr_is_terminal() -> bool:
@@ -125,6 +135,8 @@ class KgbuildGroup(click.Group):
             return super().invoke(ctx)
         except KgbuildError as exc:
             _fail(str(exc), exc.hint, exc.exit_code)
+        except BrokenPipeError:
+            _end_quietly_for_a_closed_pipe()
         except OSError as exc:
             where = f": {exc.filename}" if exc.filename else ""
             _fail(f"{exc.strerror or exc}{where}", "check the path and its permissions")

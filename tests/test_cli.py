@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -158,3 +161,40 @@ def test_every_command_has_help_with_an_example(command: str):
 def test_no_inputs_is_a_clear_error(tmp_path: Path):
     output = run("build", "--store", str(tmp_path / "s"), expect=2)
     assert "error: no input files given" in output
+
+
+
+# What a process writing into a pipe whose reader has gone gets: EPIPE on the next write.
+# A real pipe cannot be made to fail on cue here (the writes of a short query land in the
+# pipe's buffer before the reader goes), so stdout fails the way it would after one line.
+CLOSED_PIPE_AFTER_ONE_LINE = """
+import io, sys
+from kgbuild.cli import main
+
+class ReaderWentAway(io.TextIOWrapper):
+    delivered_a_line = False
+    def write(self, text):
+        if self.delivered_a_line:
+            raise BrokenPipeError(32, "Broken pipe")
+        line, newline, rest = text.partition("\\n")
+        super().write(line + newline)
+        self.delivered_a_line = bool(newline)
+        if rest:
+            raise BrokenPipeError(32, "Broken pipe")
+        return len(text)
+
+sys.stdout = ReaderWentAway(sys.stdout.buffer, write_through=True)
+sys.argv = ["kgbuild", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_reader_closing_the_pipe_ends_the_command_quietly(sample_store):
+    # "kgbuild query ... | head -1": the reader exits after one line while kgbuild still writes.
+    store, _ = sample_store
+    finished = subprocess.run(
+        [sys.executable, "-c", CLOSED_PIPE_AFTER_ONE_LINE, "query", "top-datasets", "--store", str(store),
+         "--format", "csv"], capture_output=True, text=True, timeout=120)
+    assert finished.stderr == ""
+    assert finished.returncode == 128 + signal.SIGPIPE
+    assert finished.stdout.count("\n") == 1
