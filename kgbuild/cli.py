@@ -433,8 +433,10 @@ def stats(fmt: str, target) -> None:
               help="FILE for graphml and json; DIR (created if missing) for neo4j-import.")
 @click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Extraction processes (neo4j-import).")
+@click.option("--id-field", default="id", show_default=True, metavar="NAME",
+              help="neo4j-import: JSON field or CSV column holding each record's own id, as build takes it.")
 @_store_options
-def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -> None:
+def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, id_field: str, target) -> None:
     """Write the whole graph to a GraphML or node-link JSON file (through networkx), or
     export INPUTS for a first bulk load into Neo4j with neo4j-admin (--format neo4j-import).
 
@@ -449,7 +451,7 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
       kgbuild export --format neo4j-import --out import/ examples/sample --workers 2
     """
     if fmt == "neo4j-import":
-        _export_neo4j_import(inputs, out, workers, target)
+        _export_neo4j_import(inputs, out, workers, id_field, target)
         return
     from kgbuild.export.netgraph import to_networkx, write_graph
 
@@ -466,13 +468,13 @@ def export(inputs: tuple[str, ...], fmt: str, out: Path, workers: int, target) -
     click.echo(f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} relationships to {out}")
 
 
-def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, target) -> None:
+def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, id_field: str, target) -> None:
     from kgbuild.export.neo4j_import import export_for_neo4j_import, render_command
 
     with _progress(False, "reading", lambda: list(inputs)) as progress:
         summary = export_for_neo4j_import(list(inputs), out, workers=workers, progress=progress,
                                           database=target.database, neo4j_uri=target.neo4j_uri,
-                                          neo4j_user=target.neo4j_user)
+                                          neo4j_user=target.neo4j_user, id_field=id_field)
     counts = summary.counts
     click.echo(f"papers         {counts.papers} distinct ({counts.entries} entries read, "
                f"{counts.duplicates} duplicates)")

@@ -82,6 +82,23 @@ def test_csv_ids_from_a_chosen_column_with_id_field(tmp_path: Path):
     assert (summary["counts"]["papers"], summary["counts"]["duplicates"]) == (1, 1)
 
 
+
+def test_neo4j_import_export_takes_the_id_field_as_build_does(tmp_path: Path):
+    path = tmp_path / "mine.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Paper Key", "title", "abstract"])
+        writer.writerow(["K-1", TEXT["title"], TEXT["abstract"]])
+        writer.writerow(["K-2", TEXT["title"], TEXT["abstract"]])
+    out = tmp_path / "import"
+    result = CliRunner().invoke(cli, ["export", "--format", "neo4j-import", "--out", str(out), str(path),
+                                      "--id-field", "paper key"])
+    assert result.exit_code == 0, result.output
+    with (out / "Paper.csv").open(newline="") as handle:
+        header = (out / "Paper.header.csv").read_text().strip().split(",")
+        rows = [dict(zip(header, row)) for row in csv.reader(handle)]
+    assert sorted((r["id:ID(Paper)"], r["record_id"]) for r in rows) == [("id:K-1", "K-1"), ("id:K-2", "K-2")]
+
 def test_extract_output_keeps_the_record_id(tmp_path: Path):
     inputs = _jsonl(tmp_path / "mine.jsonl", {"id": "A-1", **TEXT}, {"id": "A-2", **TEXT},
                     {"id": "2101.00002", **OTHER})

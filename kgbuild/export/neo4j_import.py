@@ -21,6 +21,7 @@ from kgbuild.errors import InputError
 from kgbuild.extract import EXTRACTOR_VERSION
 from kgbuild.graph import GraphBatch
 from kgbuild.models import Paper
+from kgbuild.sources.records import DEFAULT_ID_FIELD
 from kgbuild.runner import DEFAULT_CHUNK, ProgressHook, RunCounts, SeenPapers, input_groups, run
 from kgbuild.stores.neo4j_csv import (
     ARRAY_DELIMITER_OPTION,
@@ -110,7 +111,8 @@ def export_for_neo4j_import(inputs: list[str], out_dir: Path, *, workers: int = 
                             neo4j_uri: str | None = None, neo4j_user: str | None = None,
                             chunk_size: int | None = None,
                             rejects_path: Path | None = None,
-                            spill_rows: int = DEFAULT_SPILL_ROWS) -> ImportExportSummary:
+                            spill_rows: int = DEFAULT_SPILL_ROWS,
+                            id_field: str = DEFAULT_ID_FIELD) -> ImportExportSummary:
     """Stream ``inputs`` through extraction into neo4j-admin import files in ``out_dir``.
 
     Returns what was written and the neo4j-admin command that imports it.
@@ -126,7 +128,7 @@ def export_for_neo4j_import(inputs: list[str], out_dir: Path, *, workers: int = 
     rejects_path = rejects_path or out_dir / "rejects.jsonl"
     writer = Neo4jImportWriter(out_dir, spill_rows=spill_rows)
     sink = ImportFilesSink(writer)
-    report = run(input_groups(inputs, fmt), sink, rejects_path=rejects_path, workers=workers,
+    report = run(input_groups(inputs, fmt, id_field), sink, rejects_path=rejects_path, workers=workers,
                  chunk_size=chunk_size or DEFAULT_CHUNK, progress=progress)
     files = sink.files
     argv = import_command(files, database, writer.encoder.multiline)
