@@ -3,10 +3,12 @@ analyses need of a store. Every backend passes these (see test_store_writer_cont
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from factories import paper_extraction
 
-from kgbuild.errors import StoreError
+from kgbuild.errors import QueryTimeout, StoreError
 from kgbuild.graph import to_graph
 from kgbuild.models import GraphCounts
 from kgbuild.stores import GraphReader
@@ -86,3 +88,24 @@ def test_every_fact_keeps_its_provenance(open_store):
     paper, field, sentence, start, end, evidence = rows[0]
     assert (paper, field, sentence) == ("p1", "abstract", 1)
     assert extraction.paper.abstract[start:end] == evidence
+
+
+def test_a_query_past_its_time_limit_is_stopped_and_the_store_goes_on(open_store):
+    # 300 methods: the three-way product below is 27 million rows, far past half a second.
+    with open_store() as store:
+        _load(store, *(paper_extraction(f"p{i}", f"Method{i}", ["DOTA"]) for i in range(300)))
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            store.query("MATCH (a:Method), (b:Method), (c:Method) WHERE a.name + b.name = c.name "
+                        "RETURN a.name LIMIT 1", timeout=0.5)
+        assert time.monotonic() - started < 15
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert store.query("MATCH (m:Method) RETURN count(m)").rows == [[300]]
+                break
+            except StoreError:
+                # Neo4j may take a moment to stop the abandoned work
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
