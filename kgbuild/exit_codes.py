@@ -11,7 +11,7 @@ SUCCEEDED_WITH_REJECTS = 3  # some records were set aside, the rest loaded
 NOTHING_LOADED = 4  # the inputs held no usable record: every one was rejected, or there were none
 UNAVAILABLE = 69  # EX_UNAVAILABLE: the Dask scheduler of extract --executor dask cannot be used
 BUSY = 75  # EX_TEMPFAIL: another writer holds the store or the rebuild target
-SIGNAL_BASE = 128  # stopped by a signal: 130 for SIGINT (Ctrl-C), 143 for SIGTERM
+SIGNAL_BASE = 128  # stopped by a signal: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, 141 for a closed pipe
 
 OUTCOMES = {"succeeded": SUCCEEDED, "succeeded with rejects": SUCCEEDED_WITH_REJECTS,
             "loaded nothing": NOTHING_LOADED}

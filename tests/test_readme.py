@@ -38,7 +38,7 @@ def test_readme_exit_code_table_is_the_one_every_command_uses():
     documented = {int(code) for code in re.findall(r"^\| (\d+) \| .+ \|$", (REPO / "README.md").read_text(), re.M)}
     used = {exit_codes.SUCCEEDED, exit_codes.FAILED, exit_codes.USAGE, exit_codes.SUCCEEDED_WITH_REJECTS,
             exit_codes.NOTHING_LOADED, exit_codes.UNAVAILABLE, exit_codes.BUSY,
-            exit_codes.SIGNAL_BASE + signal.SIGINT,
+            exit_codes.SIGNAL_BASE + signal.SIGINT, exit_codes.SIGNAL_BASE + signal.SIGPIPE,
             exit_codes.SIGNAL_BASE + signal.SIGTERM}
     assert documented == used
     help_text = CliRunner().invoke(cli, ["--help"]).output
