@@ -54,6 +54,18 @@ def test_a_linear_model_survives_its_json_and_scores_only_present_features():
     assert again.threshold == 0.6
 
 
+def test_a_model_reads_features_in_a_style_as_if_they_were_written_adapted():
+    # what PaperView.adapted writes ("plain|f" beside each f) scores the same read through ``style``
+    model = LinearModel("entity", ["no", "yes"],
+                        [{"a": 2.0, "plain|a": 0.5, "spaced|a": -3.0, "plain|b": -1.25, "c": 0.75}], [-0.5])
+    features = ["a", "b", "b", "zzz"]
+    for style in ("plain", "spaced"):
+        adapted = features + [f"{style}|{f}" for f in features]
+        assert model.scores(features, style) == model.scores(adapted)
+        assert model.probability(features, style) == model.probability(adapted)
+    assert model.scores(["c"], "plain") == [0.25]
+
+
 def test_every_decision_ships_a_small_model():
     shipped = Decisions.shipped()
     assert set(shipped.models) == set(DECISIONS)
