@@ -27,6 +27,9 @@ class LinearModel:
         self.bias = bias
         self.threshold = threshold
         self._styled: dict[str, list[dict[str, float]]] = {}
+        # made with the model, like the pipeline, rather than by the first texts of each style
+        for style in sorted({f.split("|", 1)[0] for w in weights for f in w if "|" in f}):
+            self._styled_weights(style)
 
     @property
     def binary(self) -> bool:
