@@ -19,6 +19,9 @@ from kgbuild.extract.sentences import SentenceIndex
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*|\d+(?:\.\d+)?")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+\.\d+\b")
+# Every NUMBER_RE match starts at a digit. The alternation gives the regex engine nothing to
+# skip ahead to, so it tries every position; a one-class search finds the first digit fast.
+DIGIT_RE = re.compile(r"\d")
 SHAPE_RUNS_RE = re.compile(r"(.)\1+")
 EVAL_WORDS = term_sequence("evaluation_words")
 METHOD_CONTEXT_CUES = term_sequence("method_context_cues")
@@ -95,7 +98,8 @@ class PaperView:
             start, end = self.sentences[field].spans[index]
             sentence = self.lowered[field][start:end]
             cues = {w for w in self._eval_words_of(field) if w in sentence}
-            if NUMBER_RE.search(sentence):
+            digit = DIGIT_RE.search(sentence)
+            if digit and NUMBER_RE.search(sentence, digit.start()):
                 cues.add("number")
             if "we " in sentence or "our " in sentence:
                 cues.add("we")
