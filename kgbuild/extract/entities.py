@@ -80,19 +80,22 @@ def keep_versions_apart(found: list[Found]) -> None:
 def group_mentions(found: list[Found], definitions: list[tuple[str, Definition]]) -> list[EntityDraft]:
     union = _UnionFind()
 
-    def ident(f: Found) -> tuple:
-        return (f.etype, f.key or singular(normalise(f.text)))
-
     # a written form keeps one type per paper: the one with the strongest evidence
+    norms = [normalise(f.text) for f in found]
     best_type: dict[str, tuple[int, str, str | None]] = {}
-    for f in found:
-        norm = normalise(f.text)
+    for f, norm in zip(found, norms):
         if norm not in best_type or f.rank < best_type[norm][0]:
             best_type[norm] = (f.rank, f.etype, f.key)
-    for f in found:
-        rank, etype, key = best_type[normalise(f.text)]
+    for f, norm in zip(found, norms):
+        rank, etype, key = best_type[norm]
         if etype != f.etype:
             f.etype, f.key = etype, key if key is not None else f.key
+    # types and keys are settled from here on: each mention's identity is made once
+    identities = {id(f): (f.etype, f.key or singular(norm)) for f, norm in zip(found, norms)}
+
+    def ident(f: Found) -> tuple:
+        return identities[id(f)]
+
     for f in found:
         union.find(ident(f))
 
