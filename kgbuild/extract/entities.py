@@ -41,7 +41,7 @@ class _UnionFind:
 
 
 class EntityDraft:
-    __slots__ = ("etype", "key", "mentions", "proposed", "roles", "url", "forms")
+    __slots__ = ("etype", "key", "mentions", "proposed", "roles", "url", "forms", "_named")
 
     def __init__(self, etype: str, key: str) -> None:
         self.etype = etype
@@ -51,11 +51,20 @@ class EntityDraft:
         self.roles: set[str] = set()
         self.url: str | None = None
         self.forms: dict[str, int] = {}  # written form -> how often
+        self._named: tuple[int, str] | None = None  # (mentions counted, name) when last worked out
 
     @property
     def name(self) -> str:
+        """Asked for again and again by the features; worked out again only when mentions
+        (and with them the forms) were added since."""
         if not self.forms:
             return self.key
+        named = self._named
+        if named is None or named[0] != len(self.mentions):
+            named = self._named = (len(self.mentions), self._most_frequent_form())
+        return named[1]
+
+    def _most_frequent_form(self) -> str:
         if len(self.forms) == 1:
             return next(iter(self.forms))
         # most frequent form; ties go to the first written
