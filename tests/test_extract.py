@@ -370,3 +370,17 @@ def test_stopping_early_does_not_extract_the_look_ahead(tmp_path):
     extracted = len(list(tmp_path.iterdir()))
     # without cancelling, every queued chunk (LOOK_AHEAD_CHUNKS per worker) is extracted on close
     assert extracted < LOOK_AHEAD_CHUNKS * 2, extracted
+
+
+def test_an_entity_draft_names_itself_by_its_mentions_so_far():
+    from kgbuild.extract.candidates import Found
+    from kgbuild.extract.entities import EntityDraft
+
+    draft = EntityDraft("Method", "zorbnet")
+    assert draft.name == "zorbnet"  # no mention yet: the key
+    for text in ("ZorbNet", "Zorbnet", "Zorbnet"):
+        draft.mentions.append(Found("abstract", 0, len(text), "Method", None, 4, text))
+        draft.forms[text] = draft.forms.get(text, 0) + 1
+        if len(draft.mentions) == 1:
+            assert draft.name == "ZorbNet"
+    assert draft.name == "Zorbnet"  # the most frequent form, once a later mention makes it so

@@ -54,6 +54,31 @@ def test_a_linear_model_survives_its_json_and_scores_only_present_features():
     assert again.threshold == 0.6
 
 
+def test_a_model_reads_features_in_a_style_as_if_they_were_written_adapted():
+    # what PaperView.adapted writes ("plain|f" beside each f) scores the same read through ``style``
+    model = LinearModel("entity", ["no", "yes"],
+                        [{"a": 2.0, "plain|a": 0.5, "spaced|a": -3.0, "plain|b": -1.25, "c": 0.75}], [-0.5])
+    features = ["a", "b", "b", "zzz"]
+    for style in ("plain", "spaced"):
+        adapted = features + [f"{style}|{f}" for f in features]
+        assert model.scores(features, style) == model.scores(adapted)
+        assert model.probability(features, style) == model.probability(adapted)
+    assert model.scores(["c"], "plain") == [0.25]
+
+
+def test_a_sentence_is_cued_as_stating_a_number_only_by_a_percentage_or_a_decimal():
+    from kgbuild.extract.features import PaperView
+    from kgbuild.extract.sentences import SentenceIndex
+
+    abstract = ("Our Zorblet reaches 41 % recall. It runs at 3.25 steps. Zorblet-v2.1 and Zorb50 differ. "
+                "Nothing is counted here.")
+    texts = {"title": "", "abstract": abstract}
+    view = PaperView(texts, {field: SentenceIndex(text) for field, text in texts.items()}, [], [])
+    said = ["number" in view.sentence_cues("abstract", i) for i in range(4)]
+    # a digit glued to a word ("v2.1", "Zorb50") is no number; "41 %" and "3.25" are
+    assert said == [True, True, False, False]
+
+
 def test_every_decision_ships_a_small_model():
     shipped = Decisions.shipped()
     assert set(shipped.models) == set(DECISIONS)

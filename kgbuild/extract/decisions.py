@@ -113,12 +113,12 @@ def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: T
     changed = False
     dropped: set[int] = set()
     for index, draft in enumerate(view.drafts):
-        feats = view.adapted(entity_features(view, draft))
+        feats = entity_features(view, draft)
         if trace is not None:
-            trace("entity", {"type": draft.etype, "forms": forms_of(draft)}, feats)
+            trace("entity", {"type": draft.etype, "forms": forms_of(draft)}, view.adapted(feats))
         if model is None:
             continue
-        if not model.says_yes(feats):
+        if not model.says_yes(feats, view.style):
             dropped.add(index)
             changed = True
     if not changed:
@@ -138,28 +138,30 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
             continue
         main_name = title_prefix_start is not None and any(
             m.field == "title" and m.start == title_prefix_start for m in draft.mentions)
-        feats = view.adapted(method_features(view, draft, main_name))
+        # (features are written once, and read in the text's style too: ``view.style``)
+        feats = method_features(view, draft, main_name)
         if trace is not None:
-            trace("method", {"forms": forms_of(draft)}, feats)
+            trace("method", {"forms": forms_of(draft)}, view.adapted(feats))
         # the role reads the backbone context besides (the proposed flag does better without it)
-        role_feats = feats + view.adapted(backbone_features(view, draft, main_name)) if backbone or trace else feats
-        verdicts.append((draft, feats, role_feats))
+        role_parts = [feats, backbone_features(view, draft, main_name)] if backbone or trace else [feats]
+        verdicts.append((draft, feats, role_parts))
     # The rules' flags are precise and miss many (cross-validated precision about 0.9,
     # recall about 0.5): a model adds the flags they miss and never takes one away.
-    for draft, feats, role_feats in verdicts:
+    for draft, feats, role_parts in verdicts:
         rule_proposed = draft.proposed
         if proposed is not None and not draft.proposed:
-            draft.proposed = proposed.says_yes(feats)
+            draft.proposed = proposed.says_yes(feats, view.style)
         if draft.proposed and not rule_proposed:
             # the backbone role also reads the proposed model's verdict: what a backbone paper
             # says holds for the method it proposes
-            role_feats = role_feats + view.adapted(proposed_backbone_features(view))
+            role_parts.append(proposed_backbone_features(view))
+        role_feats = [f for part in role_parts for f in part]
         if trace is not None:
-            trace("backbone", {"forms": forms_of(draft)}, role_feats)
+            trace("backbone", {"forms": forms_of(draft)}, [f for part in role_parts for f in view.adapted(part)])
         # (letting the backbone model also take the rules' role away where it is confident,
         # p < 0.1, cost cross-validated F1: it stays an adder.)  A name that says "backbone"
         # ("... of the Backbones") is a study or a benchmark, not a network in that role.
-        if backbone is not None and "backbone" not in draft.roles and backbone.says_yes(role_feats) \
+        if backbone is not None and "backbone" not in draft.roles and backbone.says_yes(role_feats, view.style) \
                 and not _says_backbone(draft):
             draft.roles.add("backbone")
 
@@ -187,13 +189,13 @@ def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], r
             if di not in trained_only:
                 trained_only[di] = trained_only_on(view, dataset)
             rule = (mi, di) in by_pair
-            feats = view.adapted(pair_features(view, method, dataset, rule, (mi, di) in result_pairs,
-                                               mi in main_methods, trained_only[di]))
+            feats = pair_features(view, method, dataset, rule, (mi, di) in result_pairs, mi in main_methods,
+                                  trained_only[di])
             if trace is not None:
                 trace("evaluated_on", {"method": forms_of(method), "dataset": forms_of(dataset),
                                        "proposed": method.proposed,
-                                       "backbone": "backbone" in method.roles}, feats)
-            keep = model.says_yes(feats) if model is not None else rule
+                                       "backbone": "backbone" in method.roles}, view.adapted(feats))
+            keep = model.says_yes(feats, view.style) if model is not None else rule
             if keep and not rule and (mi, di) not in result_pairs and trained_only[di]:
                 keep = False  # the guideline: data used only for (pre-)training is no evaluation
             if keep:

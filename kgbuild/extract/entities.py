@@ -41,7 +41,7 @@ class _UnionFind:
 
 
 class EntityDraft:
-    __slots__ = ("etype", "key", "mentions", "proposed", "roles", "url", "forms")
+    __slots__ = ("etype", "key", "mentions", "proposed", "roles", "url", "forms", "_named")
 
     def __init__(self, etype: str, key: str) -> None:
         self.etype = etype
@@ -51,11 +51,20 @@ class EntityDraft:
         self.roles: set[str] = set()
         self.url: str | None = None
         self.forms: dict[str, int] = {}  # written form -> how often
+        self._named: tuple[int, str] | None = None  # (mentions counted, name) when last worked out
 
     @property
     def name(self) -> str:
+        """Asked for again and again by the features; worked out again only when mentions
+        (and with them the forms) were added since."""
         if not self.forms:
             return self.key
+        named = self._named
+        if named is None or named[0] != len(self.mentions):
+            named = self._named = (len(self.mentions), self._most_frequent_form())
+        return named[1]
+
+    def _most_frequent_form(self) -> str:
         if len(self.forms) == 1:
             return next(iter(self.forms))
         # most frequent form; ties go to the first written
@@ -80,19 +89,22 @@ def keep_versions_apart(found: list[Found]) -> None:
 def group_mentions(found: list[Found], definitions: list[tuple[str, Definition]]) -> list[EntityDraft]:
     union = _UnionFind()
 
-    def ident(f: Found) -> tuple:
-        return (f.etype, f.key or singular(normalise(f.text)))
-
     # a written form keeps one type per paper: the one with the strongest evidence
+    norms = [normalise(f.text) for f in found]
     best_type: dict[str, tuple[int, str, str | None]] = {}
-    for f in found:
-        norm = normalise(f.text)
+    for f, norm in zip(found, norms):
         if norm not in best_type or f.rank < best_type[norm][0]:
             best_type[norm] = (f.rank, f.etype, f.key)
-    for f in found:
-        rank, etype, key = best_type[normalise(f.text)]
+    for f, norm in zip(found, norms):
+        rank, etype, key = best_type[norm]
         if etype != f.etype:
             f.etype, f.key = etype, key if key is not None else f.key
+    # types and keys are settled from here on: each mention's identity is made once
+    identities = {id(f): (f.etype, f.key or singular(norm)) for f, norm in zip(found, norms)}
+
+    def ident(f: Found) -> tuple:
+        return identities[id(f)]
+
     for f in found:
         union.find(ident(f))
 

@@ -19,6 +19,9 @@ from kgbuild.extract.sentences import SentenceIndex
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*|\d+(?:\.\d+)?")
 NUMBER_RE = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+\.\d+\b")
+# Every NUMBER_RE match starts at a digit. The alternation gives the regex engine nothing to
+# skip ahead to, so it tries every position; a one-class search finds the first digit fast.
+DIGIT_RE = re.compile(r"\d")
 SHAPE_RUNS_RE = re.compile(r"(.)\1+")
 EVAL_WORDS = term_sequence("evaluation_words")
 METHOD_CONTEXT_CUES = term_sequence("method_context_cues")
@@ -57,7 +60,8 @@ def words_after(text: str, pos: int, n: int, ceiling: int | None = None) -> list
 class PaperView:
     """The texts, sentences and mentions of one paper, with what several features share."""
 
-    __slots__ = ("texts", "sentences", "found", "drafts", "lowered", "_sentence_words", "style", "cache")
+    __slots__ = ("texts", "sentences", "found", "drafts", "lowered", "_sentence_words", "_field_eval_words", "style",
+                 "cache")
 
     def __init__(self, texts: dict[str, str], sentences: dict[str, SentenceIndex], found: list[Found],
                  drafts: list[EntityDraft]) -> None:
@@ -67,6 +71,7 @@ class PaperView:
         self.drafts = drafts
         self.lowered = {field: text.lower() for field, text in texts.items()}
         self._sentence_words: dict[tuple[str, int], frozenset[str]] = {}
+        self._field_eval_words: dict[str, tuple[str, ...]] = {}
         self.style = text_style(texts.get("abstract", ""))
         self.cache: dict[object, object] = {}
 
@@ -92,13 +97,23 @@ class PaperView:
         if key not in self._sentence_words:
             start, end = self.sentences[field].spans[index]
             sentence = self.lowered[field][start:end]
-            cues = {w for w in EVAL_WORDS if w in sentence}
-            if NUMBER_RE.search(sentence):
+            cues = {w for w in self._eval_words_of(field) if w in sentence}
+            digit = DIGIT_RE.search(sentence)
+            if digit and NUMBER_RE.search(sentence, digit.start()):
                 cues.add("number")
             if "we " in sentence or "our " in sentence:
                 cues.add("we")
             self._sentence_words[key] = frozenset(cues)
         return self._sentence_words[key]
+
+    def _eval_words_of(self, field: str) -> tuple[str, ...]:
+        """The evaluation words the field contains, in ``EVAL_WORDS`` order: only these can be
+        in one of its sentences (one scan of the list per field, not per sentence)."""
+        words = self._field_eval_words.get(field)
+        if words is None:
+            lowered = self.lowered[field]
+            words = self._field_eval_words[field] = tuple(w for w in EVAL_WORDS if w in lowered)
+        return words
 
 
 @lru_cache(maxsize=1 << 15)  # the same names come back in paper after paper
@@ -121,6 +136,13 @@ def _name_features(name: str) -> tuple[str, ...]:
     return tuple(feats)
 
 
+@lru_cache(maxsize=1 << 15)
+def _typed_name_features(etype: str, name: str) -> tuple[str, ...]:
+    """The name's features once with its type ("Method:shape=XxXx") and once without."""
+    name_feats = _name_features(name)
+    return tuple(f"{etype}:{f}" for f in name_feats) + name_feats
+
+
 def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
     """Is this draft an entity, and of which type?"""
     t = draft.etype
@@ -128,10 +150,7 @@ def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
     feats = [f"type={t}", f"source={SOURCE_NAMES.get(rank, rank)}", f"type+source={t}{rank}"]
     if any(m.key for m in draft.mentions):
         feats += ["lexicon", f"lexicon={t}"]
-    name = draft.name
-    name_feats = _name_features(name)
-    feats += [f"{t}:{f}" for f in name_feats]
-    feats += name_feats
+    feats += _typed_name_features(t, draft.name)
     n = len(draft.mentions)
     feats.append(f"mentions={min(n, 4)}")
     fields = {m.field for m in draft.mentions}

@@ -17,7 +17,7 @@ import orjson
 class LinearModel:
     """``classes[0]`` is the negative class of a binary model (its score is the logit of ``classes[1]``)."""
 
-    __slots__ = ("name", "classes", "weights", "bias", "threshold")
+    __slots__ = ("name", "classes", "weights", "bias", "threshold", "_styled")
 
     def __init__(self, name: str, classes: list[str], weights: list[dict[str, float]], bias: list[float],
                  threshold: float = 0.5) -> None:
@@ -26,22 +26,42 @@ class LinearModel:
         self.weights = weights
         self.bias = bias
         self.threshold = threshold
+        self._styled: dict[str, list[dict[str, float]]] = {}
+        # made with the model, like the pipeline, rather than by the first texts of each style
+        for style in sorted({f.split("|", 1)[0] for w in weights for f in w if "|" in f}):
+            self._styled_weights(style)
 
     @property
     def binary(self) -> bool:
         return len(self.classes) == 2 and len(self.weights) == 1
 
-    def scores(self, features: Iterable[str]) -> list[float]:
+    def scores(self, features: Iterable[str], style: str | None = None) -> list[float]:
+        """``style``: ``features`` are read both as they are and in that style of text, as
+        ``features.PaperView.adapted`` writes them ("plain|f"), without writing them so."""
         features = set(features)  # present or not, as in training
-        return [b + sum(filter(None, map(w.get, features))) for w, b in zip(self.weights, self.bias)]
+        weights = self.weights if style is None else self._styled_weights(style)
+        return [b + sum(filter(None, map(w.get, features))) for w, b in zip(weights, self.bias)]
 
-    def probability(self, features: Iterable[str]) -> float:
+    def _styled_weights(self, style: str) -> list[dict[str, float]]:
+        """Per class, each feature's weight plus the weight of its form for ``style`` (the
+        adapted features cost one look-up instead of a second string and look-up each)."""
+        styled = self._styled.get(style)
+        if styled is None:
+            prefix = f"{style}|"
+            styled = []
+            for w in self.weights:
+                names = {f[len(prefix):] if f.startswith(prefix) else f for f in w}
+                styled.append({f: w.get(f, 0.0) + w.get(prefix + f, 0.0) for f in names})
+            self._styled[style] = styled
+        return styled
+
+    def probability(self, features: Iterable[str], style: str | None = None) -> float:
         """Binary models: the probability of the positive class."""
-        (score,) = self.scores(features)
+        (score,) = self.scores(features, style)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
-    def says_yes(self, features: Iterable[str]) -> bool:
-        return self.probability(features) >= self.threshold
+    def says_yes(self, features: Iterable[str], style: str | None = None) -> bool:
+        return self.probability(features, style) >= self.threshold
 
     def label(self, features: Iterable[str]) -> str:
         if self.binary:

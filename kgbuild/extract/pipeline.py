@@ -81,8 +81,11 @@ class Extractor:
             gc.unfreeze()  # so that the old pipeline's reference cycles can be collected
         self.nlp = build_nlp()
         self._papers_since_build = 0
+        # A full collection now, while the pipeline is new, frozen or not: Python starts the
+        # next one only once the heap has grown by a quarter since the last, so the first
+        # texts do not pay for a walk over the pipeline that building it had brought due.
+        gc.collect()
         if self._freeze_heap:
-            gc.collect()
             gc.freeze()
 
     def run(self, papers: Iterable[Paper]) -> Iterator[Extraction]:

@@ -61,20 +61,21 @@ def decide_results(view: PaperView, splits: list[tuple[str, int, int, str]], mai
     drafts = view.drafts
     for cand in candidates:
         numbers = by_sentence[(cand.field, cand.sentence)]
-        feats = view.adapted(number_features(view, cand, len(numbers)))
+        feats = number_features(view, cand, len(numbers))
         value = cand.value
         if trace is not None:
-            trace("result", {"value": value}, feats)
-        keep = model.says_yes(feats) if model is not None else False
+            trace("result", {"value": value}, view.adapted(feats))
+        keep = model.says_yes(feats, view.style) if model is not None else False
         if not keep and trace is None:
             continue
         # the measure
         best_metric, best_score = None, None
         for metric in cand.metrics:
-            mfeats = view.adapted(metric_pair_features(view, cand, metric, numbers))
+            mfeats = metric_pair_features(view, cand, metric, numbers)
             if trace is not None:
-                trace("result_metric", {"value": value, "metric": exported_name(drafts[metric.entity])}, mfeats)
-            score = metric_model.probability(mfeats) if metric_model is not None else 0.0
+                trace("result_metric", {"value": value, "metric": exported_name(drafts[metric.entity])},
+                      view.adapted(mfeats))
+            score = metric_model.probability(mfeats, view.style) if metric_model is not None else 0.0
             if best_score is None or score > best_score:
                 best_metric, best_score = metric, score
         # the measure written with the number is taken as it is (cross-validated, the rules
@@ -91,10 +92,12 @@ def decide_results(view: PaperView, splits: list[tuple[str, int, int, str]], mai
         best_dataset, best_dscore = None, None
         choice = rule_dataset(view, cand, anchor, in_sentence, numbers) if in_sentence else None
         for dataset in pool:
-            dfeats = view.adapted(dataset_pair_features(view, cand, dataset, anchor, in_sentence, numbers, choice))
+            dfeats = dataset_pair_features(view, cand, dataset, anchor, in_sentence, numbers, choice)
             if trace is not None:
-                trace("result_dataset", {"value": value, "dataset": exported_name(drafts[dataset.entity])}, dfeats)
-            score = dataset_model.probability(dfeats) if dataset_model is not None else -abs(dataset.start - cand.start)
+                trace("result_dataset", {"value": value, "dataset": exported_name(drafts[dataset.entity])},
+                      view.adapted(dfeats))
+            score = (dataset_model.probability(dfeats, view.style) if dataset_model is not None
+                     else -abs(dataset.start - cand.start))
             if best_dscore is None or score > best_dscore:
                 best_dataset, best_dscore = dataset, score
         if not keep or best_metric is None:
