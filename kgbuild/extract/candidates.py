@@ -51,10 +51,11 @@ MEASUREMENT_RE = re.compile(
     r"(?<![\w\-(])\d+(?:[.,]\d+)?(?![\w\-])(?!\))"
     r"|(?<![\w\-])\d+(?:\.\d+)?(?=%|×|(?:x|fps|FPS|ms|s|[KMGT]B|[KMGB]|FLOPs)\b)"
 )
-# "higher accuracy than Adapter", "in terms of precision and recall": a measure used as one.
+# "higher accuracy than Adapter", "in terms of precision and recall", "the accuracy and latency
+# trade-off": a measure used as one.
 MEASURE_CUE_RE = re.compile(
     rf"\b(?:{alternation('measure_comparatives')})\b[^.;]{{0,80}}?\bthan\b|\b(?:compared (?:to|with)|comparable to|"
-    rf"on par with|in terms of)\b",
+    rf"on par with|in terms of|trade-?offs?)\b",
     re.IGNORECASE,
 )
 # "reduce the training memory footprint": a measure something is said to lower.
