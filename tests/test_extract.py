@@ -426,3 +426,8 @@ def test_two_measures_joined_by_a_hyphen_stay_two():
     found = _measure_candidates("Quorvex gives the best PSNR-FLOP trade-off (31.2 dB).")
     assert {"PSNR", "FLOP"} <= found and "PSNR-FLOP" not in found
     assert "Top1-acc" in _measure_candidates("Quorvex reaches 81.3% Top1-acc.")
+
+
+def test_a_bare_measure_head_scored_in_percent_is_a_measure():
+    assert "error" in _measure_candidates("The ensemble of Brimnets reaches 4.1% error on the held-out set.")
+    assert "error" not in _measure_candidates("The ensemble of Brimnets has a small error on the held-out set.")

@@ -76,6 +76,7 @@ MEASURE_MODIFIER_BACK_RE = re.compile(r"(?<![^\s(])([a-z][a-z0-9]*(?:-[a-z0-9]+)
 MEASURE_HEADS = sorted(term_list("measure_heads"), key=len, reverse=True)
 MEASURE_HEAD_RE = re.compile(rf"\b(?:{'|'.join(map(re.escape, MEASURE_HEADS))})\b(?!-)", re.IGNORECASE)
 MAX_MEASURE_MODIFIERS = 3
+PERCENT_BEFORE_RE = re.compile(r"\d\s*%\s*$")
 # "F1-Score@N", "Recall@K": a cut-off written after the measure belongs to it.
 CUTOFF_AFTER_RE = re.compile(r"@(?:\d+|[A-Za-z])\b")
 
@@ -120,6 +121,8 @@ def measure_phrases(text: str, metric_hits: list[tuple[int, int]], sentences: Se
     for head_start, head_end in heads:
         start = _measure_modifiers_start(text, head_start, task_spans)
         if start == head_start:
+            if PERCENT_BEFORE_RE.search(text, max(0, head_start - 12), head_start) and head_start not in taken:
+                phrases.append((head_start, head_end))  # "3.57% error": a bare head scored in percent
             continue
         words = text[start:head_end].lower().split()
         if any(" ".join(words[i:]) in phrase_stop for i in range(len(words) - 1)):
