@@ -73,8 +73,6 @@ def _used_as_measure(text: str, start: int, sentences: SentenceIndex) -> bool:
 # A word that can modify a measure's head ("test", "one-shot", "rank-1", "frame"): lower case,
 # maybe hyphenated or with digits; written right before the head or the next modifier.
 MEASURE_MODIFIER_BACK_RE = re.compile(r"(?<![^\s(])([a-z][a-z0-9]*(?:-[a-z0-9]+)*) $")
-MEASURE_HEADS = sorted(term_list("measure_heads"), key=len, reverse=True)
-MEASURE_HEAD_RE = re.compile(rf"\b(?:{'|'.join(map(re.escape, MEASURE_HEADS))})\b(?!-)", re.IGNORECASE)
 MAX_MEASURE_MODIFIERS = 3
 PERCENT_BEFORE_RE = re.compile(r"\d\s*%\s*$")
 # "F1-Score@N", "Recall@K": a cut-off written after the measure belongs to it.
@@ -105,7 +103,7 @@ def _said_when(text: str, start: int) -> bool:
     return text[max(0, start - 3):start].lower() == "at "
 
 
-def measure_phrases(text: str, metric_hits: list[tuple[int, int]], sentences: SentenceIndex,
+def measure_phrases(scan: rules.WordScan, metric_hits: list[tuple[int, int]], sentences: SentenceIndex,
                     task_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Measures named by a head with modifiers: "test accuracy", "one-shot accuracy", "model
     size", "sequence recovery rate".  The head is a metric the lexicon found (and the gate let
@@ -114,9 +112,11 @@ def measure_phrases(text: str, metric_hits: list[tuple[int, int]], sentences: Se
     phrase_stop = lowered_term_list("measure_phrase_stop")
     heads = list(metric_hits)
     taken = {start for start, _ in heads}
-    for match in MEASURE_HEAD_RE.finditer(text):
-        if match.start() not in taken and _used_as_measure(text, match.start(), sentences):
-            heads.append(match.span())
+    text = scan.text
+    for index in scan.measure_heads:  # (found in the one pass over the words the rules make)
+        word = scan.words[index]
+        if word.start() not in taken and _used_as_measure(text, word.start(), sentences):
+            heads.append(word.span())
     phrases = []
     for head_start, head_end in heads:
         start = _measure_modifiers_start(text, head_start, task_spans)
@@ -195,7 +195,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     for start, end in rules.task_phrases(scan, is_title):
         cands.append((start, end, "Task", None, PHRASE))
         task_spans.append((start, end))
-    for start, end in measure_phrases(text, metric_hits, sentences, task_spans):
+    for start, end in measure_phrases(scan, metric_hits, sentences, task_spans):
         cands.append((start, end, "Metric", None, PHRASE))
     for start, end in rules.dataset_phrases(scan, is_title):
         cands.append((start, end, "Dataset", None, PHRASE))
