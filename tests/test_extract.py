@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from kgbuild.extract import EXTRACTOR_VERSION, extract
@@ -384,3 +386,62 @@ def test_an_entity_draft_names_itself_by_its_mentions_so_far():
         if len(draft.mentions) == 1:
             assert draft.name == "ZorbNet"
     assert draft.name == "Zorbnet"  # the most frequent form, once a later mention makes it so
+
+
+# --- measures named with modifiers ---------------------------------------------------
+# (the shipped entity model decides these candidates; the tests pin what the rules propose)
+
+@functools.lru_cache(maxsize=1)
+def _nlp():
+    from kgbuild.extract.pipeline import build_nlp
+
+    return build_nlp()
+
+
+def _measure_candidates(sentence: str) -> set[str]:
+    from kgbuild.extract.candidates import field_candidates
+    from kgbuild.extract.sentences import SentenceIndex
+
+    hits = _nlp()(sentence).user_data["lexicon"]
+    found, _ = field_candidates(sentence, "abstract", hits, False, SentenceIndex(sentence))
+    return {f.text for f in found if f.etype == "Metric"}
+
+
+@pytest.mark.parametrize("sentence, measure", [
+    ("Quorvex lifts the test accuracy of the baseline by 2.1%.", "test accuracy"),
+    ("Quorvex reaches 64.0% few-shot accuracy on the new split.", "few-shot accuracy"),
+    ("It cuts the model size by 3x against Brimnet.", "model size"),
+    ("It halves the training time of Brimnet (12 hours vs 24 hours).", "training time"),
+    ("It keeps a higher token recovery rate than Brimnet.", "token recovery rate"),
+    ("Brimnet reaches the best Recall@K of all systems (0.41).", "Recall@K"),
+])
+def test_a_measure_is_proposed_with_its_modifiers(sentence, measure):
+    assert measure in _measure_candidates(sentence)
+
+
+@pytest.mark.parametrize("sentence, not_measure", [
+    ("We train with a batch size of 512 and a learning rate of 0.01.", "batch size"),
+    ("We train with a batch size of 512 and a learning rate of 0.01.", "learning rate"),
+    ("Quorvex reaches a higher accuracy than Brimnet (71.2%).", "higher accuracy"),
+    ("Quorvex can improve model size and speed by 10%.", "improve model size"),
+    ("At inference time, Quorvex drops 30% of the tokens.", "inference time"),
+    ("Quorvex improves node classification accuracy by 2%.", "node classification accuracy"),
+    ("It cuts by orders of magnitude GPU hours (10 vs 900).", "magnitude GPU hours"),
+])
+def test_judgements_settings_and_tasks_are_no_part_of_a_measure(sentence, not_measure):
+    assert not_measure not in _measure_candidates(sentence)
+
+
+def test_a_trade_off_makes_its_measures_measures():
+    assert {"accuracy", "latency"} <= _measure_candidates("It beats Brimnet in the accuracy and latency trade-off.")
+
+
+def test_two_measures_joined_by_a_hyphen_stay_two():
+    found = _measure_candidates("Quorvex gives the best PSNR-FLOP trade-off (31.2 dB).")
+    assert {"PSNR", "FLOP"} <= found and "PSNR-FLOP" not in found
+    assert "Top1-acc" in _measure_candidates("Quorvex reaches 81.3% Top1-acc.")
+
+
+def test_a_bare_measure_head_scored_in_percent_is_a_measure():
+    assert "error" in _measure_candidates("The ensemble of Brimnets reaches 4.1% error on the held-out set.")
+    assert "error" not in _measure_candidates("The ensemble of Brimnets has a small error on the held-out set.")

@@ -51,10 +51,11 @@ MEASUREMENT_RE = re.compile(
     r"(?<![\w\-(])\d+(?:[.,]\d+)?(?![\w\-])(?!\))"
     r"|(?<![\w\-])\d+(?:\.\d+)?(?=%|×|(?:x|fps|FPS|ms|s|[KMGT]B|[KMGB]|FLOPs)\b)"
 )
-# "higher accuracy than Adapter", "in terms of precision and recall": a measure used as one.
+# "higher accuracy than Adapter", "in terms of precision and recall", "the accuracy and latency
+# trade-off": a measure used as one.
 MEASURE_CUE_RE = re.compile(
     rf"\b(?:{alternation('measure_comparatives')})\b[^.;]{{0,80}}?\bthan\b|\b(?:compared (?:to|with)|comparable to|"
-    rf"on par with|in terms of)\b",
+    rf"on par with|in terms of|trade-?offs?)\b",
     re.IGNORECASE,
 )
 # "reduce the training memory footprint": a measure something is said to lower.
@@ -67,6 +68,69 @@ def _used_as_measure(text: str, start: int, sentences: SentenceIndex) -> bool:
     s_start, s_end = sentences.spans[sentences.of(start)]
     return bool(MEASUREMENT_RE.search(text, s_start, s_end) or MEASURE_CUE_RE.search(text, s_start, s_end)
                 or LOWERED_BEFORE_RE.search(text[max(s_start, start - 60):start]))
+
+
+# A word that can modify a measure's head ("test", "one-shot", "rank-1", "frame"): lower case,
+# maybe hyphenated or with digits; written right before the head or the next modifier.
+MEASURE_MODIFIER_BACK_RE = re.compile(r"(?<![^\s(])([a-z][a-z0-9]*(?:-[a-z0-9]+)*) $")
+MAX_MEASURE_MODIFIERS = 3
+PERCENT_BEFORE_RE = re.compile(r"\d\s*%\s*$")
+# "F1-Score@N", "Recall@K": a cut-off written after the measure belongs to it.
+CUTOFF_AFTER_RE = re.compile(r"@(?:\d+|[A-Za-z])\b")
+
+
+def _measure_modifiers_start(text: str, head_start: int, task_spans: list[tuple[int, int]]) -> int:
+    """Where the modifiers of a measure's head begin ("frame classification error rate"):
+    up to three plain lower-case words, none a function word or a judgement ("higher"), nor
+    part of a task's name ("link prediction accuracy" is the accuracy of a task)."""
+    stop = lowered_term_list("measure_modifier_stop")
+    start = head_start
+    for _ in range(MAX_MEASURE_MODIFIERS):
+        back = MEASURE_MODIFIER_BACK_RE.search(text, max(0, start - 40), start)
+        if not back:
+            break
+        word = back.group(1)
+        if word in rules.STOP or word in stop or word.endswith(("ly", "ed")):
+            break
+        if any(t_start < back.end(1) and back.start(1) < t_end for t_start, t_end in task_spans):
+            break
+        start = back.start(1)
+    return start
+
+
+def _said_when(text: str, start: int) -> bool:
+    """"at inference time", "at test time": when something happens, not how much it takes."""
+    return text[max(0, start - 3):start].lower() == "at "
+
+
+def measure_phrases(scan: rules.WordScan, metric_hits: list[tuple[int, int]], sentences: SentenceIndex,
+                    task_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Measures named by a head with modifiers: "test accuracy", "one-shot accuracy", "model
+    size", "sequence recovery rate".  The head is a metric the lexicon found (and the gate let
+    through) or a measure head noun whose sentence measures or compares it; the phrase is a
+    candidate, the entity model decides."""
+    phrase_stop = lowered_term_list("measure_phrase_stop")
+    heads = list(metric_hits)
+    taken = {start for start, _ in heads}
+    text = scan.text
+    for index in scan.measure_heads:  # (found in the one pass over the words the rules make)
+        word = scan.words[index]
+        if word.start() not in taken and _used_as_measure(text, word.start(), sentences):
+            heads.append(word.span())
+    phrases = []
+    for head_start, head_end in heads:
+        start = _measure_modifiers_start(text, head_start, task_spans)
+        if start == head_start:
+            if PERCENT_BEFORE_RE.search(text, max(0, head_start - 12), head_start) and head_start not in taken:
+                phrases.append((head_start, head_end))  # "3.57% error": a bare head scored in percent
+            continue
+        words = text[start:head_end].lower().split()
+        if any(" ".join(words[i:]) in phrase_stop for i in range(len(words) - 1)):
+            continue  # "mini-batch size": a setting, whatever its modifiers
+        if _said_when(text, start):
+            continue
+        phrases.append((start, head_end))
+    return phrases
 
 
 def _written_as_name(text: str, start: int, end: int, sentences: SentenceIndex) -> bool:
@@ -92,6 +156,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     lex_spans = []
     never = term_list("never_entities")
     weak_metrics = lowered_term_list("weak_metrics")
+    metric_hits: list[tuple[int, int]] = []
     for start, end, etype, key in lexicon_hits:
         if etype == "Split":
             continue
@@ -112,8 +177,10 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                 text, end, min(len(text), end + 80)):
             continue
         elif etype == "Metric" and written.lower() in weak_metrics:
-            if not _used_as_measure(text, start, sentences):
+            if not _used_as_measure(text, start, sentences) or _said_when(text, start):
                 continue
+        if etype == "Metric":
+            metric_hits.append((start, end))
         cands.append((start, end, etype, key, LEXICON))
         lex_spans.append((start, end, etype, key))
 
@@ -124,8 +191,12 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     for start, end in rules.named_cues(text):
         cands.append((start, end, "Method", None, CUE))
     scan = rules.WordScan(text)
+    task_spans = [(c[0], c[1]) for c in cands if c[2] == "Task"]
     for start, end in rules.task_phrases(scan, is_title):
         cands.append((start, end, "Task", None, PHRASE))
+        task_spans.append((start, end))
+    for start, end in measure_phrases(scan, metric_hits, sentences, task_spans):
+        cands.append((start, end, "Metric", None, PHRASE))
     for start, end in rules.dataset_phrases(scan, is_title):
         cands.append((start, end, "Dataset", None, PHRASE))
     if not is_title:
@@ -143,7 +214,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     if urls:
         cands = [c for c in cands if not any(u0 <= c[0] < u1 for u0, u1 in urls)]
     lexicon_at = _spans_by_edge(lex_spans)
-    cands = [_inherit_lexicon_type(c, lexicon_at, text) for c in cands]
+    cands = [_with_cutoff(c, text) for c in (_inherit_lexicon_type(c, lexicon_at, text) for c in cands) if c is not None]
     chosen = _select(cands)
     found = [Found(field, s, e, t, k, r, text[s:e]) for s, e, t, k, r in chosen]
     definitions = find_definitions(text)
@@ -225,12 +296,31 @@ def _inherit_lexicon_type(cand, lexicon_at, text):
     nearby = lexicon_at.get(("start", start), []) + lexicon_at.get(("metric end", end), [])
     for _, (l_start, l_end, l_type, _) in sorted(nearby, key=lambda entry: entry[0]):
         if l_start == start and l_end < end and text_boundary_ok(l_end, end):
+            if l_type == "Metric" and _measure_follows(lexicon_at, l_end, end, text):
+                return None  # "PSNR-FLOP trade-offs": two measures, not one name
             return (start, end, l_type, None, rank)
         before = text[start:l_start]
         if l_type == "Metric" and l_end == end and before.endswith(" ") and before.strip() \
                 and " " not in before.rstrip():
             return (start, end, "Metric", None, rank)
     return cand
+
+
+def _with_cutoff(cand, text: str):
+    """A measure takes the cut-off written right after it ("F1-Score@N")."""
+    if cand[2] != "Metric" or text[cand[1]:cand[1] + 1] != "@":
+        return cand
+    cutoff = CUTOFF_AFTER_RE.match(text, cand[1])
+    return (cand[0], cutoff.end(), *cand[2:]) if cutoff else cand
+
+
+def _measure_follows(lexicon_at, joint: int, end: int, text: str) -> bool:
+    """A second lexicon measure fills the rest of the span after a hyphen or slash."""
+    if text[joint:joint + 1] not in ("-", "/"):
+        return False
+    weak = lowered_term_list("weak_metrics")  # "Top1-acc": one measure, "acc" is a weak head
+    return any(l_start == joint + 1 and l_type == "Metric" and text[l_start:end].lower() not in weak
+               for _, (l_start, _, l_type, _) in lexicon_at.get(("metric end", end), []))
 
 
 def text_boundary_ok(inner_end: int, outer_end: int) -> bool:

@@ -80,10 +80,11 @@ def load_word_lists() -> None:
 
 # Word classes, decided once per distinct word and memoised: abstracts reuse words, and
 # one dict lookup per word is far cheaper than running the shape tests again.
-NAME, TASK_HEAD, DATASET_HEAD = 1, 2, 4
+NAME, TASK_HEAD, DATASET_HEAD, MEASURE_HEAD = 1, 2, 4, 8
 _WORD_CLASS: dict[str, int] = {}
 _WORD_CLASS_LIMIT = 200_000
 DATASET_HEADS = term_list("dataset_head_words")
+MEASURE_HEADS = lowered_term_list("measure_heads")
 
 
 def word_class(word: str) -> int:
@@ -100,6 +101,8 @@ def word_class(word: str) -> int:
             flags |= TASK_HEAD
         if lower in DATASET_HEADS:
             flags |= DATASET_HEAD
+        if lower in MEASURE_HEADS:
+            flags |= MEASURE_HEAD
         if len(_WORD_CLASS) > _WORD_CLASS_LIMIT:
             _WORD_CLASS.clear()
         _WORD_CLASS[word] = flags
@@ -109,7 +112,7 @@ def word_class(word: str) -> int:
 class WordScan:
     """The words of one text (NAME_TOKEN_RE chunks) and which of them matter, in one pass."""
 
-    __slots__ = ("text", "words", "names", "task_heads", "dataset_heads")
+    __slots__ = ("text", "words", "names", "task_heads", "dataset_heads", "measure_heads")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -117,6 +120,7 @@ class WordScan:
         self.names: list[int] = []
         self.task_heads: list[int] = []
         self.dataset_heads: list[int] = []
+        self.measure_heads: list[int] = []
         get = _WORD_CLASS.get
         for index, match in enumerate(words):
             word = match.group()
@@ -130,6 +134,8 @@ class WordScan:
                     self.task_heads.append(index)
                 if flags & DATASET_HEAD:
                     self.dataset_heads.append(index)
+                if flags & MEASURE_HEAD:
+                    self.measure_heads.append(index)
 
     def previous(self, index: int):
         """The word before ``index`` when only spaces separate them, else None."""
