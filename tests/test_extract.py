@@ -346,6 +346,26 @@ def test_a_frozen_heap_holds_one_pipeline_however_often_it_is_renewed(monkeypatc
         gc.unfreeze()
 
 
+def test_a_renewed_pipeline_is_built_after_the_old_one_is_let_go(monkeypatch):
+    """Two pipelines held at once would add a fresh one to the peak memory of every worker."""
+    import weakref
+
+    from kgbuild.extract import pipeline
+
+    extractor = pipeline.Extractor()
+    old = weakref.ref(extractor.nlp)
+    real_build = pipeline.build_nlp
+    old_alive_at_build: list[bool] = []
+
+    def build_and_look():
+        old_alive_at_build.append(old() is not None)
+        return real_build()
+
+    monkeypatch.setattr(pipeline, "build_nlp", build_and_look)
+    extractor.renew()
+    assert old_alive_at_build == [False]
+
+
 def _slow_chunk_marker(folder: str, records: list) -> int:
     import time
     from pathlib import Path as _Path

@@ -76,9 +76,14 @@ class Extractor:
         self.renew()
 
     def renew(self) -> None:
-        """A fresh pipeline: what the old vocabulary learnt from the texts is freed."""
+        """A fresh pipeline: what the old vocabulary learnt from the texts is freed.
+
+        The old pipeline goes before the new one is built, so the two are never held at
+        once (that had added a fresh pipeline, about 40 MB, to each worker's peak)."""
+        self.nlp = None
         if self._freeze_heap:
             gc.unfreeze()  # so that the old pipeline's reference cycles can be collected
+            gc.collect()
         self.nlp = build_nlp()
         self._papers_since_build = 0
         # A full collection now, while the pipeline is new, frozen or not: Python starts the

@@ -5,6 +5,9 @@
 - Existential subqueries: FalkorDB does not parse ``EXISTS { ... }``; both accept pattern
   predicates such as ``WHERE (m)-[:EVALUATED_ON]->(:Dataset {key: $d})``, so queries use those.
 - Read-only execution: FalkorDB has ``GRAPH.RO_QUERY``; Neo4j uses read transactions.
+- Repeated strings: FalkorDB's ``intern()`` keeps one copy of a string however many
+  properties hold it; Neo4j has no such function (it stores every value in its own record
+  anyway). The FalkorDB store sends the write statements through ``falkordb_write``.
 - Full-text search procedures differ (``db.idx.fulltext.*`` vs ``db.index.fulltext.*``);
   the query packs use neither.
 - Finding the schema: FalkorDB has ``CALL db.indexes() YIELD label, properties``; Neo4j 5
@@ -19,6 +22,9 @@
 """
 
 from __future__ import annotations
+
+import re
+from functools import lru_cache
 
 from kgbuild.stores.statements import NODE_KEYS
 
@@ -73,6 +79,43 @@ def neo4j_schema() -> list[str]:
     statements += [neo4j_index(label, prop) for label, prop in EXTRA_INDEXES]
     statements += [neo4j_relationship_index(rel_type, prop) for rel_type, prop in RELATIONSHIP_INDEXES]
     return statements
+
+
+# Row fields whose strings the same graph holds many times over: the field a fact was read
+# from ("title" or "abstract"), entity spellings, evidence sentences (every relationship one
+# sentence gives carries it), result units, splits and names, a paper's source file,
+# extractor version, date and categories. FalkorDB would allocate each value once per
+# property; interned, one copy serves them all (a fifth of the embedded store's memory on the
+# 1,000,000-paper synthetic build, docs/performance.md). Unique strings (ids, titles,
+# abstracts, keys) are left alone: interning them would only add the pool's entry.
+# Values read back are the same strings, typed String, indexed and compared as before.
+FALKORDB_INTERNED_VALUES = frozenset({
+    "field", "text", "evidence", "unit", "split", "method_name", "dataset_name", "metric_name",
+    "source_file", "extractor_version", "date"})
+FALKORDB_INTERNED_LISTS = frozenset({"texts", "roles", "categories"})
+_WRITTEN_ROW_VALUE = re.compile(r"(?<=[:=] )row\.(\w+)\b")
+_FIRST_WRITE_CLAUSE = re.compile(r"\b(CREATE|SET)\b")
+
+
+@lru_cache(maxsize=None)
+def falkordb_write(cypher: str) -> str:
+    """A write statement as the FalkorDB store sends it: the repeated strings it stores
+    (``row.NAME`` as a property value after its first CREATE or SET) wrapped in ``intern``.
+    What the statement matches on, before that clause, is left as it is."""
+    clause = _FIRST_WRITE_CLAUSE.search(cypher)
+    if clause is None:
+        return cypher
+
+    def interned(value: re.Match[str]) -> str:
+        name = value.group(1)
+        if name in FALKORDB_INTERNED_VALUES:
+            return f"intern(row.{name})"
+        if name in FALKORDB_INTERNED_LISTS:
+            return f"[s IN row.{name} | intern(s)]"
+        return value.group(0)
+
+    head, tail = cypher[:clause.start()], cypher[clause.start():]
+    return head + _WRITTEN_ROW_VALUE.sub(interned, tail)
 
 
 # -- Neo4j ------------------------------------------------------------------------------------

@@ -169,7 +169,7 @@ class FalkorDBStore(CypherStore):
             self._start_staging()
         graph = self._require_graph()
         with self._write_errors():
-            self._writer.send(graph.name, params_header(params) + cypher)
+            self._writer.send(graph.name, params_header(params) + dialect.falkordb_write(cypher))
 
     def _wait_for_writes(self) -> None:
         if self._writer is not None:
