@@ -214,6 +214,21 @@ def test_tokenised_text_is_read_as_prose_and_points_at_the_original(extractor):
         assert abstract[relation.evidence.start:relation.evidence.end] == relation.evidence.text
 
 
+def test_a_title_glued_to_a_tokenised_abstract_is_read_as_the_title(extractor):
+    # SciREX records have no title field: the title opens the abstract ("ZorbNet : ... We present")
+    abstract = ("ZorbNet : Wide Residual Networks for Image Classification We present a wide , shallow residual "
+                "network that trains fast . Experiments on CIFAR - 10 and CIFAR - 100 show state - of - the - art "
+                "accuracy , and ZorbNet outperforms ResNet - 50 on ImageNet , with fewer parameters .")
+    x = extract(extractor, "", abstract)
+    zorb = method(x, "ZorbNet")
+    assert zorb.proposed  # the name before the title's colon
+    assert [(m.field, m.start, m.sentence) for m in zorb.mentions] == [("abstract", 0, 0), ("abstract", 207, 2)]
+    assert {("ZorbNet", "CIFAR-10"), ("ZorbNet", "CIFAR-100"), ("ZorbNet", "ImageNet")} <= pairs(x)
+    for relation in x.relations:
+        assert relation.evidence.field == "abstract"
+        assert abstract[relation.evidence.start:relation.evidence.end] == relation.evidence.text
+
+
 def test_a_dataset_name_followed_by_module_is_a_method(extractor):
     x = extract(extractor, "Rotation-Aware Detection",
                 "We design the ARC module, which rotates kernels. Plugged into detectors, the ARC module "

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
-from kgbuild.extract.features import (PaperView, definition_features, entity_features, method_features, pair_features,
-                                      proposed_backbone_features, backbone_features, trained_only_on)
+from kgbuild.extract.features import (PairContext, PaperView, backbone_features, definition_features, entity_features,
+                                      method_features, pair_features, proposed_backbone_features, trained_only_on)
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
@@ -149,8 +149,10 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
     # recall about 0.5): a model adds the flags they miss and never takes one away.
     for draft, feats, role_parts in verdicts:
         rule_proposed = draft.proposed
-        if proposed is not None and not draft.proposed:
-            draft.proposed = proposed.says_yes(feats, view.style)
+        if proposed is not None:
+            draft.proposal = proposed.probability(feats, view.style)
+            if not draft.proposed:
+                draft.proposed = draft.proposal >= proposed.threshold
         if draft.proposed and not rule_proposed:
             # the backbone role also reads the proposed model's verdict: what a backbone paper
             # says holds for the method it proposes
@@ -177,6 +179,7 @@ def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], r
     if model is None and trace is None:
         return rule_pairs
     by_pair = {(m, d): (field, sentence) for m, d, field, sentence in rule_pairs}
+    context = PairContext(view, set(by_pair) | set(result_pairs))
     kept = []
     trained_only: dict[int, bool] = {}  # per dataset draft
     drafts = view.drafts
@@ -190,7 +193,7 @@ def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], r
                 trained_only[di] = trained_only_on(view, dataset)
             rule = (mi, di) in by_pair
             feats = pair_features(view, method, dataset, rule, (mi, di) in result_pairs, mi in main_methods,
-                                  trained_only[di])
+                                  trained_only[di], context, (mi, di))
             if trace is not None:
                 trace("evaluated_on", {"method": forms_of(method), "dataset": forms_of(dataset),
                                        "proposed": method.proposed,

@@ -41,7 +41,7 @@ class _UnionFind:
 
 
 class EntityDraft:
-    __slots__ = ("etype", "key", "mentions", "proposed", "roles", "url", "forms", "_named")
+    __slots__ = ("etype", "key", "mentions", "proposed", "roles", "url", "forms", "_named", "proposal")
 
     def __init__(self, etype: str, key: str) -> None:
         self.etype = etype
@@ -52,6 +52,9 @@ class EntityDraft:
         self.url: str | None = None
         self.forms: dict[str, int] = {}  # written form -> how often
         self._named: tuple[int, str] | None = None  # (mentions counted, name) when last worked out
+        # how likely the proposed model thinks it is that the paper proposes this method
+        # (whatever the flag says; a feature of its pairs)
+        self.proposal = 0.0
 
     @property
     def name(self) -> str:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft
-from kgbuild.extract.facts import TRAIN_ONLY_BEFORE_RE
+from kgbuild.extract.facts import COMPARED_BEFORE_RE, LIST_GAP_RE, TRAIN_ONLY_BEFORE_RE
 from kgbuild.extract.resources import alternation, term_sequence
 from kgbuild.extract.sentences import SentenceIndex
 
@@ -335,8 +335,51 @@ def backbone_features(view: PaperView, draft: EntityDraft, main_name: bool) -> l
     return feats
 
 
+EVAL_SENTENCE_CUES = frozenset(term_sequence("evaluation_sentence_words"))
+
+
+class PairContext:
+    """What the whole paper says about its pairs, worked out once: which (method, dataset)
+    drafts the rules or a result pair, which datasets stand in one list ("on X, Y and Z"),
+    and which methods the paper compares against."""
+
+    __slots__ = ("methods_of", "datasets_of", "list_mates", "compared", "top_proposal")
+
+    def __init__(self, view: PaperView, paired: set[tuple[int, int]]) -> None:
+        self.methods_of: dict[int, set[int]] = {}
+        self.datasets_of: dict[int, set[int]] = {}
+        for m, d in paired:
+            self.methods_of.setdefault(d, set()).add(m)
+            self.datasets_of.setdefault(m, set()).add(d)
+        self.list_mates: dict[int, set[int]] = {}
+        datasets = [f for f in view.found if f.etype == "Dataset"]
+        for left, right in zip(datasets, datasets[1:]):
+            if left.field == right.field and left.entity != right.entity and \
+                    LIST_GAP_RE.fullmatch(view.texts[left.field], left.end, right.start):
+                self.list_mates.setdefault(left.entity, set()).add(right.entity)
+                self.list_mates.setdefault(right.entity, set()).add(left.entity)
+        # a list is one list however long: "X, Y and Z" makes X and Z mates too
+        for entity in list(self.list_mates):
+            seen, todo = set(), [entity]
+            while todo:
+                e = todo.pop()
+                if e not in seen:
+                    seen.add(e)
+                    todo.extend(self.list_mates.get(e, ()))
+            self.list_mates[entity] = seen - {entity}
+        proposals = [(d.proposal, i) for i, d in enumerate(view.drafts) if d.etype == "Method"]
+        self.top_proposal = max(proposals)[1] if proposals and max(proposals)[0] > 0 else None
+        self.compared: set[int] = set()
+        for f in view.found:
+            if f.etype == "Method":
+                _, s_start, _ = view.sentence_of(f)
+                if COMPARED_BEFORE_RE.search(view.texts[f.field], max(s_start, f.start - 80), f.start):
+                    self.compared.add(f.entity)
+
+
 def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, rule_pair: bool, result_pair: bool,
-                  main_method: bool, dataset_trained_on_only: bool) -> list[str]:
+                  main_method: bool, dataset_trained_on_only: bool, context: PairContext | None = None,
+                  indices: tuple[int, int] | None = None) -> list[str]:
     """Was this method evaluated on this dataset?  (``dataset_trained_on_only``: ``trained_only_on``,
     worked out once per dataset by the caller, which also needs it.)"""
     feats = []
@@ -385,7 +428,45 @@ def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, ru
         feats.append("proposed_apart")
     if method.proposed:
         feats += [f"proposed&ds_cue={c}" for c in cues]
+    if context is not None and indices is not None:
+        feats += _paper_pair_features(context, indices, main_method, method, cues, together)
     return feats
+
+
+def _paper_pair_features(context: PairContext, indices: tuple[int, int], main_method: bool, method: EntityDraft,
+                         cues: set[str], together: int) -> list[str]:
+    """The pair's place in the paper: the method's part in it (the paper's own, proposed, a
+    baseline it compares against, a known name, other), what else the method and the dataset
+    are paired with, and how likely the proposed model thinks it is that the paper proposes
+    the method (SciREX abstracts often evaluate "our model" without naming it; an unflagged
+    method the paper most likely proposes is still the one evaluated)."""
+    mi, di = indices
+    if main_method:
+        role = "main"
+    elif method.proposed:
+        role = "proposed"
+    elif mi in context.compared:
+        role = "compared"
+    elif any(m.key for m in method.mentions):
+        role = "known"
+    else:
+        role = "other"
+    facts = []
+    if context.methods_of.get(di, set()) - {mi}:
+        facts.append("ds_paired_other")
+    if context.datasets_of.get(mi, set()) - {di}:
+        facts.append("method_paired_other")
+    if context.list_mates.get(di, set()) & context.datasets_of.get(mi, set()):
+        facts.append("list_mate_paired")
+    if cues & EVAL_SENTENCE_CUES:
+        facts.append("ds_eval_sentence")
+    if "we" in cues:
+        facts.append("ds_we_sentence")
+    facts.append(f"together={min(together, 1)}")
+    band = "hi" if method.proposal >= 0.5 else "mid" if method.proposal >= 0.2 else "lo"
+    band += "top" if context.top_proposal == mi else "nottop"
+    return [f"role={role}", *facts, *(f"{role}&{fact}" for fact in facts),
+            f"proposal={band}", *(f"proposal={band}&{fact}" for fact in facts)]
 
 
 def trained_only_on(view: PaperView, dataset: EntityDraft) -> bool:

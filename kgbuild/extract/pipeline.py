@@ -23,7 +23,8 @@ from kgbuild.extract.lexicon import LexiconMatcher
 from kgbuild.extract.repos import find_repos
 from kgbuild.extract.result_decisions import decide_results
 from kgbuild.extract.sentences import SentenceIndex
-from kgbuild.extract.spacing import despace, point_at_original
+from kgbuild.extract.spacing import Spaced, point_at_original, read_spaced
+from kgbuild.extract.title_names import replace_extended
 from kgbuild.extract.tokens import tune_tokenizer
 from kgbuild.models import Extraction, Paper
 
@@ -105,12 +106,13 @@ class Extractor:
 
     def _run_batch(self, papers: list[Paper]) -> Iterator[Extraction]:
         texts = []
-        joined: list[dict | None] = []
+        joined: list[Spaced | None] = []
         for paper in papers:
             title, abstract = paper.title or "", paper.abstract or ""
             if text_style(abstract) == "spaced":
-                (title, title_origin), (abstract, abstract_origin) = despace(title), despace(abstract)
-                joined.append({"title": (title, title_origin), "abstract": (abstract, abstract_origin)})
+                spaced = read_spaced(title, abstract)
+                title, abstract = spaced.texts["title"], spaced.texts["abstract"]
+                joined.append(spaced)
             else:
                 joined.append(None)
             texts.append(title)
@@ -128,14 +130,14 @@ class Extractor:
 
 
 def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | None = None,
-                trace: PaperTrace | None = None, joined: dict | None = None) -> Extraction:
-    """``joined``: per field, the tokenised text read as prose and its characters' original
-    offsets (``spacing.despace``); the extraction then points at the original text."""
+                trace: PaperTrace | None = None, joined: Spaced | None = None) -> Extraction:
+    """``joined``: a tokenised record read as prose, per field the text and its characters'
+    original offsets (``spacing.read_spaced``); the extraction then points at the original text."""
     decisions = decisions if decisions is not None else Decisions()
     if trace is not None:
         trace = _for_paper(trace, paper.id)
     if joined is not None:
-        texts = {field: text for field, (text, _) in joined.items()}
+        texts = dict(joined.texts)
     else:
         texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
     sentences = {field: SentenceIndex(text) for field, text in texts.items()}
@@ -147,7 +149,9 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
                                                confirmed)
     title_found = _echo_in_title(texts["title"], title_found, abstract_found)
     found = title_found + abstract_found
-    found += decide_title_names(texts, title_found, abstract_found, decisions, trace)
+    named = decide_title_names(texts, title_found, abstract_found, decisions, trace)
+    if named:
+        found = replace_extended(found, named)
     found.sort(key=lambda f: (f.field != "title", f.start))
     definitions = [("title", d) for d in title_defs] + [("abstract", d) for d in abstract_defs]
     for field, hits in (("title", title_hits), ("abstract", abstract_hits)):
@@ -172,7 +176,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     repos = [(field, start, end, url) for field, text in texts.items() for start, end, url in find_repos(text)]
     extraction = build_extraction(paper, texts, sentences, drafts, results, evaluated, repos)
     if joined is not None:
-        point_at_original(extraction, {field: origin for field, (_, origin) in joined.items()})
+        point_at_original(extraction, joined)
     return extraction
 
 

@@ -5,7 +5,11 @@ Titles are Title Case, so shape proves nothing there, and most title phrases are
 ("Two at Once", "Propagate Yourself").  Every phrase no rule took is a candidate; the
 trained ``title_name`` decision keeps the few that are names, judged mostly by how the
 abstract uses the same words (again capitalised mid-sentence, introduced by "we propose",
-defined with an acronym).
+defined with an acronym).  A phrase the abstract never repeats is a candidate only when it
+ends in a method's head word ("Stacked Hourglass Networks for ...": the abstract calls it
+"our network"); so is a phrase that extends a method name a rule took ("Frustum PointNets"
+around "PointNets", "End-To-End Memory Networks"), which then replaces that name's mentions
+inside it.
 """
 
 from __future__ import annotations
@@ -105,24 +109,37 @@ def phrase_features(title: str, abstract: str, lowered_abstract: str, start: int
 
 
 def title_name_candidates(title: str, abstract: str, title_found: list[Found], abstract_found: list[Found]):
-    """``[(title span, abstract echo spans, features)]`` for the phrases no rule took and the
-    abstract repeats."""
+    """``[(title span, abstract echo spans, features)]`` for the phrases no rule took, and for
+    those that extend a method name a rule took ("Frustum PointNets" around "PointNets")."""
     lowered = abstract.lower()
     out = []
     for start, end, kind in title_phrases(title):
-        if end - start < 3 or any(f.start < end and start < f.end for f in title_found):
+        if end - start < 3:
+            continue
+        overlapping = [f for f in title_found if f.start < end and start < f.end]
+        extends = bool(overlapping)
+        if extends and not all(f.etype == "Method" and start <= f.start and f.end <= end
+                               and f.end - f.start < end - start for f in overlapping):
             continue
         phrase = title[start:end]
+        # the abstract's repetitions of the phrase, where no rule took a part of it (for a
+        # phrase that extends a name, none took more than a part)
         echoes = [at for at in _occurrences(lowered, phrase.lower())
-                  if not any(f.start < at + len(phrase) and at < f.end for f in abstract_found)]
-        if not echoes:
-            continue  # a name the abstract never uses again is too weak a guess ("Fast Inference")
-        out.append(((start, end), echoes, phrase_features(title, abstract, lowered, start, end, kind, echoes)))
+                  if not any(f.start < at + len(phrase) and at < f.end
+                             and not (extends and f.etype == "Method" and at <= f.start and f.end <= at + len(phrase))
+                             for f in abstract_found)]
+        feats = phrase_features(title, abstract, lowered, start, end, kind, echoes)
+        if not echoes and not extends and "method_head" not in feats:
+            continue  # a phrase the abstract never uses again is a name only with a head ("... Networks")
+        if extends:
+            feats.append("extends_name")
+        out.append(((start, end), echoes, feats))
     return out
 
 
 def names_from_title(title: str, abstract: str, candidates, keep) -> list[Found]:
-    """The kept candidates as method mentions in the title and wherever the abstract repeats them."""
+    """The kept candidates as method mentions in the title and wherever the abstract repeats
+    them (they replace the mentions of a name they extend: ``replace_extended``)."""
     added = []
     for (start, end), echoes, feats in candidates:
         if not keep(feats):
@@ -132,3 +149,12 @@ def names_from_title(title: str, abstract: str, candidates, keep) -> list[Found]
         added.extend(Found("abstract", at, at + length, "Method", None, CUE, abstract[at:at + length])
                      for at in echoes)
     return added
+
+
+def replace_extended(found: list[Found], named: list[Found]) -> list[Found]:
+    """``found`` with the title names added, less the mentions inside them ("PointNets" in
+    "Frustum PointNets")."""
+    spans = [(f.field, f.start, f.end) for f in named]
+    kept = [f for f in found if not any(field == f.field and start <= f.start and f.end <= end
+                                        for field, start, end in spans)]
+    return kept + named
