@@ -23,6 +23,7 @@ METHOD_NOUNS_AFTER_PAREN = term_list("method_nouns_after_paren")
 METHOD_LF_HEADS = frozenset(w.lower() for w in rules.METHOD_HEAD_WORDS) | term_list("method_long_form_heads")
 DATASET_LF_HEADS = term_list("dataset_long_form_heads")
 METRIC_LF_HEADS = term_list("metric_long_form_heads")
+DATASET_HEAD_WORDS = term_list("dataset_head_words")
 SIZE_WORD_RE = re.compile(r"^[A-Z0-9][\w]*$")
 GLUE_SUFFIX_RE = re.compile(rf"-(?:{alternation('glue_suffixes')})$", re.I)
 
@@ -220,7 +221,12 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     definitions = find_definitions(text)
     found = _apply_definitions(text, field, found, definitions)
     found.sort(key=lambda f: f.start)
+    method_lexicon_starts = {start for start, _, etype, _ in lex_spans if etype == "Method"}
+    _datasets_by_context(text, found, method_lexicon_starts)
     _coordinated_datasets(text, found)
+    if not is_title:
+        found = _listed_datasets(text, found)
+    _dataset_versions(text, found)
     for f in found:
         if f.etype == "Dataset" and PART_NOUN_AFTER_RE.match(text, f.end):
             f.etype, f.key = "Method", None  # "the ARC module": a part of a model, whatever ARC names elsewhere
@@ -239,7 +245,117 @@ CAPS_WORD_AFTER_RE = re.compile(r"\s+[A-Z]{2,}\b(?!\s*[(\d])")
 
 PART_NOUN_AFTER_RE = re.compile(rf"[ -](?:{alternation('part_nouns')})\b")
 COORDINATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
+# a comma alone joins two names into a list only when the list goes on around them
+LIST_BEFORE_RE = re.compile(r"[\w)\]-]\s*(?:,|\band|\bor)\s*$")
+LIST_AFTER_RE = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:,|and\b|or\b)")
 WORD_AFTER_SHORT_FORM_RE = re.compile(r"\)?\s*[-\s]?([A-Za-z]+)")
+
+
+# "we release GNN-Bank-101, a large-scale dataset of ...": the apposition says what it is
+DATASET_APPOSITION_RE = re.compile(r"\s*(?:\([^)]{1,30}\)\s*)?,\s*(?:a|an|the|our)\s+(?:[\w-]+\s+){0,4}?"
+                                   rf"(?:{'|'.join(sorted(DATASET_HEAD_WORDS))})\b", re.IGNORECASE)
+
+
+# "Experiments on A, B, and C", "evaluated on the A and B": a list of what was evaluated on
+EVALUATED_LIST_CUE_RE = re.compile(
+    rf"\b(?:{alternation('evaluated_list_cues')})\s+(?:\w+\s+)?(?:on|over|across)\s+(?:the\s+)?"
+    rf"(?:(?:{alternation('evaluated_list_adjectives')})\s+)*$",
+    re.IGNORECASE,
+)
+STRICT_LIST_GAP_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+
+
+def _datasets_by_context(text: str, found: list[Found], method_lexicon_starts: set[int]) -> None:
+    """A name only its shape or a naming cue called a method is a dataset where the lexicon
+    knows it as one written another way (``lexicon.names_a_dataset``), where an apposition
+    calls it a dataset or benchmark, or where it stands in a list of names an evaluation was
+    run on ("Experiments on UnrealStereo4K, MVS-Synth, and ..."), no member of which the
+    lexicon knows as a method."""
+    from kgbuild.extract.lexicon import names_a_dataset
+
+    def shape_only(f: Found) -> bool:
+        return f.etype == "Method" and not f.key and f.rank >= CUE and " " not in f.text \
+            and f.start not in method_lexicon_starts
+
+    for f in found:
+        if not shape_only(f):
+            continue
+        if names_a_dataset(f.text) or DATASET_APPOSITION_RE.match(text, f.end, f.end + 90):
+            f.etype, f.rank = "Dataset", PHRASE
+    i = 0
+    while i < len(found):
+        head = found[i]
+        cue = EVALUATED_LIST_CUE_RE.search(text, max(0, head.start - 80), head.start)
+        if not cue:
+            i += 1
+            continue
+        members = [head]
+        while i + len(members) < len(found) and STRICT_LIST_GAP_RE.fullmatch(
+                text, members[-1].end, found[i + len(members)].start):
+            members.append(found[i + len(members)])
+        if len(members) >= 2 and all(shape_only(m) or m.etype == "Dataset" for m in members) \
+                and any(shape_only(m) for m in members):
+            for m in members:
+                m.etype, m.rank = "Dataset", min(m.rank, PHRASE)
+        i += len(members)
+
+
+# "on LLFF and Blender.": a capitalised word closing a list that a known dataset opens
+LISTED_WORD_RE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?"
+                            r"([A-Z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*(?: (?:19|20)\d\d)?)")
+LIST_CLOSED_BY_RE = re.compile(r"\b(?:and|or)\b")
+LIST_CLOSE_RE = re.compile(rf"\s*(?:[.;:)]|,\s|$)|\s+(?:{alternation('list_closing_words')})\b")
+
+
+def _listed_datasets(text: str, found: list[Found]) -> list[Found]:
+    """Names no rule took that close a list whose other members are datasets ("LLFF and
+    Blender", "BlogCatalog, Flickr, and YouTube", "UnrealStereo4K, MVS-Synth, and Middleburry 2014")."""
+    added: list[Found] = []
+    starts = {f.start: f for f in found}
+    for f in found:
+        if f.etype != "Dataset" or f.rank > PHRASE:
+            continue
+        cursor, chain = f.end, []
+        while True:
+            word = LISTED_WORD_RE.match(text, cursor)
+            if not word:
+                break
+            if word.start(1) in starts:
+                other = starts[word.start(1)]
+                if other.etype != "Dataset":
+                    break
+                cursor = other.end
+                continue
+            name = word.group(1)
+            if name.lower() in rules.STOP or is_generic_term(name) or any(
+                    g.start < word.end(1) and word.start(1) < g.end for g in found):
+                break
+            chain.append((word.start(1), word.end(1)))
+            cursor = word.end(1)
+        if chain and LIST_CLOSE_RE.match(text, cursor) and LIST_CLOSED_BY_RE.search(text, f.end, cursor):
+            for start, end in chain:
+                if start not in starts:
+                    added.append(Found(f.field, start, end, "Dataset", None, PHRASE, text[start:end]))
+                    starts[start] = added[-1]
+    if not added:
+        return found
+    return sorted(found + added, key=lambda f: f.start)
+
+
+# "MovieLens 100K", "ISLES 2015": a dataset's size or edition written after it
+DATASET_VERSION_RE = re.compile(r"[ -](?:(?:19|20)\d\d|\d+(?:\.\d+)?[KM])(?![\w-])")
+
+
+def _dataset_versions(text: str, found: list[Found]) -> None:
+    starts = {f.start for f in found}
+    for f in found:
+        if f.etype != "Dataset" or f.text[-1:].isdigit():
+            continue
+        version = DATASET_VERSION_RE.match(text, f.end)
+        if version and not any(f.end < s < version.end() for s in starts):
+            f.end = version.end()
+            f.text = text[f.start:f.end]
+            f.key = None  # an edition or a size of its own ("MovieLens 100K" beside "MovieLens 1M")
 
 
 def _coordinated_datasets(text: str, found: list[Found]) -> None:
@@ -251,6 +367,9 @@ def _coordinated_datasets(text: str, found: list[Found]) -> None:
             gap = COORDINATION_RE.fullmatch(text, left.end, right.start)
             if not gap:
                 continue
+            if gap.group().strip() == "," and not (LIST_BEFORE_RE.search(text, max(0, left.start - 40), left.start)
+                                                   or LIST_AFTER_RE.match(text, right.end)):
+                continue  # "from GTA5 to Cityscapes, IBN-Net achieves": a clause boundary, no list
             for known, other in ((left, right), (right, left)):
                 if known.etype == "Dataset" and known.rank <= PHRASE and other.rank == SHAPE:
                     other.etype, other.rank = "Dataset", PHRASE

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kgbuild.extract.candidates import DEFINED, Found
+from kgbuild.extract.candidates import DATASET_LF_HEADS, DEFINED, Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
 from kgbuild.extract.features import (PairContext, PaperView, backbone_features, definition_features, entity_features,
                                       method_features, pair_features, proposed_backbone_features, trained_only_on)
@@ -93,6 +93,8 @@ def decide_definitions(texts: dict[str, str], found: list[Found], definitions, d
             trace("definition", {"forms": [text[d.short_start:d.short_end], text[d.long_start:d.long_end]]}, feats)
         if model is None or rule_type == "Method" or not model.says_yes(feats):
             continue
+        if rule_type == "Dataset" and _last_word(text[d.long_start:d.long_end]) in DATASET_LF_HEADS:
+            continue  # "Multi-Person 3D Human Pose Dataset (MP-3DHP)": the long form says what it is
         if is_generic_term(text[d.short_start:d.short_end]) or is_generic_term(text[d.long_start:d.long_end]):
             continue  # "graph neural networks (GNNs)": a family, which the guideline does not name
         for start, end, mention in ((d.short_start, d.short_end, short), (d.long_start, d.long_end, long)):
@@ -103,6 +105,11 @@ def decide_definitions(texts: dict[str, str], found: list[Found], definitions, d
     if added:
         found = sorted(found + added, key=lambda f: (f.field != "title", f.start))
     return found
+
+
+def _last_word(text: str) -> str:
+    words = text.replace("-", " ").split()
+    return words[-1].lower() if words else ""
 
 
 def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: Trace | None

@@ -7,10 +7,14 @@ lexicon entries that hurt precision without editing the lexicons themselves.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from functools import lru_cache
+
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
 from kgbuild.extract.resources import PATTERN_DIR, lexicon_patterns, read_jsonl, split_patterns
+from kgbuild.names import identity_key
 
 LABEL_TO_TYPE = {"DATASET": "Dataset", "METRIC": "Metric", "TASK": "Task", "METHOD": "Method", "SPLIT": "Split"}
 
@@ -75,3 +79,35 @@ class LexiconMatcher:
                 last = doc[end - 1]
                 found.append((span_start, last.idx + len(last.text), etype, key))
         return found
+
+
+@lru_cache(maxsize=1)
+def _name_keys() -> tuple[frozenset[str], list[str], list[str]]:
+    """Identity keys of every dataset and method pattern: (dataset keys, both sorted lists)."""
+    keys: dict[str, set[str]] = {"DATASET": set(), "METHOD": set()}
+    for row in lexicon_patterns():
+        if row.get("label") in keys and isinstance(row.get("pattern"), str):
+            keys[row["label"]].add(identity_key(row["pattern"]))
+    keys["DATASET"].discard("")
+    return frozenset(keys["DATASET"]), sorted(keys["DATASET"]), sorted(keys["METHOD"])
+
+
+def _prefix_count(sorted_keys: list[str], prefix: str, enough: int) -> int:
+    at = bisect_left(sorted_keys, prefix)
+    count = 0
+    while at < len(sorted_keys) and count < enough and sorted_keys[at].startswith(prefix):
+        count += 1
+        at += 1
+    return count
+
+
+@lru_cache(maxsize=1 << 14)
+def names_a_dataset(name: str) -> bool:
+    """The lexicon knows ``name`` as a dataset written another way ("ImageNetVID" for
+    "ImageNet VID"), or as the family of several datasets and of no method ("WikiText" of
+    WikiText-2 and WikiText-103, "PASCAL" of PASCAL VOC, PASCAL Context, ...)."""
+    key = identity_key(name)
+    datasets, sorted_datasets, sorted_methods = _name_keys()
+    if key in datasets:
+        return True
+    return len(key) >= 4 and _prefix_count(sorted_datasets, key, 2) >= 2 and not _prefix_count(sorted_methods, key, 1)

@@ -149,6 +149,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
                                                confirmed)
     title_found = _echo_in_title(texts["title"], title_found, abstract_found)
     found = title_found + abstract_found
+    _benchmark_in_title(texts["title"], found, abstract_defs)
     named = decide_title_names(texts, title_found, abstract_found, decisions, trace)
     if named:
         found = replace_extended(found, named)
@@ -206,6 +207,28 @@ def _echo_in_title(title: str, title_found: list[Found], abstract_found: list[Fo
         added.append(Found("title", at, end, f.etype, f.key, f.rank, title[at:end]))
     added.sort(key=lambda f: f.start)
     return added
+
+
+def _benchmark_in_title(title: str, found: list[Found], abstract_defs) -> None:
+    """"Battle of the Backbones: A Large-Scale Comparison of ...", "BiBench: Benchmarking ...":
+    the name before the colon of a title that announces a benchmark is a dataset, wherever
+    the paper writes it (and its acronym), unless the lexicon knows it as a method."""
+    colon = title.find(":")
+    if colon <= 0 or not rules.DATASET_TITLE_RE.search(title, colon):
+        return
+    name = title[:colon].strip()
+    if not any(f.field == "title" and f.text == name and f.etype == "Method" for f in found):
+        return
+    same = [f for f in found if f.text == name and f.etype == "Method"]
+    if any(f.key for f in same):
+        return
+    spans = {(f.field, f.start, f.end) for f in same}
+    for d in abstract_defs:
+        if ("abstract", d.long_start, d.long_end) in spans:
+            same += [f for f in found if f.field == "abstract" and (f.start, f.end) == (d.short_start, d.short_end)
+                     and f.etype == "Method" and not f.key]
+    for f in same:
+        f.etype = "Dataset"
 
 
 def _main_methods(found, drafts) -> list[int]:

@@ -213,11 +213,14 @@ def dataset_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int]]:
     found = []
     text = scan.text
     for index in scan.dataset_heads:
-        cursor = scan.words[index].start()
+        head = scan.words[index]
+        cursor = head.start()
         while True:
             name = _name_before(text, cursor, in_title)
             if name is None:
                 break
+            if cursor == head.start() and head.group() == "Challenge":
+                name = (name[0], head.end())  # "WAD 2018 Challenge": the capitalised head is part of the name
             found.append(name)
             # continue over a coordinated list: "A, B, and C datasets"
             sep = LIST_SEPARATOR_RE.search(text, max(0, name[0] - 8), name[0])

@@ -18,6 +18,7 @@ import re
 
 from kgbuild.extract.candidates import CUE, Found
 from kgbuild.extract.resources import alternation, term_list
+from kgbuild.extract.rules import DATASET_TITLE_RE
 
 TITLE_CONNECTIVES = term_list("title_connectives")
 AFTER_WORDS = term_list("title_tool_words")
@@ -144,9 +145,11 @@ def names_from_title(title: str, abstract: str, candidates, keep) -> list[Found]
     for (start, end), echoes, feats in candidates:
         if not keep(feats):
             continue
-        added.append(Found("title", start, end, "Method", None, CUE, title[start:end]))
+        # "Battle of the Backbones: A Large-Scale Comparison of ...": a benchmark's name
+        etype = "Dataset" if "kind=colon" in feats and DATASET_TITLE_RE.search(title, end) else "Method"
+        added.append(Found("title", start, end, etype, None, CUE, title[start:end]))
         length = end - start
-        added.extend(Found("abstract", at, at + length, "Method", None, CUE, abstract[at:at + length])
+        added.extend(Found("abstract", at, at + length, etype, None, CUE, abstract[at:at + length])
                      for at in echoes)
     return added
 
