@@ -244,6 +244,7 @@ LOSS_AFTER_RE = re.compile(
 CAPS_WORD_AFTER_RE = re.compile(r"\s+[A-Z]{2,}\b(?!\s*[(\d])")
 
 PART_NOUN_AFTER_RE = re.compile(rf"[ -](?:{alternation('part_nouns')})\b")
+PART_NOUN_RE = re.compile(alternation("part_nouns"))
 COORDINATION_RE = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|/\s*)")
 # a comma alone joins two names into a list only when the list goes on around them
 LIST_BEFORE_RE = re.compile(r"[\w)\]-]\s*(?:,|\band|\bor)\s*$")
@@ -417,6 +418,8 @@ def _inherit_lexicon_type(cand, lexicon_at, text):
         if l_start == start and l_end < end and text_boundary_ok(l_end, end):
             if l_type == "Metric" and _measure_follows(lexicon_at, l_end, end, text):
                 return None  # "PSNR-FLOP trade-offs": two measures, not one name
+            if l_type == "Task" and rank == SHAPE:
+                continue  # "SR-CNN", "VQA-Net": a model named after its task
             return (start, end, l_type, None, rank)
         before = text[start:l_start]
         if l_type == "Metric" and l_end == end and before.endswith(" ") and before.strip() \
@@ -515,8 +518,12 @@ def _definition_type(text, d: Definition, short, long_cover, long_text: str, sho
     last = words[-1].lower() if words else ""
     after = WORD_AFTER_SHORT_FORM_RE.match(text[d.short_end:d.short_end + 20])
     after_word = after.group(1).lower() if after else ""
-    if after_word in METHOD_NOUNS_AFTER_PAREN and last not in lowered_term_list("task_heads"):
-        return "Method", None  # "Fourier Contour Embedding (FCE) method": the text says what it is
+    if after_word in METHOD_NOUNS_AFTER_PAREN and (
+            last not in lowered_term_list("task_heads") or PART_NOUN_RE.fullmatch(after_word)
+            or all(w[:1].isupper() for w in words[1:])):
+        # "Fourier Contour Embedding (FCE) method", "adaptive feature enhancement (AFE) module",
+        # "Fast Progressive Combining Search (FPCS) strategy": the text says what it is
+        return "Method", None
     if short is not None and short.rank == LEXICON:
         return short.etype, short.key
     if last in DATASET_LF_HEADS or after_word in DATASET_LF_HEADS:
