@@ -34,18 +34,12 @@ THRESHOLD_GRID = tuple(round(0.15 + 0.05 * i, 2) for i in range(12))
 INNER_FOLDS = 3
 # Inverse regularisation strength and the fewest papers a feature must occur in to be kept.
 # Chosen by 5-fold cross-validation over the annotated abstracts (README, "Quality").
-REGULARISATION = {"task_span": 0.5, "title_name": 0.5, "definition": 0.5, "entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
+REGULARISATION = {"title_name": 0.5, "definition": 0.5, "entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
 REGULARISATION.update({"result": 0.2, "result_metric": 0.5, "result_dataset": 0.5})
 MIN_FEATURE_COUNT = 2
 # A model that only adds what the rules missed: its threshold is chosen for the F1 of the final
 # call, rules or model, so rows carrying the rules' verdict count as said already.
 RULE_VERDICT = {"backbone": "rule_backbone"}
-# A threshold set rather than learned.  task_span: the likeliest span of each head word is
-# kept from this probability on; the entity decision, which reads that probability, then
-# judges the task.  The threshold that is best for the spans alone (about 0.45) loses task
-# recall the entity decision would have kept: 0.25 and 0.3 gave the best cross-validated
-# task F1 (README, "Quality").
-FIXED_THRESHOLD = {"task_span": 0.25}
 
 
 @dataclass
@@ -165,7 +159,7 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
     """Every decision's (features, label) over the annotated papers, with ``decisions`` applied."""
 
     golds = {a.paper.id: _GoldForms(a.gold) for a in annotated}
-    examples: Examples = {"task_span": [], "title_name": [], "definition": [], "entity": [], "proposed": [], "backbone": [],
+    examples: Examples = {"title_name": [], "definition": [], "entity": [], "proposed": [], "backbone": [],
                           "evaluated_on": [], "result": [], "result_metric": [], "result_dataset": []}
 
     def record(paper_id: str, kind: str, candidate: dict, features: list[str]) -> None:
@@ -174,10 +168,6 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
             examples[kind].append((features, "yes" if gold.find("Method", candidate["forms"]) else "no"))
         elif kind == "entity":
             examples["entity"].append((features, entity_label(gold, candidate)))
-        elif kind == "task_span":
-            item = gold.find("Task", candidate["forms"])
-            if item is None or not item.get("optional"):  # broad fields ("deep learning") teach nothing
-                examples["task_span"].append((features, "no" if item is None else "yes"))
         elif kind in ("method", "backbone"):
             proposed, backbone = method_labels(gold, candidate)
             if proposed is None:
@@ -248,7 +238,7 @@ def fit(name: str, rows: list[tuple[list[str], str]], seed: int = SEED) -> Linea
     if len(model.classes_) == 2:
         verdict = RULE_VERDICT.get(name)
         given = [verdict in features for features, _ in rows] if verdict else None
-        threshold = FIXED_THRESHOLD.get(name) or _best_threshold(name, matrix, labels, seed, given)
+        threshold = _best_threshold(name, matrix, labels, seed, given)
         return LinearModel(name, [str(c) for c in model.classes_], keep, [float(model.intercept_[0])], threshold)
     return LinearModel(name, [str(c) for c in model.classes_], keep, [float(b) for b in model.intercept_])
 
@@ -284,8 +274,6 @@ def _best_threshold(name: str, matrix, labels: list[str], seed: int, given: list
 def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:
     """All the models, each trained with the ones the extractor applies before it in place."""
     decisions = Decisions()
-    examples = collect(annotated, decisions)
-    decisions.models["task_span"] = fit("task_span", examples["task_span"], seed)
     examples = collect(annotated, decisions)
     decisions.models["title_name"] = fit("title_name", examples["title_name"], seed)
     examples = collect(annotated, decisions)

@@ -146,14 +146,12 @@ def _written_as_name(text: str, start: int, end: int, sentences: SentenceIndex) 
 
 
 def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, sentences: SentenceIndex,
-                     confirmed: set[tuple[str, str]] | None = None,
-                     task_chooser=None) -> tuple[list[Found], list[Definition]]:
+                     confirmed: set[tuple[str, str]] | None = None) -> tuple[list[Found], list[Definition]]:
     """Accepted mentions of one field and its acronym definitions.
 
     ``confirmed``: (type, key) of lexicon entities already found in the abstract; a title,
     where every word is capitalised, only gets Method/Dataset lexicon hits that are
-    name-shaped or confirmed by the abstract.  ``task_chooser``: the trained choice of task
-    phrases (``task_spans.make_chooser``), given the rule's; without it the rule's stand.
+    name-shaped or confirmed by the abstract.
     """
     cands: list[tuple[int, int, str, str | None, int]] = []
     lex_spans = []
@@ -194,16 +192,11 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     for start, end in rules.named_cues(text):
         cands.append((start, end, "Method", None, CUE))
     scan = rules.WordScan(text)
-    known_tasks = [(c[0], c[1]) for c in cands if c[2] == "Task"]
-    phrases = rules.task_phrases(scan, is_title)
-    if task_chooser is not None:
-        lexicon_tasks = [(start, end) for start, end, etype, _ in lex_spans if etype == "Task"]
-        lexicon_names = [(start, end) for start, end, etype, _ in lex_spans if etype in ("Dataset", "Method")]
-        phrases = task_chooser(field, scan, is_title, phrases, lexicon_tasks, lexicon_names)
-    for start, end in phrases:
+    task_spans = [(c[0], c[1]) for c in cands if c[2] == "Task"]
+    for start, end in rules.task_phrases(scan, is_title):
         cands.append((start, end, "Task", None, PHRASE))
-        known_tasks.append((start, end))
-    for start, end in measure_phrases(scan, metric_hits, sentences, known_tasks):
+        task_spans.append((start, end))
+    for start, end in measure_phrases(scan, metric_hits, sentences, task_spans):
         cands.append((start, end, "Metric", None, PHRASE))
     for start, end in rules.dataset_phrases(scan, is_title):
         cands.append((start, end, "Dataset", None, PHRASE))

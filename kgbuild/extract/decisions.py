@@ -31,7 +31,7 @@ from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
 from kgbuild.extract.resources import MODEL_DIR
 
-DECISIONS = ("task_span", "title_name", "definition", "entity", "proposed", "backbone", "evaluated_on", "result",
+DECISIONS = ("title_name", "definition", "entity", "proposed", "backbone", "evaluated_on", "result",
              "result_metric", "result_dataset")
 Trace = Callable[[str, dict, list[str]], None]  # (decision, candidate, features), one paper's
 PaperTrace = Callable[[str, str, dict, list[str]], None]  # the same with the paper's id first

@@ -160,11 +160,6 @@ def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
             feats.append("title_only")
     if len(draft.forms) > 1:
         feats.append("several_forms")
-    span_scores = view.cache.get("task_span")
-    if t == "Task" and span_scores:
-        best = max((span_scores.get((m.field, m.start, m.end), -1.0) for m in draft.mentions), default=-1.0)
-        if best >= 0:
-            feats.append(f"Task:span_p={min(int(best * 5), 4)}")
     for m in draft.mentions[:3]:
         text = view.texts[m.field]
         before = words_before(text, m.start, 2)

@@ -25,7 +25,6 @@ from kgbuild.extract.result_decisions import decide_results
 from kgbuild.extract.sentences import SentenceIndex
 from kgbuild.extract.spacing import Spaced, point_at_original, read_spaced
 from kgbuild.extract.title_names import replace_extended
-from kgbuild.extract.task_spans import make_chooser
 from kgbuild.extract.tokens import tune_tokenizer
 from kgbuild.models import Extraction, Paper
 
@@ -143,12 +142,11 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
         texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
     sentences = {field: SentenceIndex(text) for field, text in texts.items()}
     splits = []
-    chooser = make_chooser(texts, text_style(texts["abstract"]), decisions.get("task_span"), trace)
     abstract_found, abstract_defs = field_candidates(texts["abstract"], "abstract", abstract_hits, False,
-                                                     sentences["abstract"], task_chooser=chooser)
+                                                     sentences["abstract"])
     confirmed = {(f.etype, f.key) for f in abstract_found if f.key}
     title_found, title_defs = field_candidates(texts["title"], "title", title_hits, True, sentences["title"],
-                                               confirmed, task_chooser=chooser)
+                                               confirmed)
     title_found = _echo_in_title(texts["title"], title_found, abstract_found)
     found = title_found + abstract_found
     _benchmark_in_title(texts["title"], found, abstract_defs)
@@ -162,10 +160,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     keep_versions_apart(found)
     found = decide_definitions(texts, found, definitions, decisions, trace)
     drafts = group_mentions(found, definitions)
-    view = PaperView(texts, sentences, found, drafts)
-    if chooser is not None:
-        view.cache["task_span"] = chooser.scores
-    found, drafts = decide_entities(view, definitions, decisions, trace)
+    found, drafts = decide_entities(PaperView(texts, sentences, found, drafts), definitions, decisions, trace)
     prefix = rules.title_prefix(texts["title"])
     prefix_span = (prefix[0], prefix[1]) if prefix else None
     mark_proposed(texts, found, drafts, prefix_span)

@@ -66,8 +66,8 @@ def known_task_endings() -> frozenset[str]:
     return frozenset(endings)
 
 
-WORD_LISTS = ("never_entities", "not_methods", "not_methods_lower", "task_heads", "broad_task_heads",
-              "task_modifier_stop", "task_stop", "weak_metrics")
+WORD_LISTS = ("never_entities", "not_methods", "not_methods_lower", "task_heads", "task_modifier_stop",
+              "task_stop", "weak_metrics")
 
 
 def load_word_lists() -> None:
@@ -80,28 +80,11 @@ def load_word_lists() -> None:
 
 # Word classes, decided once per distinct word and memoised: abstracts reuse words, and
 # one dict lookup per word is far cheaper than running the shape tests again.
-NAME, TASK_HEAD, DATASET_HEAD, MEASURE_HEAD, BROAD_TASK_HEAD = 1, 2, 4, 8, 16
+NAME, TASK_HEAD, DATASET_HEAD, MEASURE_HEAD = 1, 2, 4, 8
 _WORD_CLASS: dict[str, int] = {}
 _WORD_CLASS_LIMIT = 200_000
 DATASET_HEADS = term_list("dataset_head_words")
 MEASURE_HEADS = lowered_term_list("measure_heads")
-
-
-@lru_cache(maxsize=1)
-def any_task_heads() -> frozenset[str]:
-    """Every word that can end a task name: the rule's heads and the broader list the
-    trained task_span decision reads (``task_spans``)."""
-    return lowered_term_list("task_heads") | lowered_term_list("broad_task_heads")
-
-
-def task_head_of(lower: str) -> str | None:
-    """The task head a lower-case word is ("triangulations" -> "triangulation"), or None."""
-    heads = any_task_heads()
-    if lower in heads:
-        return lower
-    if lower.endswith("s") and lower[:-1] in heads:
-        return lower[:-1]
-    return None
 
 
 def word_class(word: str) -> int:
@@ -120,8 +103,6 @@ def word_class(word: str) -> int:
             flags |= DATASET_HEAD
         if lower in MEASURE_HEADS:
             flags |= MEASURE_HEAD
-        if task_head_of(lower):
-            flags |= BROAD_TASK_HEAD
         if len(_WORD_CLASS) > _WORD_CLASS_LIMIT:
             _WORD_CLASS.clear()
         _WORD_CLASS[word] = flags
@@ -131,7 +112,7 @@ def word_class(word: str) -> int:
 class WordScan:
     """The words of one text (NAME_TOKEN_RE chunks) and which of them matter, in one pass."""
 
-    __slots__ = ("text", "words", "names", "task_heads", "dataset_heads", "measure_heads", "broad_heads")
+    __slots__ = ("text", "words", "names", "task_heads", "dataset_heads", "measure_heads")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -140,7 +121,6 @@ class WordScan:
         self.task_heads: list[int] = []
         self.dataset_heads: list[int] = []
         self.measure_heads: list[int] = []
-        self.broad_heads: list[int] = []
         get = _WORD_CLASS.get
         for index, match in enumerate(words):
             word = match.group()
@@ -156,8 +136,6 @@ class WordScan:
                     self.dataset_heads.append(index)
                 if flags & MEASURE_HEAD:
                     self.measure_heads.append(index)
-                if flags & BROAD_TASK_HEAD:
-                    self.broad_heads.append(index)
 
     def previous(self, index: int):
         """The word before ``index`` when only spaces separate them, else None."""
