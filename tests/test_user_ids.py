@@ -25,6 +25,16 @@ def _jsonl(path: Path, *records: dict) -> Path:
     return path
 
 
+def _csv_keyed_by_paper_key(path: Path) -> Path:
+    """The same text twice, under the ids K-1 and K-2 in a "Paper Key" column."""
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Paper Key", "title", "abstract"])
+        writer.writerow(["K-1", TEXT["title"], TEXT["abstract"]])
+        writer.writerow(["K-2", TEXT["title"], TEXT["abstract"]])
+    return path
+
+
 def _papers(store) -> list[list]:
     return store.query("MATCH (p:Paper) RETURN p.id, p.record_id, p.arxiv_id ORDER BY p.id").rows
 
@@ -61,12 +71,7 @@ def test_jsonl_ids_name_papers_and_the_same_text_under_two_ids_stays_two_papers(
 
 
 def test_csv_ids_from_a_chosen_column_with_id_field(tmp_path: Path):
-    path = tmp_path / "mine.csv"
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Paper Key", "title", "abstract"])
-        writer.writerow(["K-1", TEXT["title"], TEXT["abstract"]])
-        writer.writerow(["K-2", TEXT["title"], TEXT["abstract"]])
+    path = _csv_keyed_by_paper_key(tmp_path / "mine.csv")
     store_dir = tmp_path / "store"
     result = CliRunner().invoke(cli, ["build", str(path), "--store", str(store_dir), "--id-field", "paper key",
                                       "--json", "-q"])
@@ -82,14 +87,8 @@ def test_csv_ids_from_a_chosen_column_with_id_field(tmp_path: Path):
     assert (summary["counts"]["papers"], summary["counts"]["duplicates"]) == (1, 1)
 
 
-
 def test_neo4j_import_export_takes_the_id_field_as_build_does(tmp_path: Path):
-    path = tmp_path / "mine.csv"
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Paper Key", "title", "abstract"])
-        writer.writerow(["K-1", TEXT["title"], TEXT["abstract"]])
-        writer.writerow(["K-2", TEXT["title"], TEXT["abstract"]])
+    path = _csv_keyed_by_paper_key(tmp_path / "mine.csv")
     out = tmp_path / "import"
     result = CliRunner().invoke(cli, ["export", "--format", "neo4j-import", "--out", str(out), str(path),
                                       "--id-field", "paper key"])
