@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kgbuild.extract import rules
 from kgbuild.extract.acronyms import Definition, find_definitions
@@ -67,8 +68,14 @@ def _used_as_measure(text: str, start: int, sentences: SentenceIndex) -> bool:
     """A weak measure word ("accuracy", "memory cost") counts when its sentence measures,
     compares or lowers it; "improve accuracy" alone is the vague use the guideline leaves out."""
     s_start, s_end = sentences.spans[sentences.of(start)]
-    return bool(MEASUREMENT_RE.search(text, s_start, s_end) or MEASURE_CUE_RE.search(text, s_start, s_end)
-                or LOWERED_BEFORE_RE.search(text[max(s_start, start - 60):start]))
+    return _sentence_measures(text, s_start, s_end) or bool(
+        LOWERED_BEFORE_RE.search(text[max(s_start, start - 60):start]))
+
+
+@lru_cache(maxsize=256)  # asked for each measure word of a sentence, and sentences hold several
+def _sentence_measures(text: str, s_start: int, s_end: int) -> bool:
+    """The sentence holds a measurement or compares something."""
+    return bool(MEASUREMENT_RE.search(text, s_start, s_end) or MEASURE_CUE_RE.search(text, s_start, s_end))
 
 
 # A word that can modify a measure's head ("test", "one-shot", "rank-1", "frame"): lower case,

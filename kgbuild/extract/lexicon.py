@@ -13,7 +13,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 
-from kgbuild.extract.resources import PATTERN_DIR, lexicon_patterns, read_jsonl, split_patterns
+from kgbuild.extract.resources import PATTERN_DIR, lexicon_patterns, lexicon_texts_by_label, read_jsonl, split_patterns
 from kgbuild.names import identity_key
 
 LABEL_TO_TYPE = {"DATASET": "Dataset", "METRIC": "Metric", "TASK": "Task", "METHOD": "Method", "SPLIT": "Split"}
@@ -84,12 +84,19 @@ class LexiconMatcher:
 @lru_cache(maxsize=1)
 def _name_keys() -> tuple[frozenset[str], list[str], list[str]]:
     """Identity keys of every dataset and method pattern: (dataset keys, both sorted lists)."""
-    keys: dict[str, set[str]] = {"DATASET": set(), "METHOD": set()}
-    for row in lexicon_patterns():
-        if row.get("label") in keys and isinstance(row.get("pattern"), str):
-            keys[row["label"]].add(identity_key(row["pattern"]))
-    keys["DATASET"].discard("")
-    return frozenset(keys["DATASET"]), sorted(keys["DATASET"]), sorted(keys["METHOD"])
+    texts = lexicon_texts_by_label()
+    # (the uncached function: these 13k one-off keys would push the names of the texts out
+    # of identity_key's cache, and filling it costs more than the keys themselves)
+    key_of = identity_key.__wrapped__
+    dataset_keys = set(map(key_of, texts.get("DATASET", ())))
+    method_keys = set(map(key_of, texts.get("METHOD", ())))
+    dataset_keys.discard("")
+    return frozenset(dataset_keys), sorted(dataset_keys), sorted(method_keys)
+
+
+def load_name_keys() -> None:
+    """Make the name keys now (``rules.load_word_lists``) rather than in the first texts."""
+    _name_keys()
 
 
 def _prefix_count(sorted_keys: list[str], prefix: str, enough: int) -> int:

@@ -35,6 +35,19 @@ def lexicon_patterns() -> Iterator[dict]:
         yield from read_jsonl(LEXICON_DIR / name)
 
 
+@lru_cache(maxsize=1)
+def lexicon_texts_by_label() -> dict[str, tuple[str, ...]]:
+    """The lexicon's pattern strings by label, from one reading of the files: the rules
+    derive several word sets from them (task words, task endings, name keys), and each
+    reading of the ~18k rows costs about as much as deriving one set.
+    ``rules.load_word_lists`` drops this once the sets are made."""
+    texts: dict[str, list[str]] = {}
+    for row in lexicon_patterns():
+        if isinstance(row.get("pattern"), str):
+            texts.setdefault(row.get("label"), []).append(row["pattern"])
+    return {label: tuple(patterns) for label, patterns in texts.items()}
+
+
 def canonical_entries() -> Iterator[dict]:
     return read_jsonl(LEXICON_DIR / "canonical.jsonl")
 

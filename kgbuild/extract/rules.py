@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from kgbuild.extract.names import NAME_TOKEN_RE, is_generic_term, is_name_shaped
-from kgbuild.extract.resources import (PATTERN_DIR, alternation, lexicon_patterns, lowered_term_list, read_jsonl,
-                                       term_list, term_sequence)
+from kgbuild.extract.resources import (PATTERN_DIR, alternation, lexicon_texts_by_label, lowered_term_list,
+                                       read_jsonl, term_list, term_sequence)
 
 STOP = frozenset(STOP_WORDS) | term_list("extra_stop_words")
 WORD_BACK_RE = re.compile(r"([A-Za-z0-9][\w\-^]*)(\s+)$")
@@ -43,9 +44,8 @@ def task_modifier_vocabulary() -> frozenset[str]:
     """Words known to occur inside task names: the task lexicon's words plus the words of
     annotated task spans in the training data (seen at least twice)."""
     words = set()
-    for row in lexicon_patterns():
-        if row.get("label") == "TASK" and isinstance(row.get("pattern"), str):
-            words.update(row["pattern"].lower().split()[:-1])
+    for pattern in lexicon_texts_by_label().get("TASK", ()):
+        words.update(pattern.lower().split()[:-1])
     for row in read_jsonl(PATTERN_DIR / "task_vocab.jsonl"):
         if row.get("count", 0) >= 2:
             words.add(row["term"])
@@ -56,7 +56,7 @@ def task_modifier_vocabulary() -> frozenset[str]:
 def known_task_endings() -> frozenset[str]:
     """Last two words of every task name in the lexicon and the training data."""
     endings = set()
-    rows = [row.get("pattern") for row in lexicon_patterns() if row.get("label") == "TASK"]
+    rows = list(lexicon_texts_by_label().get("TASK", ()))
     rows += [row["term"] for row in read_jsonl(PATTERN_DIR / "task_phrases_train.jsonl")]
     for phrase in rows:
         if isinstance(phrase, str):
@@ -71,11 +71,19 @@ WORD_LISTS = ("never_entities", "not_methods", "not_methods_lower", "task_heads"
 
 
 def load_word_lists() -> None:
-    """Read every rule list now, so that the first texts do not pay for it."""
+    """Read every rule list now, so that the first texts do not pay for it.
+
+    The sets made from the lexicon (task words and endings here, the name keys of
+    ``lexicon.names_a_dataset``) share one reading of it, which is then let go: made
+    lazily, the name keys had cost the first texts a reading of their own."""
+    from kgbuild.extract.lexicon import load_name_keys  # (lexicon imports spaCy's matcher)
+
     for name in WORD_LISTS:
         lowered_term_list(name)
     task_modifier_vocabulary()
     known_task_endings()
+    load_name_keys()
+    lexicon_texts_by_label.cache_clear()
 
 
 # Word classes, decided once per distinct word and memoised: abstracts reuse words, and
@@ -109,6 +117,9 @@ def word_class(word: str) -> int:
     return flags
 
 
+_MATCHED_TEXT = re.Match.group  # (called on a match alone: the whole matched text)
+
+
 class WordScan:
     """The words of one text (NAME_TOKEN_RE chunks) and which of them matter, in one pass."""
 
@@ -117,25 +128,18 @@ class WordScan:
     def __init__(self, text: str) -> None:
         self.text = text
         self.words = words = list(NAME_TOKEN_RE.finditer(text))
-        self.names: list[int] = []
-        self.task_heads: list[int] = []
-        self.dataset_heads: list[int] = []
-        self.measure_heads: list[int] = []
-        get = _WORD_CLASS.get
-        for index, match in enumerate(words):
-            word = match.group()
-            flags = get(word)
-            if flags is None:
-                flags = word_class(word)
-            if flags:
-                if flags & NAME:
-                    self.names.append(index)
-                if flags & TASK_HEAD:
-                    self.task_heads.append(index)
-                if flags & DATASET_HEAD:
-                    self.dataset_heads.append(index)
-                if flags & MEASURE_HEAD:
-                    self.measure_heads.append(index)
+        # The look-ups run in C (map, compress); Python only sees the few words that
+        # matter and the words met for the first time.
+        classes = list(map(_WORD_CLASS.get, map(_MATCHED_TEXT, words)))
+        if None in classes:
+            for index, flags in enumerate(classes):
+                if flags is None:
+                    classes[index] = word_class(words[index].group())
+        flagged = [(index, classes[index]) for index in compress(range(len(classes)), classes)]
+        self.names = [index for index, flags in flagged if flags & NAME]
+        self.task_heads = [index for index, flags in flagged if flags & TASK_HEAD]
+        self.dataset_heads = [index for index, flags in flagged if flags & DATASET_HEAD]
+        self.measure_heads = [index for index, flags in flagged if flags & MEASURE_HEAD]
 
     def previous(self, index: int):
         """The word before ``index`` when only spaces separate them, else None."""
