@@ -61,7 +61,7 @@ class PaperView:
     """The texts, sentences and mentions of one paper, with what several features share."""
 
     __slots__ = ("texts", "sentences", "found", "drafts", "lowered", "_sentence_words", "_field_eval_words", "style",
-                 "cache")
+                 "cache", "_text_cache")
 
     def __init__(self, texts: dict[str, str], sentences: dict[str, SentenceIndex], found: list[Found],
                  drafts: list[EntityDraft]) -> None:
@@ -74,6 +74,18 @@ class PaperView:
         self._field_eval_words: dict[str, tuple[str, ...]] = {}
         self.style = text_style(texts.get("abstract", ""))
         self.cache: dict[object, object] = {}
+        self._text_cache: dict[object, tuple[str, ...]] = {}  # what the texts alone decide
+
+    def regrouped(self, found: list[Found], drafts: list[EntityDraft]) -> PaperView:
+        """The view of the same paper once its mentions are settled anew: what the texts
+        alone decide (lower case, style, sentence cues) is kept, not worked out again."""
+        view = PaperView.__new__(PaperView)
+        view.texts, view.sentences, view.found, view.drafts = self.texts, self.sentences, found, drafts
+        view.lowered, view.style = self.lowered, self.style
+        view._sentence_words, view._field_eval_words = self._sentence_words, self._field_eval_words
+        view._text_cache = self._text_cache
+        view.cache = {}
+        return view
 
     def adapted(self, feats: list[str]) -> list[str]:
         """Each feature twice: once shared, once for this style of text only, so a model
@@ -105,6 +117,25 @@ class PaperView:
                 cues.add("we")
             self._sentence_words[key] = frozenset(cues)
         return self._sentence_words[key]
+
+    def typed_sentence_cues(self, etype: str, field: str, index: int) -> tuple[str, ...]:
+        """``sentence_cues`` as features of a type ("Method:sent_we"), written once per
+        sentence and type: the mentions of a paper share their sentences."""
+        key = ("typed cues", etype, field, index)
+        cues = self._text_cache.get(key)
+        if cues is None:
+            cues = self._text_cache[key] = tuple(f"{etype}:sent_{c}" for c in self.sentence_cues(field, index))
+        return cues
+
+    def context_cues(self, field: str) -> tuple[str, ...]:
+        """The ``METHOD_CONTEXT_CUES`` the field contains, in list order: only these can be in
+        a window of it (one scan of the list per field, not two per mention)."""
+        key = ("context cues", field)
+        cues = self._text_cache.get(key)
+        if cues is None:
+            lowered = self.lowered[field]
+            cues = self._text_cache[key] = tuple(cue for cue in METHOD_CONTEXT_CUES if cue in lowered)
+        return cues
 
     def _eval_words_of(self, field: str) -> tuple[str, ...]:
         """The evaluation words the field contains, in ``EVAL_WORDS`` order: only these can be
@@ -177,7 +208,7 @@ def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
         if text[m.end:m.end + 2] == " (":
             feats.append("paren_after")
         index, _, _ = view.sentence_of(m)
-        feats += [f"{t}:sent_{c}" for c in view.sentence_cues(m.field, index)]
+        feats += view.typed_sentence_cues(t, m.field, index)
     return feats
 
 
@@ -215,7 +246,7 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
             feats.append(f"a1={after[0]}")
         window_before = lowered[max(s_start, m.start - 80):m.start]
         window_after = lowered[m.end:min(s_end, m.end + 80)]
-        for cue in METHOD_CONTEXT_CUES:
+        for cue in view.context_cues(m.field):
             if cue in window_before:
                 feats.append(f"before:{cue.strip()}")
             if cue in window_after:

@@ -160,12 +160,13 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     keep_versions_apart(found)
     found = decide_definitions(texts, found, definitions, decisions, trace)
     drafts = group_mentions(found, definitions)
-    found, drafts = decide_entities(PaperView(texts, sentences, found, drafts), definitions, decisions, trace)
+    first_view = PaperView(texts, sentences, found, drafts)
+    found, drafts = decide_entities(first_view, definitions, decisions, trace)
     prefix = rules.title_prefix(texts["title"])
     prefix_span = (prefix[0], prefix[1]) if prefix else None
     mark_proposed(texts, found, drafts, prefix_span)
     mark_backbones(texts, found, drafts, prefix_span)
-    view = PaperView(texts, sentences, found, drafts)
+    view = first_view.regrouped(found, drafts)
     decide_methods(view, prefix_span[0] if prefix_span else None, decisions, trace)
     main_methods = _main_methods(found, drafts)
     main_method = main_methods[0] if main_methods else None

@@ -93,6 +93,8 @@ _WORD_CLASS: dict[str, int] = {}
 _WORD_CLASS_LIMIT = 200_000
 DATASET_HEADS = term_list("dataset_head_words")
 MEASURE_HEADS = lowered_term_list("measure_heads")
+TASK_HEADS = lowered_term_list("task_heads")
+NEVER_ENTITIES = term_list("never_entities")
 
 
 def word_class(word: str) -> int:
@@ -102,10 +104,10 @@ def word_class(word: str) -> int:
         # every name shape has a capital after the first letter, a digit or a hyphen, so
         # plain words ("the", "Transformer") skip the shape tests
         if not (word[1:].islower() and word.isalpha()) and is_name_shaped(word) and not is_generic_term(word) \
-                and word not in term_list("never_entities"):
+                and word not in NEVER_ENTITIES:
             flags |= NAME
         lower = word.lower()
-        if lower in lowered_term_list("task_heads"):
+        if lower in TASK_HEADS:
             flags |= TASK_HEAD
         if lower in DATASET_HEADS:
             flags |= DATASET_HEAD
