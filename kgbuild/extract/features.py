@@ -100,8 +100,9 @@ class PaperView:
         return self.cache[key]
 
     def sentence_of(self, m: Found) -> tuple[int, int, int]:
-        index = self.sentences[m.field].of(m.start)
-        start, end = self.sentences[m.field].spans[index]
+        sentences = self.sentences[m.field]
+        index = sentences.of(m.start)
+        start, end = sentences.spans[index]
         return index, start, end
 
     def sentence_cues(self, field: str, index: int) -> frozenset[str]:

@@ -57,7 +57,9 @@ class LinearModel:
 
     def probability(self, features: Iterable[str], style: str | None = None) -> float:
         """Binary models: the probability of the positive class."""
-        (score,) = self.scores(features, style)
+        # ``scores`` written out for the one class: asked thousands of times per corpus pass
+        (weights,) = self.weights if style is None else self._styled_weights(style)
+        score = self.bias[0] + sum(filter(None, map(weights.get, set(features))))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
     def says_yes(self, features: Iterable[str], style: str | None = None) -> bool:
