@@ -1,0 +1,130 @@
+"""The extractor's speed shortcuts must answer exactly as the plain code they replace.
+
+Each test runs a shortcut and the straightforward version beside it on sentences written
+for the purpose: names, heads and measures next to digits, words met for the first time.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from kgbuild.extract import candidates, lexicon, resources, rules
+from kgbuild.extract.candidates import Found
+from kgbuild.extract.entities import group_mentions
+from kgbuild.extract.features import PaperView, entity_features, method_features
+from kgbuild.extract.linear import LinearModel
+from kgbuild.extract.names import NAME_TOKEN_RE
+from kgbuild.extract.sentences import SentenceIndex
+
+TEXTS = [
+    "We propose QuokkaNet-L, a detector for oriented object detection, and test it on the "
+    "Zubrowka dataset and the Frobnitz-7K benchmark, where its top-1 accuracy reaches 81.2%.",
+    "Monocular Video Depth Estimation with XyzFormer++ (XF) improves the error rate of BlorpNet.",
+    "the quick brown fox; nothing here is a name, a head or a measure",
+    "",
+]
+
+
+def plain_scan(text: str) -> dict[str, list[int]]:
+    """What WordScan finds, word by word in Python."""
+    found = {"names": [], "task_heads": [], "dataset_heads": [], "measure_heads": []}
+    for index, match in enumerate(NAME_TOKEN_RE.finditer(text)):
+        flags = rules.word_class(match.group())
+        for name, flag in (("names", rules.NAME), ("task_heads", rules.TASK_HEAD),
+                           ("dataset_heads", rules.DATASET_HEAD), ("measure_heads", rules.MEASURE_HEAD)):
+            if flags & flag:
+                found[name].append(index)
+    return found
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_word_scan_finds_the_words_a_plain_loop_finds(text):
+    rules._WORD_CLASS.clear()  # every word new: the first-time path runs too
+    first = rules.WordScan(text)
+    again = rules.WordScan(text)  # every word known now
+    expected = plain_scan(text)
+    for scan in (first, again):
+        assert [m.span() for m in scan.words] == [m.span() for m in NAME_TOKEN_RE.finditer(text)]
+        assert {name: getattr(scan, name) for name in expected} == expected
+    if text.startswith("We propose"):
+        assert first.names and first.task_heads and first.dataset_heads and first.measure_heads
+
+
+MEASURE_SENTENCES = [
+    "Its accuracy is 81.2 on the test set.",
+    "Its accuracy is 7 on the test set.",  # the one number is the first digit
+    "Its accuracy beats ResNet-50 and T5 on 3D scenes.",  # digits, all inside names
+    "The accuracy is higher than that of the baseline.",
+    "We improve accuracy.",
+    "(1) We improve accuracy (2) at scale.",
+    "It runs at 140fps with 2.7x less memory.",
+]
+
+
+@pytest.mark.parametrize("sentence", MEASURE_SENTENCES)
+def test_a_sentence_measures_exactly_when_the_full_regexes_say_so(sentence):
+    text = "A first sentence. " + sentence + " A last one."
+    start = text.index(sentence)
+    end = start + len(sentence)
+    expected = bool(candidates.MEASUREMENT_RE.search(text, start, end)
+                    or candidates.MEASURE_CUE_RE.search(text, start, end))
+    candidates._sentence_measures.cache_clear()
+    assert candidates._sentence_measures(text, start, end) is expected
+
+
+def test_measure_answers_differ_across_the_sentences():
+    """(The test above would pass with a constant answer if every sentence gave the same one.)"""
+    answers = set()
+    for sentence in MEASURE_SENTENCES:
+        text = "A first sentence. " + sentence + " A last one."
+        start = text.index(sentence)
+        answers.add(candidates._sentence_measures(text, start, start + len(sentence)))
+    assert answers == {True, False}
+
+
+def test_word_lists_make_the_name_keys_and_let_the_lexicon_reading_go():
+    lexicon._name_keys.cache_clear()
+    rules.load_word_lists()
+    assert lexicon._name_keys.cache_info().currsize == 1  # made now, not by the first texts
+    assert resources.lexicon_texts_by_label.cache_info().currsize == 0  # its rows not kept
+    datasets, sorted_datasets, sorted_methods = lexicon._name_keys()
+    assert sorted_datasets == sorted(datasets) and sorted_methods and "" not in datasets
+
+
+def test_a_binary_model_probability_is_the_sigmoid_of_its_score():
+    model = LinearModel("toy", ["no", "yes"], [{"a": 1.5, "b": -0.25, "plain|c": 2.0, "c": 0.5}], [-0.5])
+    for features, style in ((["a", "b", "a"], None), (["a", "c"], "plain"), (["c"], None), ([], "plain")):
+        (score,) = model.scores(features, style)
+        assert model.probability(features, style) == 1.0 / (1.0 + math.exp(-score))
+    assert model.probability(["a", "c"], "plain") > model.probability(["a", "c"])
+
+
+def _view(texts, found):
+    sentences = {field: SentenceIndex(text) for field, text in texts.items()}
+    return PaperView(texts, sentences, found, group_mentions(found, []))
+
+
+def test_a_regrouped_view_gives_the_features_of_a_fresh_one():
+    texts = {"title": "QuokkaNet: Fast Detection",
+             "abstract": "We propose QuokkaNet. QuokkaNet beats BlorpNet on Zubrowka. We evaluate BlorpNet too."}
+    found = [Found("title", 0, 9, "Method", None, 4, "QuokkaNet")]
+    abstract = texts["abstract"]
+    for name, etype in (("QuokkaNet", "Method"), ("BlorpNet", "Method"), ("Zubrowka", "Dataset")):
+        at = abstract.find(name)
+        while at >= 0:
+            found.append(Found("abstract", at, at + len(name), etype, None, 4, name))
+            at = abstract.find(name, at + 1)
+    found.sort(key=lambda f: (f.field != "title", f.start))
+    first = _view(texts, found)
+    for draft in first.drafts:
+        entity_features(first, draft)  # fills the text caches the regrouped view keeps,
+        method_features(first, draft, False)  # and the paper's counts, which it must not
+    kept = [f for f in found if f.text != "BlorpNet"]
+    fresh = _view(texts, kept)
+    regrouped = first.regrouped(kept, fresh.drafts)
+    assert regrouped.found is kept and regrouped.drafts is fresh.drafts
+    for draft in fresh.drafts:
+        assert entity_features(regrouped, draft) == entity_features(fresh, draft)
+        assert method_features(regrouped, draft, False) == method_features(fresh, draft, False)
