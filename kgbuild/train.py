@@ -105,9 +105,14 @@ class _GoldForms:
         return next((table[s] for s in map(squash, forms) if s in table), None)
 
 
-def entity_label(gold: _GoldForms, candidate: dict) -> str:
-    """yes when a gold entity of the candidate's type has one of its written forms."""
-    return "yes" if gold.find(candidate["type"], candidate["forms"]) is not None else "no"
+def entity_label(gold: _GoldForms, candidate: dict, kind: str | None = None) -> str | None:
+    """yes when a gold entity of the candidate's type (or ``kind``) has one of its written
+    forms; None, not learned from, when that entity is optional (the scorer neither rewards
+    nor penalises it)."""
+    item = gold.find(kind or candidate["type"], candidate["forms"])
+    if item is None:
+        return "no"
+    return None if item.get("optional") else "yes"
 
 
 def method_labels(gold: _GoldForms, candidate: dict) -> tuple[str | None, str | None]:
@@ -165,9 +170,12 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
     def record(paper_id: str, kind: str, candidate: dict, features: list[str]) -> None:
         gold = golds[paper_id]
         if kind in ("title_name", "definition"):
-            examples[kind].append((features, "yes" if gold.find("Method", candidate["forms"]) else "no"))
+            label = entity_label(gold, candidate, "Method")
+            if label is not None:
+                examples[kind].append((features, label))
         elif kind == "entity":
-            examples["entity"].append((features, entity_label(gold, candidate)))
+            # optional entities are learned as entities: they share the shape of required ones
+            examples["entity"].append((features, "no" if entity_label(gold, candidate) == "no" else "yes"))
         elif kind in ("method", "backbone"):
             proposed, backbone = method_labels(gold, candidate)
             if proposed is None:

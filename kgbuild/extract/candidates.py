@@ -297,8 +297,8 @@ def _datasets_by_context(text: str, found: list[Found], method_lexicon_starts: s
     i = 0
     while i < len(found):
         head = found[i]
-        cue = EVALUATED_LIST_CUE_RE.search(text, max(0, head.start - 80), head.start)
-        if not cue:
+        if not (shape_only(head) or head.etype == "Dataset") or not EVALUATED_LIST_CUE_RE.search(
+                text, max(0, head.start - 80), head.start):
             i += 1
             continue
         members = [head]
@@ -531,7 +531,7 @@ def _definition_type(text, d: Definition, short, long_cover, long_text: str, sho
     after_word = after.group(1).lower() if after else ""
     if after_word in METHOD_NOUNS_AFTER_PAREN and (
             last not in lowered_term_list("task_heads") or PART_NOUN_RE.fullmatch(after_word)
-            or all(w[:1].isupper() for w in words[1:])):
+            or len(words) > 1 and all(w[:1].isupper() for w in words[1:])):
         # "Fourier Contour Embedding (FCE) method", "adaptive feature enhancement (AFE) module",
         # "Fast Progressive Combining Search (FPCS) strategy": the text says what it is
         return "Method", None

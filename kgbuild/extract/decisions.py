@@ -19,6 +19,7 @@ exactly what extraction sees.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from kgbuild.extract.features import (PairContext, PaperView, backbone_features,
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
-from kgbuild.extract.resources import MODEL_DIR
+from kgbuild.extract.resources import MODEL_DIR, alternation
 
 DECISIONS = ("title_name", "definition", "entity", "proposed", "backbone", "evaluated_on", "result",
              "result_metric", "result_dataset")
@@ -171,8 +172,18 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
         # p < 0.1, cost cross-validated F1: it stays an adder.)  A name that says "backbone"
         # ("... of the Backbones") is a study or a benchmark, not a network in that role.
         if backbone is not None and "backbone" not in draft.roles and backbone.says_yes(role_feats, view.style) \
-                and not _says_backbone(draft):
+                and not _says_backbone(draft) and not _compared_against(view, draft):
             draft.roles.add("backbone")
+
+
+COMPARED_AGAINST_RE = re.compile(rf"\b(?:{alternation('compared_against_words')})\s+(?:the\s+|a\s+|an\s+)?"
+                                 r"(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _compared_against(view: PaperView, draft: EntityDraft) -> bool:
+    """Every mention follows "beats", "outperforms", "than", ...: a method the paper compares
+    against, whatever else its sentence says about backbones."""
+    return all(COMPARED_AGAINST_RE.search(view.texts[m.field], max(0, m.start - 40), m.start) for m in draft.mentions)
 
 
 def _says_backbone(draft: EntityDraft) -> bool:

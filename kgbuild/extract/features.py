@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft
-from kgbuild.extract.facts import COMPARED_BEFORE_RE, LIST_GAP_RE, TRAIN_ONLY_BEFORE_RE
+from kgbuild.extract.facts import COMPARED_BEFORE_RE, LIST_GAP_RE, PROPOSE_CUE_RE, TRAIN_ONLY_BEFORE_RE
 from kgbuild.extract.resources import alternation, term_sequence
 from kgbuild.extract.sentences import SentenceIndex
 
@@ -213,6 +213,10 @@ def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
     return feats
 
 
+def title_only(draft: EntityDraft) -> bool:
+    return all(m.field == "title" for m in draft.mentions)
+
+
 def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> list[str]:
     """What the proposed flag and the backbone role look at."""
     feats = list(_name_features(draft.name))
@@ -271,6 +275,17 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
                        if d is not draft and d.proposed for m in d.mentions}
     if proposed_places & {(m.field, view.sentences[m.field].of(m.start)) for m in draft.mentions}:
         feats.append("beside_proposed")  # the parts of a proposed system are named with it
+    for m in draft.mentions[:4]:
+        _, s_start, s_end = view.sentence_of(m)
+        key = ("propose cue", m.field, s_start)
+        if key not in view.cache:  # where the sentence's first propose cue ends, once per sentence
+            cue = PROPOSE_CUE_RE.search(view.texts[m.field], s_start, s_end)
+            view.cache[key] = cue.end() if cue else None
+        if view.cache[key] is not None and view.cache[key] <= m.start:
+            feats.append("sentence_proposes_before")  # "we propose X, which consists of Y and Z"
+            break
+    if title_only(draft):
+        feats.append("title_only")
     return feats
 
 

@@ -162,8 +162,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     drafts = group_mentions(found, definitions)
     first_view = PaperView(texts, sentences, found, drafts)
     found, drafts = decide_entities(first_view, definitions, decisions, trace)
-    prefix = rules.title_prefix(texts["title"])
-    prefix_span = (prefix[0], prefix[1]) if prefix else None
+    prefix_span = _title_name_span(texts["title"], found)
     mark_proposed(texts, found, drafts, prefix_span)
     mark_backbones(texts, found, drafts, prefix_span)
     view = first_view.regrouped(found, drafts)
@@ -208,6 +207,23 @@ def _echo_in_title(title: str, title_found: list[Found], abstract_found: list[Fo
         added.append(Found("title", at, end, f.etype, f.key, f.rank, title[at:end]))
     added.sort(key=lambda f: f.start)
     return added
+
+
+def _title_name_span(title: str, found: list[Found]) -> tuple[int, int] | None:
+    """The span of the name a title opens with, "LWGANet: ..." (``rules.title_prefix``), or of
+    a method mention that fills the title's part before its colon ("Neural Production
+    Systems: Learning ...")."""
+    prefix = rules.title_prefix(title)
+    if prefix:
+        return prefix[0], prefix[1]
+    colon = title.find(":")
+    if colon <= 0:
+        return None
+    start = len(title) - len(title.lstrip())
+    for f in found:
+        if f.field == "title" and f.etype == "Method" and f.start == start and not title[f.end:colon].strip():
+            return f.start, f.end
+    return None
 
 
 def _benchmark_in_title(title: str, found: list[Found], abstract_defs) -> None:

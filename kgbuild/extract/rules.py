@@ -33,7 +33,7 @@ TITLE_CASE_RUN_RE = re.compile(
 NAMED_CUES = term_sequence("named_cues")
 NAMED_CUE_RE = re.compile(
     rf"""\b(?:{alternation('naming_words')})\s+(?:as\s+)?(?:the\s+)?[\"'“]?"""
-    r"(?P<name>[A-Z][\w]*(?:[-.+][\w]+)*(?:\+\+)?(?:\s+[A-Z][\w]*(?:-[\w]+)*){0,2})"
+    r"(?P<name>[A-Z][\w]*(?:[-.+][\w]+)*(?:\+\+)?(?:\s+[A-Z][\w]*(?:-[\w]+)*){0,3})"
 )
 TITLE_PREFIX_RE = re.compile(r"^\s*(?P<name>[^:]{1,40}?)\s*:\s+\S")
 DATASET_TITLE_RE = re.compile(rf"\b(?:{alternation('dataset_title_words')})\b", re.I)

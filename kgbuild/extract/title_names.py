@@ -6,10 +6,12 @@ Titles are Title Case, so shape proves nothing there, and most title phrases are
 trained ``title_name`` decision keeps the few that are names, judged mostly by how the
 abstract uses the same words (again capitalised mid-sentence, introduced by "we propose",
 defined with an acronym).  A phrase the abstract never repeats is a candidate only when it
-ends in a method's head word ("Stacked Hourglass Networks for ...": the abstract calls it
-"our network"); so is a phrase that extends a method name a rule took ("Frustum PointNets"
-around "PointNets", "End-To-End Memory Networks"), which then replaces that name's mentions
-inside it.
+is shaped like a name: Title Case words before the colon ("Neural Production Systems: ..."),
+or ending in a method's head word ("Stacked Hourglass Networks for ...": the abstract calls
+it "our network"); so is a phrase that extends a method name a rule took ("Frustum
+PointNets" around "PointNets", "End-To-End Memory Networks"), which then replaces that
+name's mentions inside it.  No phrase opening with a verb in "-ing" or naming a family of
+methods ("Deep Neural Network") is a candidate, nor one common word.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from __future__ import annotations
 import re
 
 from kgbuild.extract.candidates import CUE, Found
-from kgbuild.extract.resources import alternation, term_list
-from kgbuild.extract.rules import DATASET_TITLE_RE
+from kgbuild.extract.names import is_generic_term
+from kgbuild.extract.resources import alternation, lowered_term_list, term_list
+from kgbuild.extract.rules import DATASET_TITLE_RE, STOP
 
 TITLE_CONNECTIVES = term_list("title_connectives")
 AFTER_WORDS = term_list("title_tool_words")
@@ -28,6 +31,8 @@ INTRODUCED_BEFORE_RE = re.compile(rf"\b(?:{alternation('introducing_verb_stems')
                                   r"(?:\w+[\s-]+){0,3}$",
     re.IGNORECASE)
 METHOD_HEADS = term_list("title_method_heads")
+HEADS_NEEDING_ECHO = term_list("title_heads_needing_echo")
+TASK_HEADS = lowered_term_list("task_heads")
 
 
 def title_phrases(title: str) -> list[tuple[int, int, str]]:
@@ -92,6 +97,8 @@ def phrase_features(title: str, abstract: str, lowered_abstract: str, start: int
         feats.append("one_word")
     if start == 0:
         feats.append("opens_title")
+    if any(w in STOP for w in lower):
+        feats.append("stop_word_inside")
     feats.append(f"echoes={min(len(echoes), 3)}")
     for at in echoes[:3]:
         written = abstract[at:at + len(phrase)]
@@ -109,9 +116,41 @@ def phrase_features(title: str, abstract: str, lowered_abstract: str, start: int
     return feats
 
 
+CAPITALISED_BEFORE_RE = re.compile(r"[A-Z][\w-]*[\s-]+$")
+CAPITALISED_AFTER_RE = re.compile(r"[\s-]+[A-Z]")
+
+
+def _named_alone(abstract: str, at: int, word: str) -> bool:
+    """The abstract writes the title's one word as a name: capitalised as in the title, not
+    opening a sentence, and not inside a longer capitalised name ("Mutual Information",
+    "Information Bottleneck")."""
+    end = at + len(word)
+    if not abstract.startswith(word, at) or at == 0 or abstract[:at].rstrip()[-1:] in ".!?:":
+        return False
+    return not (CAPITALISED_BEFORE_RE.search(abstract, max(0, at - 30), at) or CAPITALISED_AFTER_RE.match(abstract, end))
+
+
+def _name_without_echo(phrase: str, kind: str) -> bool:
+    """A title phrase the abstract never repeats is still a candidate when it is shaped like a
+    name: before the colon, Title Case words with no function word and no verb in "-ing" first
+    ("Neural Production Systems: ..."); elsewhere, ending in a method's head noun ("...
+    with Connection Laplacians", "Pointer Networks")."""
+    words = phrase.split()
+    lower = [w.lower() for w in words]
+    if len(words) < 2 or any(w in STOP for w in lower) or lower[0].endswith("ing"):
+        return False
+    if not all(w[:1].isupper() or w[:1].isdigit() for w in words) and kind != "after":
+        return False
+    last = lower[-1].rsplit("-", 1)[-1]
+    if last in TASK_HEADS or lower[-1] in HEADS_NEEDING_ECHO or last in HEADS_NEEDING_ECHO:
+        return False
+    return kind == "colon" or last in METHOD_HEADS
+
+
 def title_name_candidates(title: str, abstract: str, title_found: list[Found], abstract_found: list[Found]):
-    """``[(title span, abstract echo spans, features)]`` for the phrases no rule took, and for
-    those that extend a method name a rule took ("Frustum PointNets" around "PointNets")."""
+    """``[(title span, abstract echo spans, features)]`` for the phrases no rule took that the
+    abstract repeats or that are shaped like a name (``_name_without_echo``), and for those
+    that extend a method name a rule took ("Frustum PointNets" around "PointNets")."""
     lowered = abstract.lower()
     out = []
     for start, end, kind in title_phrases(title):
@@ -123,15 +162,21 @@ def title_name_candidates(title: str, abstract: str, title_found: list[Found], a
                                and f.end - f.start < end - start for f in overlapping):
             continue
         phrase = title[start:end]
+        if phrase.split()[0].lower().endswith("ing") or is_generic_term(phrase):
+            continue  # "Understanding Graph Databases: ...", "... with Deep Neural Network": no name
         # the abstract's repetitions of the phrase, where no rule took a part of it (for a
         # phrase that extends a name, none took more than a part)
         echoes = [at for at in _occurrences(lowered, phrase.lower())
                   if not any(f.start < at + len(phrase) and at < f.end
                              and not (extends and f.etype == "Method" and at <= f.start and f.end <= at + len(phrase))
                              for f in abstract_found)]
+        if " " not in phrase and (phrase.lower() in STOP or not any(_named_alone(abstract, at, phrase) for at in echoes)):
+            continue  # "Learning with ...", "... via Information": one common word, not a name
+        if not echoes and not extends and not _name_without_echo(phrase, kind):
+            continue  # a phrase the abstract never uses again is too weak a guess ("Fast Inference")
         feats = phrase_features(title, abstract, lowered, start, end, kind, echoes)
-        if not echoes and not extends and "method_head" not in feats:
-            continue  # a phrase the abstract never uses again is a name only with a head ("... Networks")
+        if not echoes:
+            feats += ["no_echo", f"no_echo&kind={kind}"]
         if extends:
             feats.append("extends_name")
         out.append(((start, end), echoes, feats))
