@@ -65,6 +65,7 @@ BASE_LIST_RE = re.compile(rf"\b(?:{alternation('base_list_cues')})\s+(?:the\s+)?
 # no other method and no clause end between them
 AS_BACKBONE_CUE_RE = re.compile(
     rf"\b(?:{alternation('as_backbone_cues')})\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?backbones?\b", re.IGNORECASE)
+TITLE_ROLE_RE = re.compile(alternation("title_role_words"), re.IGNORECASE)
 BACKBONE_BEFORE_RE = re.compile(r"\bbackbones?\s+(?:networks?\s+)?$", re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"[;)]|\.\s|\bwhile\b|\bwhereas\b|\bbut\b")
 # "the protein backbone", "peptide backbones": a molecule's backbone is no network's role
@@ -192,8 +193,9 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         if talks_of_backbones and BACKBONE_BEFORE_RE.search(text, max(0, f.start - 30), f.start):
             drafts[f.entity].roles.add("backbone")
             continue
-        if f.field == "title" and title_prefix_span and f.start == title_prefix_span[0]:
-            if "backbone" in text[f.end:].lower():
+        if f.field == "title" and ((title_prefix_span and f.start == title_prefix_span[0])
+                                   or drafts[f.entity].proposed):
+            if TITLE_ROLE_RE.search(text, f.end):
                 drafts[f.entity].roles.add("backbone")
                 continue
         if talks_of_backbones and _composed_after_method(found, f, text):
