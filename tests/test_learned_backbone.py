@@ -138,3 +138,11 @@ def test_a_proposed_network_whose_title_names_another_task(rules_only):
                 "Temporal Gating Network (TGN). It gates the input features in the backbone network. TGN reaches "
                 "state-of-the-art results on AudioSet and ESC-50.")
     assert not any(flag for name, flag in roles(x).items() if name in ("TGN", "Temporal Gating Network"))
+
+
+def test_a_list_after_backbone_family_models_eg(rules_only):
+    x = extract(rules_only, "Split Blocks for Convolutional Networks",
+                "The proposed block can be plugged into backbone CNN models, e.g., ResNet, ResNeXt, and DLA. "
+                "We evaluate it on CIFAR-100 and ImageNet.")
+    r = roles(x)
+    assert r.get("ResNet") is True and r.get("DLA") is True

@@ -53,8 +53,9 @@ BACKBONE_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 BACKBONE_LIST_RE = re.compile(
-    # ("backbones in computer vision, such as ...": a short field of use may come between)
-    r"\bbackbones?\s*(?:networks?|architectures?|models?)?\s*(?:(?:in|for)\s+[a-z-]+(?:\s+[a-z-]+)?\s*,\s*)?"
+    # ("backbone CNN models, e.g., ...": a family's acronym may name the kind; "backbones in
+    # computer vision, such as ...": a short field of use may come between)
+    r"\bbackbones?\s*(?:(?:(?-i:[A-Z]{2,}s?)\s+)?(?:networks?|architectures?|models?))?\s*(?:(?:in|for)\s+[a-z-]+(?:\s+[a-z-]+)?\s*,\s*)?"
     r"(?:,\s*)?(?:such as|like|including|e\.g\.,?|"
     r"i\.e\.,?|\(|:|of|namely)\s*",
     re.IGNORECASE,
