@@ -67,3 +67,82 @@ def test_the_backbone_of_a_protein_is_no_method_role(extractor):
                 "FoldFlowNet, which models the protein backbone with equivariant flow matching and "
                 "outperforms RFdiffusion in designability on CATH.")
     assert not any(roles(x).values())
+
+
+# The rules alone (no trained model): each of these fails without its rule.
+
+@pytest.fixture(scope="module")
+def rules_only() -> Extractor:
+    from kgbuild.extract.decisions import Decisions
+
+    return Extractor(decisions=Decisions())
+
+
+def test_a_list_after_backbones_in_a_field_such_as(rules_only):
+    x = extract(rules_only, "Depth Priors for Flat Encoders",
+                "Common backbones in computer vision, such as Swin Transformers (Swin) and ResNets, only ever "
+                "see flat images. We pre-train them with depth priors and fine-tune on ScanNet.")
+    r = roles(x)
+    assert r.get("ResNets") is True
+    assert any(r.get(name) for name in ("Swin Transformers", "Swin"))
+
+
+def test_tasks_after_backbones_in_a_field_take_no_role(rules_only):
+    x = extract(rules_only, "KiteNet: Striped Attention Networks",
+                "KiteNet outperforms existing vision backbones in downstream tasks such as object detection "
+                "with PlumNet heads on COCO.")
+    assert roles(x).get("PlumNet") is False
+
+
+def test_the_method_a_clause_says_is_serving_as_the_backbone(rules_only):
+    x = extract(rules_only, "KiteNet: Striped Attention Networks",
+                "We propose KiteNet, a striped attention network. In addition, KiteNet has obtained strong "
+                "transfer results on several detection benchmarks serving as the backbone, and is used by "
+                "winning entries.")
+    assert roles(x).get("KiteNet") is True
+
+
+def test_serving_as_the_backbone_after_a_clause_end_names_no_earlier_method(rules_only):
+    x = extract(rules_only, "Shared Heads for Detection",
+                "We compare against PlumNet; a small convolutional stack serving as the backbone keeps the "
+                "detector fast on COCO.")
+    assert roles(x).get("PlumNet") is False
+
+
+def test_methods_listed_after_architectures_based_on_in_a_backbone_paper(rules_only):
+    x = extract(rules_only, "FoldNet: A New Backbone for Mobile Vision",
+                "We propose FoldNet. FoldNet is simple and general enough to cope with architectures based on "
+                "ResNet, ResNeXt, and DenseNet. It is evaluated on ImageNet.")
+    r = roles(x)
+    assert r.get("ResNet") is True and r.get("ResNeXt") is True and r.get("DenseNet") is True
+
+
+def test_architectures_based_on_in_a_paper_without_backbones_give_no_role(rules_only):
+    x = extract(rules_only, "FoldNet for Mobile Vision",
+                "We propose FoldNet. FoldNet is simple and general enough to cope with architectures based on "
+                "ResNet, ResNeXt, and DenseNet. It is evaluated on ImageNet.")
+    assert roles(x).get("ResNeXt") is False
+
+
+def test_a_proposed_network_whose_title_names_feature_extraction(rules_only):
+    x = extract(rules_only, "Temporal Gating Network for Robust Audio Feature Extraction",
+                "Noisy recordings are a challenge for audio understanding. We present a unified framework, called "
+                "Temporal Gating Network (TGN). It gates the input features in the backbone network. TGN reaches "
+                "state-of-the-art results on AudioSet and ESC-50.")
+    assert any(flag for name, flag in roles(x).items() if name in ("TGN", "Temporal Gating Network"))
+
+
+def test_a_proposed_network_whose_title_names_another_task(rules_only):
+    x = extract(rules_only, "Temporal Gating Network for Robust Audio Event Detection",
+                "Noisy recordings are a challenge for audio understanding. We present a unified framework, called "
+                "Temporal Gating Network (TGN). It gates the input features in the backbone network. TGN reaches "
+                "state-of-the-art results on AudioSet and ESC-50.")
+    assert not any(flag for name, flag in roles(x).items() if name in ("TGN", "Temporal Gating Network"))
+
+
+def test_a_list_after_backbone_family_models_eg(rules_only):
+    x = extract(rules_only, "Split Blocks for Convolutional Networks",
+                "The proposed block can be plugged into backbone CNN models, e.g., ResNet, ResNeXt, and DLA. "
+                "We evaluate it on CIFAR-100 and ImageNet.")
+    r = roles(x)
+    assert r.get("ResNet") is True and r.get("DLA") is True

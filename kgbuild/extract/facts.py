@@ -53,10 +53,20 @@ BACKBONE_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 BACKBONE_LIST_RE = re.compile(
-    r"\bbackbones?\s*(?:networks?|architectures?|models?)?\s*(?:,\s*)?(?:such as|like|including|e\.g\.,?|"
+    # ("backbone CNN models, e.g., ...": a family's acronym may name the kind; "backbones in
+    # computer vision, such as ...": a short field of use may come between)
+    r"\bbackbones?\s*(?:(?:(?-i:[A-Z]{2,}s?)\s+)?(?:networks?|architectures?|models?))?\s*(?:(?:in|for)\s+[a-z-]+(?:\s+[a-z-]+)?\s*,\s*)?"
+    r"(?:,\s*)?(?:such as|like|including|e\.g\.,?|"
     r"i\.e\.,?|\(|:|of|namely)\s*",
     re.IGNORECASE,
 )
+# "architectures based on ResNet, ResNeXt, and DenseNet" (in a paper that speaks of backbones)
+BASE_LIST_RE = re.compile(rf"\b(?:{alternation('base_list_cues')})\s+(?:the\s+)?", re.IGNORECASE)
+# "X has achieved ... serving as the backbone": the sentence's method before the cue, with
+# no other method and no clause end between them
+AS_BACKBONE_CUE_RE = re.compile(
+    rf"\b(?:{alternation('as_backbone_cues')})\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?backbones?\b", re.IGNORECASE)
+TITLE_ROLE_RE = re.compile(alternation("title_role_words"), re.IGNORECASE)
 BACKBONE_BEFORE_RE = re.compile(r"\bbackbones?\s+(?:networks?\s+)?$", re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"[;)]|\.\s|\bwhile\b|\bwhereas\b|\bbut\b")
 # "the protein backbone", "peptide backbones": a molecule's backbone is no network's role
@@ -184,8 +194,9 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         if talks_of_backbones and BACKBONE_BEFORE_RE.search(text, max(0, f.start - 30), f.start):
             drafts[f.entity].roles.add("backbone")
             continue
-        if f.field == "title" and title_prefix_span and f.start == title_prefix_span[0]:
-            if "backbone" in text[f.end:].lower():
+        if f.field == "title" and ((title_prefix_span and f.start == title_prefix_span[0])
+                                   or drafts[f.entity].proposed):
+            if TITLE_ROLE_RE.search(text, f.end):
                 drafts[f.entity].roles.add("backbone")
                 continue
         if talks_of_backbones and _composed_after_method(found, f, text):
@@ -198,12 +209,39 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
             for f in found:
                 if f.field == field and f.etype == "Method" and cue.end() <= f.start < limit:
                     drafts[f.entity].roles.add("backbone")
+        for cue in AS_BACKBONE_CUE_RE.finditer(text):
+            subject = _method_before(found, field, text, cue.start())
+            if subject is not None and not MOLECULE_BEFORE_RE.search(text, cue.start(), cue.end()):
+                drafts[subject.entity].roles.add("backbone")
+    if talks_of_backbones:
+        for field, text in texts.items():
+            for cue in BASE_LIST_RE.finditer(text):
+                limit = _clause_end(text, cue.end(), cue.end() + 120)
+                members = [f for f in found if f.field == field and cue.end() <= f.start < limit]
+                # the list begins right after the cue, with a method
+                if members and members[0].etype == "Method" and members[0].start == cue.end():
+                    for f in members:
+                        if f.etype == "Method":
+                            drafts[f.entity].roles.add("backbone")
     if talks_of_backbones:
         _share_role_along_lists(texts, found, drafts)
         # a name that says "backbone" ("Clash of the Backbones (CoB)") is a study or a benchmark
         for f in found:
             if f.etype == "Method" and "backbone" in lowered[f.field][f.start:f.end]:
                 drafts[f.entity].roles.discard("backbone")
+
+
+def _method_before(found: list[Found], field: str, text: str, pos: int) -> Found | None:
+    """The method mention nearest before ``pos`` in its clause (none when a role word comes
+    between: that names the role of something else)."""
+    before = [f for f in found if f.field == field and f.etype == "Method" and f.end <= pos]
+    if not before:
+        return None
+    nearest = max(before, key=lambda f: f.end)
+    between = text[nearest.end:pos]
+    if CLAUSE_END_RE.search(between) or "." in between or ROLE_WORD_RE.search(between):
+        return None
+    return nearest
 
 
 def _clause_end(text: str, start: int, end: int) -> int:
