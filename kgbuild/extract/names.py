@@ -13,9 +13,10 @@ from functools import lru_cache
 from kgbuild.extract.resources import lowered_term_list, term_list
 
 # A word-like chunk that may carry internal hyphens, dots between digits and a "++"
-# suffix; never swallows sentence-final punctuation.  (The "not after a word character"
-# test follows the first character so that the regex engine can skip to candidates.)
-NAME_TOKEN_RE = re.compile(r"[A-Za-z0-9](?<![\w][A-Za-z0-9])[A-Za-z0-9]*(?:(?:[-.]|\.(?=\d))[A-Za-z0-9]+)*(?:\+\+|\+(?!\w))?")
+# suffix; never swallows sentence-final punctuation.  It starts where a word starts (the
+# first character is a word character, so ``\b`` before it says that none stands before it):
+# the regex engine skips to word boundaries faster than it tests a look-behind at every letter.
+NAME_TOKEN_RE = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9]*(?:(?:[-.]|\.(?=\d))[A-Za-z0-9]+)*(?:\+\+|\+(?!\w))?")
 INTERNAL_CAPITAL_RE = re.compile(r"[A-Za-z0-9][a-z0-9]*[A-Z]")
 LETTER_DIGIT_RE = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
 ORDINAL_OR_UNIT_RE = re.compile(
