@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import groupby
 
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft
@@ -45,7 +46,11 @@ SHAPE_TABLE = str.maketrans({**{c: "X" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
 
 def word_shape(text: str) -> str:
     """"ResNet-101" -> "XxXx-d": capitals X, small letters x, digits d, runs collapsed."""
-    return SHAPE_RUNS_RE.sub(r"\1", text[:24].translate(SHAPE_TABLE))
+    shape = text[:24].translate(SHAPE_TABLE)
+    if "\n" in shape:
+        return SHAPE_RUNS_RE.sub(r"\1", shape)  # (its "." leaves runs of line breaks alone)
+    # one character per run: three times as fast as the regex's substitution
+    return "".join([char for char, _ in groupby(shape)])
 
 
 def words_before(text: str, pos: int, n: int, floor: int = 0) -> list[str]:
@@ -110,7 +115,7 @@ class PaperView:
         if key not in self._sentence_words:
             start, end = self.sentences[field].spans[index]
             sentence = self.lowered[field][start:end]
-            cues = {w for w in self._eval_words_of(field) if w in sentence}
+            cues = set(filter(sentence.__contains__, self._eval_words_of(field)))
             digit = DIGIT_RE.search(sentence)
             if digit and NUMBER_RE.search(sentence, digit.start()):
                 cues.add("number")
@@ -135,7 +140,7 @@ class PaperView:
         cues = self._text_cache.get(key)
         if cues is None:
             lowered = self.lowered[field]
-            cues = self._text_cache[key] = tuple(cue for cue in METHOD_CONTEXT_CUES if cue in lowered)
+            cues = self._text_cache[key] = tuple(filter(lowered.__contains__, METHOD_CONTEXT_CUES))
         return cues
 
     def _eval_words_of(self, field: str) -> tuple[str, ...]:
@@ -144,7 +149,7 @@ class PaperView:
         words = self._field_eval_words.get(field)
         if words is None:
             lowered = self.lowered[field]
-            words = self._field_eval_words[field] = tuple(w for w in EVAL_WORDS if w in lowered)
+            words = self._field_eval_words[field] = tuple(filter(lowered.__contains__, EVAL_WORDS))
         return words
 
 
@@ -310,7 +315,7 @@ def _paper_backbone_cues(view: PaperView) -> tuple[str, ...]:
         return cached
     lowered = " ".join(view.lowered.values())
     title = view.lowered.get("title", "")
-    cues = [f"paper:{c}" for c in BACKBONE_PAPER_CUES if c in lowered]
+    cues = [f"paper:{c}" for c in filter(lowered.__contains__, BACKBONE_PAPER_CUES)]
     if "backbone" in lowered:
         cues.append("paper:backbone")
     if "backbone" in title:
