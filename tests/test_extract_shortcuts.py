@@ -7,10 +7,11 @@ for the purpose: names, heads and measures next to digits, words met for the fir
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
-from kgbuild.extract import candidates, lexicon, resources, rules
+from kgbuild.extract import candidates, features, lexicon, resources, rules
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.entities import group_mentions
 from kgbuild.extract.features import PaperView, entity_features, method_features
@@ -128,3 +129,16 @@ def test_a_regrouped_view_gives_the_features_of_a_fresh_one():
     for draft in fresh.drafts:
         assert entity_features(regrouped, draft) == entity_features(fresh, draft)
         assert method_features(regrouped, draft, False) == method_features(fresh, draft, False)
+
+
+def test_words_start_where_a_word_starts_as_the_look_behind_said():
+    # the look-behind form NAME_TOKEN_RE had: no word character before the first letter
+    look_behind = re.compile(r"[A-Za-z0-9](?<![\w][A-Za-z0-9])" + NAME_TOKEN_RE.pattern[len(r"\b[A-Za-z0-9]"):])
+    for text in [*TEXTS, "x_ResNet-50 ÉtéNet2 über3D a.b 3.5x GPT-4+ C++ é9 _7 (BERT)/RoBERTa'"]:
+        assert [m.span() for m in NAME_TOKEN_RE.finditer(text)] == [m.span() for m in look_behind.finditer(text)]
+
+
+def test_word_shape_collapses_runs_as_the_regex_does():
+    for text in ("ResNet-101", "BERT", "aaaBBB--11..", "x", "", "Two\n\nLines  ", "Éé-ü9", "A" * 40):
+        assert features.word_shape(text) == features.SHAPE_RUNS_RE.sub(r"\1", text[:24].translate(features.SHAPE_TABLE))
+

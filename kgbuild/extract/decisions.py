@@ -150,8 +150,10 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
         feats = method_features(view, draft, main_name)
         if trace is not None:
             trace("method", {"forms": forms_of(draft)}, view.adapted(feats))
-        # the role reads the backbone context besides (the proposed flag does better without it)
-        role_parts = [feats, backbone_features(view, draft, main_name)] if backbone or trace else [feats]
+        # the role reads the backbone context besides (the proposed flag does better without it),
+        # where the role is still to decide (``_role_open``: no step between changes its answer)
+        role_parts = [feats, backbone_features(view, draft, main_name)] if trace or _role_open(backbone, draft) \
+            else [feats]
         verdicts.append((draft, feats, role_parts))
     # The rules' flags are precise and miss many (cross-validated precision about 0.9,
     # recall about 0.5): a model adds the flags they miss and never takes one away.
@@ -165,15 +167,20 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
             # the backbone role also reads the proposed model's verdict: what a backbone paper
             # says holds for the method it proposes
             role_parts.append(proposed_backbone_features(view))
-        role_feats = [f for part in role_parts for f in part]
         if trace is not None:
             trace("backbone", {"forms": forms_of(draft)}, [f for part in role_parts for f in view.adapted(part)])
         # (letting the backbone model also take the rules' role away where it is confident,
         # p < 0.1, cost cross-validated F1: it stays an adder.)  A name that says "backbone"
         # ("... of the Backbones") is a study or a benchmark, not a network in that role.
-        if backbone is not None and "backbone" not in draft.roles and backbone.says_yes(role_feats, view.style) \
-                and not _says_backbone(draft) and not _compared_against(view, draft):
+        if _role_open(backbone, draft) and backbone.says_yes([f for part in role_parts for f in part], view.style) \
+                and not _compared_against(view, draft):
             draft.roles.add("backbone")
+
+
+def _role_open(backbone: LinearModel | None, draft: EntityDraft) -> bool:
+    """Whether the backbone model is asked about this method: it only adds the role, where the
+    rules did not give it and the name does not say "backbone"."""
+    return backbone is not None and "backbone" not in draft.roles and not _says_backbone(draft)
 
 
 COMPARED_AGAINST_RE = re.compile(rf"\b(?:{alternation('compared_against_words')})\s+(?:the\s+|a\s+|an\s+)?"
