@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from lexicons import readers, seeds
+from lexicons.heldout import HeldOut
 from lexicons.normalise import (DATASET_HEAD_RE, TRAILING_QUAL_RE, basic_ok, dataset_surface_ok, method_variants,
                                 metric_variants, split_parens, strip_dataset_name)
 from lexicons.text import Vocab, acronym_pair, canonical_key, clean_space, looks_named, word_parts, words
@@ -98,12 +99,15 @@ def load_seeds(store: Store) -> tuple[dict[tuple[str, str], str], set[str]]:
     return blocked, set(store.seed_keys)
 
 
-def collect(shared: Path, store: Store, vocab: Vocab, seed_keys: set[str], stats: Counter) -> None:
-    """Every source's names into ``store``, type by type, then the links rules can tell."""
+def collect(shared: Path, store: Store, vocab: Vocab, seed_keys: set[str], stats: Counter,
+            held_out: HeldOut | None = None) -> None:
+    """Every source's names into ``store``, type by type, then the links rules can tell.
+
+    Training documents ``held_out`` holds (the evaluation documents) contribute nothing."""
     pwc = readers.read_pwc(shared)
     sota, synonyms = readers.read_sota(shared)
-    tdm = readers.read_tdmsci(shared)
-    sci = readers.read_scirex(shared)
+    tdm = readers.read_tdmsci(shared, held_out, stats)
+    sci = readers.read_scirex(shared, held_out, stats)
     _collect_datasets(store, vocab, seed_keys, stats, pwc, sota, tdm, sci)
     _collect_metrics(store, seed_keys, pwc, sota, tdm, sci)
     _collect_tasks(store, stats, pwc, sota, synonyms, tdm, sci)

@@ -13,7 +13,14 @@ Writes (deterministically, sorted) into --out:
   canonical.jsonl                                          one line per canonical entity
   splits.jsonl                                             split / subset words
 
-Never reads the evaluation set (shared/eval) or the corpus (shared/corpus).
+Held out: the annotated evaluation documents. SciREX abstracts and TDMSci sentences whose text is
+one of the evaluation texts (<shared>/eval/*_input.jsonl; today 282 of SciREX's 284 abstracts,
+no TDMSci sentence) contribute no name, so the cross-validated scores of issue #17 are not
+scored with names read off the held-out documents' own labels (lexicons/heldout.py says how
+documents are recognised). Of shared/eval only those input texts are read, to recognise the
+documents, never an annotation; the corpus (shared/corpus) is never read. `--eval DIR` names
+another folder of evaluation texts; `--include-eval-docs` builds with them (only to measure
+what holding them out costs; never ship that build).
 
 Canonical key: kgbuild.names.identity_key, the resolver's (NFKC, lower-case, every run of
 non-alphanumeric characters removed: "ImageNet-1K" -> "imagenet1k"); names the sources show
@@ -38,6 +45,7 @@ from pathlib import Path
 from lexicons import seeds
 from lexicons.candidates import TYPES, Store, collect, load_seeds
 from lexicons.decisions import MetricWords
+from lexicons.heldout import HeldOut, default_eval_dir
 from lexicons.merging import key_owners, lexicon_rows, make_entities, merged_keys
 from lexicons.text import Vocab, word_parts
 
@@ -49,13 +57,14 @@ PATTERN_FILES = {
 }
 
 
-def build(shared: Path, out: Path) -> dict:
+def build(shared: Path, out: Path, held_out: HeldOut | None = None) -> dict:
+    """Build the lexicons into ``out``; training documents ``held_out`` holds are skipped."""
     vocab = Vocab(*seeds.common_words())
     store = Store()
     blocked, seed_keys = load_seeds(store)
     metric_words = MetricWords.with_seeds(store)  # before the sources add their metrics
     stats: Counter = Counter()
-    collect(shared, store, vocab, seed_keys, stats)
+    collect(shared, store, vocab, seed_keys, stats, held_out)
     owner = key_owners(store, blocked, stats)
     groups = merged_keys(store, owner, blocked, stats)
     entities = make_entities(groups, store, vocab, metric_words, blocked, stats)
@@ -98,7 +107,7 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
             fh.write(json.dumps(r, ensure_ascii=False, separators=(", ", ": ")) + "\n")
 
 
-def refresh_common_words(shared: Path, dict_paths: list[Path]) -> int:
+def refresh_common_words(shared: Path, dict_paths: list[Path], held_out: HeldOut | None = None) -> int:
     """Regenerate lexicon_seeds/common_words.jsonl: dictionary words found in candidate names.
 
     dict_paths: [small word list, large word list]; each kept word records the smallest
@@ -107,7 +116,7 @@ def refresh_common_words(shared: Path, dict_paths: list[Path]) -> int:
     store = Store()
     _, seed_keys = load_seeds(store)
     vocab = Vocab(set())  # no filtering while collecting the tokens to look up
-    collect(shared, store, vocab, seed_keys, Counter())
+    collect(shared, store, vocab, seed_keys, Counter(), held_out)
     tokens: set[str] = set()
     for surfaces in store.surfaces.values():
         for s in surfaces:
@@ -134,15 +143,27 @@ def main(argv: list[str] | None = None) -> int:
                     help="regenerate lexicon_seeds/common_words.jsonl from a small and a large "
                     "word list (e.g. /usr/share/dict/american-english-small and "
                     "/usr/share/dict/american-english), then exit")
+    ap.add_argument("--eval", type=Path, default=None, metavar="DIR",
+                    help="folder of the evaluation texts (*_input.jsonl) whose documents are held out "
+                    "(default: <shared>/eval)")
+    ap.add_argument("--include-eval-docs", action="store_true",
+                    help="do not hold the evaluation documents out (to measure the leak; never ship this)")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     if not args.shared.is_dir():
         ap.error(f"--shared {args.shared} is not a directory")
+    eval_dir = args.eval or default_eval_dir(args.shared)
+    held_out = None
+    if not args.include_eval_docs:
+        if not eval_dir.is_dir():
+            ap.error(f"no evaluation folder {eval_dir} to hold out (pass --eval DIR, or "
+                     "--include-eval-docs to build without holding anything out)")
+        held_out = HeldOut.from_eval_dir(eval_dir)
     if args.refresh_common_words:
-        n = refresh_common_words(args.shared, args.refresh_common_words)
+        n = refresh_common_words(args.shared, args.refresh_common_words, held_out)
         print(f"wrote {n} common words")
         return 0
-    counts = build(args.shared, args.out)
+    counts = build(args.shared, args.out, held_out)
     if not args.quiet:
         for k, v in counts.items():
             print(f"{k}: {v}")

@@ -5,7 +5,8 @@
 - ``<shared>/data/train/tdmsci/``: TDMSci CoNLL (Apache-2.0);
 - ``<shared>/data/train/scirex/``: SciREX abstracts (Apache-2.0).
 
-A missing file reads as no names.
+A missing file reads as no names. The training readers skip every document ``held_out`` holds
+(the annotated evaluation documents, see ``heldout``) and count the skipped ones in ``stats``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from lexicons.heldout import HeldOut
 from lexicons.text import clean_space, detok
 
 PWC_DETAIL_FILES = ("cv", "nlp", "audio", "other", "all")
@@ -131,14 +133,18 @@ def read_sota(shared: Path) -> tuple[dict[str, Counter], list[tuple[str, str]]]:
     return acc, synonyms
 
 
-def read_tdmsci(shared: Path) -> Counter:
+def read_tdmsci(shared: Path, held_out: HeldOut | None = None, stats: Counter | None = None) -> Counter:
     """(TYPE, surface) counts from the TDMSci CoNLL file; surfaces rebuilt from offsets."""
     out: Counter = Counter()
+    stats = Counter() if stats is None else stats
     base = shared / "data" / "train" / "tdmsci"
     for path in sorted(base.glob("*.conll")):
         sent: list[tuple[str, int, str]] = []
 
         def flush() -> None:
+            if held_out and sent and held_out.holds(" ".join(tok for tok, _, _ in sent)):
+                stats["tdmsci_sentences_held_out"] += 1
+                return
             cur, toks = None, []
             for tok, off, tag in sent + [("", -1, "O")]:
                 if tag.startswith("B-") or tag == "O" or (tag.startswith("I-") and tag[2:] != cur):
@@ -170,8 +176,10 @@ def read_tdmsci(shared: Path) -> Counter:
     return out
 
 
-def read_scirex(shared: Path) -> Counter:
+def read_scirex(shared: Path, held_out: HeldOut | None = None, stats: Counter | None = None) -> Counter:
+    """(label, surface) counts of the SciREX mention spans."""
     out: Counter = Counter()
+    stats = Counter() if stats is None else stats
     path = shared / "data" / "train" / "scirex" / "abstracts_train.jsonl"
     if not path.exists():
         return out
@@ -181,6 +189,9 @@ def read_scirex(shared: Path) -> Counter:
                 continue
             doc = json.loads(line)
             w = doc.get("words", [])
+            if held_out and held_out.holds(" ".join(w)):
+                stats["scirex_documents_held_out"] += 1
+                continue
             for s, e, t in doc.get("ner", []):
                 out[(t, detok(w[s:e]))] += 1
     return out
