@@ -503,9 +503,12 @@ def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, id_fi
               help="Cross-validate instead: retrain every model on all but one of --folds folds of the "
                    "annotated papers and score the held-out fold, for each fold.")
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Folds for --cv.")
+@click.option("--seed", type=int, default=13, show_default=True,
+              help="For --cv: how the papers are dealt into folds (and the training's seed); "
+                   "a second seed shows how much a figure owes to one dealing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def eval_command(gold: tuple[str, ...], inputs: tuple[str, ...], out: Path | None, cv: bool, folds: int,
-                 fmt: str) -> None:
+                 seed: int, fmt: str) -> None:
     """Score the extractor against annotated papers (precision, recall, F1).
 
     With --cv, GOLD is one or more annotated files, each optionally named GROUP=FILE:
@@ -518,7 +521,7 @@ def eval_command(gold: tuple[str, ...], inputs: tuple[str, ...], out: Path | Non
       kgbuild eval --cv sample=dev.jsonl sample=train.jsonl scirex=train_scirex.jsonl
     """
     if cv:
-        _cross_validate(gold, folds, fmt)
+        _cross_validate(gold, folds, seed, fmt)
         return
     if len(gold) != 1:
         raise InputError("eval without --cv scores one annotated file", hint="pass one GOLD file, or add --cv")
@@ -556,12 +559,12 @@ def _annotated(specs: tuple[str, ...]):
     return annotated
 
 
-def _cross_validate(specs: tuple[str, ...], folds: int, fmt: str) -> None:
+def _cross_validate(specs: tuple[str, ...], folds: int, seed: int, fmt: str) -> None:
     from kgbuild.crossval import cross_validate, format_cross_validation
 
     annotated = _annotated(specs)
     with tqdm(total=folds, desc="folds", unit="fold", disable=None) as bar:
-        result = cross_validate(annotated, folds, progress=lambda done: bar.update(done - bar.n))
+        result = cross_validate(annotated, folds, seed, progress=lambda done: bar.update(done - bar.n))
     click.echo(result.model_dump_json(indent=1) if fmt == "json" else format_cross_validation(result))
 
 

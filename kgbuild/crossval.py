@@ -31,6 +31,7 @@ class FoldedRow(BaseModel):
 
 class CrossValidation(BaseModel):
     folds: int
+    seed: int = SEED
     groups: dict[str, dict[str, FoldedRow]]
     papers: dict[str, int]
 
@@ -86,13 +87,13 @@ def cross_validate(annotated: list[Annotated], k: int = 5, seed: int = SEED,
                                    gold=counts.gold, predicted=counts.predicted)
         result[group] = rows
     papers = {g: sum(1 for a in annotated if a.group == g) for g in groups}
-    return CrossValidation(folds=k, groups=result, papers=papers)
+    return CrossValidation(folds=k, seed=seed, groups=result, papers=papers)
 
 
 def format_cross_validation(cv: CrossValidation) -> str:
     lines = []
     for group, rows in cv.groups.items():
-        lines.append(f"{group}: {cv.papers[group]} papers, {cv.folds}-fold cross-validation "
+        lines.append(f"{group}: {cv.papers[group]} papers, {cv.folds}-fold cross-validation, seed {cv.seed} "
                      "(pooled over folds; ± is the spread of F1 over folds)")
         lines.append(f"{'':16}{'P':>7}{'R':>7}{'F1':>7}{'±':>7}{'gold':>7}{'pred':>7}")
         for name, row in rows.items():

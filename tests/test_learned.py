@@ -143,6 +143,17 @@ def test_eval_cv_and_train_commands(tmp_path):
     assert set(trained.models) == set(DECISIONS)
 
 
+def test_eval_cv_seed_deals_other_folds_and_is_reported():
+    specs = [f"corpus={ANNOTATED / 'corpus.jsonl'}", f"scirex={ANNOTATED / 'scirex.jsonl'}"]
+    result = CliRunner().invoke(cli, ["eval", "--cv", "--folds", "2", "--seed", "7", *specs, "--format", "json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output[result.output.index("{"):])["seed"] == 7
+    papers = [a for name in ("corpus", "scirex")
+              for a in read_annotated(ANNOTATED / f"{name}.jsonl", ANNOTATED / f"{name}_input.jsonl", name)]
+    assert crossval.assign_folds(papers, 2, 7) != crossval.assign_folds(papers, 2, 13)
+
+
 def test_eval_of_several_files_without_cv_says_what_to_do():
     result = CliRunner().invoke(cli, ["eval", str(ANNOTATED / "corpus.jsonl"), str(ANNOTATED / "scirex.jsonl")])
     assert result.exit_code != 0
