@@ -37,6 +37,14 @@ def _wait_for(condition, what: str) -> None:
         time.sleep(0.05)
 
 
+def _server_pid(store: Path) -> int:
+    """The build's server's pid, once the server has written it: the server creates its pid
+    file before it writes the number, so a reader can find it empty."""
+    pid_file = store / PID_FILE
+    _wait_for(lambda: pid_file.exists() and pid_file.read_text().strip().isdigit(), "the build's server")
+    return int(pid_file.read_text())
+
+
 def _papers(path: Path, count: int, start: int = 0) -> Path:
     path.write_text("".join(json.dumps({
         "id": f"2304.{n:05d}", "title": f"Net{n}: paper {n}",
@@ -126,8 +134,7 @@ def test_signal_stops_a_build_cleanly(tmp_path: Path, signum: int):
     data = _papers(tmp_path / "many.jsonl", 3000)
     build = subprocess.Popen([*KGBUILD, "build", str(data), "--store", str(store), "-q"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _wait_for(lambda: (store / PID_FILE).exists(), "the build's server")
-    server = int((store / PID_FILE).read_text())
+    server = _server_pid(store)
     _wait_for(lambda: _papers_stored(store) > 0, "the first batch")  # into the load
     build.send_signal(signum)
     _, stderr = build.communicate(timeout=PATIENCE)
@@ -170,8 +177,7 @@ def test_server_shuts_down_after_kill_9_even_with_extraction_workers_still_alive
     build = subprocess.Popen([*KGBUILD, "build", str(data), "--store", str(store), "-q", "--workers", "2"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        _wait_for(lambda: (store / PID_FILE).exists(), "the build's server")
-        server = int((store / PID_FILE).read_text())
+        server = _server_pid(store)
         _wait_for(lambda: _papers_stored(store) > 0, "the first batch")
         build.kill()
         build.wait(timeout=PATIENCE)
@@ -191,8 +197,7 @@ def test_ctrl_c_in_the_terminal_stops_a_build_with_workers_cleanly(tmp_path: Pat
     build = subprocess.Popen([*KGBUILD, "build", str(data), "--store", str(store), "-q", "--workers", "2"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        _wait_for(lambda: (store / PID_FILE).exists(), "the build's server")
-        server = int((store / PID_FILE).read_text())
+        server = _server_pid(store)
         _wait_for(lambda: _papers_stored(store) > 0, "the first batch")
         os.killpg(build.pid, signal.SIGINT)
         _, stderr = build.communicate(timeout=PATIENCE * 3)
