@@ -223,7 +223,6 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
                     for f in members:
                         if f.etype == "Method":
                             drafts[f.entity].roles.add("backbone")
-    if talks_of_backbones:
         _share_role_along_lists(texts, found, drafts)
         # a name that says "backbone" ("Clash of the Backbones (CoB)") is a study or a benchmark
         for f in found:
