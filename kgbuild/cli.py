@@ -498,7 +498,8 @@ def _export_neo4j_import(inputs: tuple[str, ...], out: Path, workers: int, id_fi
 @click.option("--input", "inputs", multiple=True, type=click.Path(path_type=str),
               help="Papers to extract [default: GOLD's directory/<stem>_input.jsonl or dev_input.jsonl].")
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Keep the extractor's JSON Lines output here.")
+              help="Keep the extractor's JSON Lines output here (with --cv: each paper as predicted by "
+                   "the models of the fold that held it out, in the order of the annotated files).")
 @click.option("--cv", is_flag=True,
               help="Cross-validate instead: retrain every model on all but one of --folds folds of the "
                    "annotated papers and score the held-out fold, for each fold.")
@@ -521,7 +522,7 @@ def eval_command(gold: tuple[str, ...], inputs: tuple[str, ...], out: Path | Non
       kgbuild eval --cv sample=dev.jsonl sample=train.jsonl scirex=train_scirex.jsonl
     """
     if cv:
-        _cross_validate(gold, folds, seed, fmt)
+        _cross_validate(gold, folds, seed, fmt, out)
         return
     if len(gold) != 1:
         raise InputError("eval without --cv scores one annotated file", hint="pass one GOLD file, or add --cv")
@@ -559,12 +560,22 @@ def _annotated(specs: tuple[str, ...]):
     return annotated
 
 
-def _cross_validate(specs: tuple[str, ...], folds: int, seed: int, fmt: str) -> None:
+def _cross_validate(specs: tuple[str, ...], folds: int, seed: int, fmt: str, out: Path | None) -> None:
     from kgbuild.crossval import cross_validate, format_cross_validation
 
     annotated = _annotated(specs)
+    kept: dict[str, dict] = {}
+
+    def keep(held, fold: int, row: dict) -> None:
+        kept[held.paper.id] = {**row, "cv": {"group": held.group, "fold": fold, "gold": held.paper.id}}
+
     with tqdm(total=folds, desc="folds", unit="fold", disable=None) as bar:
-        result = cross_validate(annotated, folds, seed, progress=lambda done: bar.update(done - bar.n))
+        result = cross_validate(annotated, folds, seed, progress=lambda done: bar.update(done - bar.n),
+                                held_out=keep if out else None)
+    if out:
+        import orjson
+
+        out.write_bytes(b"".join(orjson.dumps(kept[a.paper.id]) + b"\n" for a in annotated))
     click.echo(result.model_dump_json(indent=1) if fmt == "json" else format_cross_validation(result))
 
 

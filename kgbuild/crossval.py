@@ -57,7 +57,9 @@ def _score_group(held: list[Annotated], predicted: list[dict]) -> Report:
 
 
 def cross_validate(annotated: list[Annotated], k: int = 5, seed: int = SEED,
-                   progress: Callable[[int], None] | None = None) -> CrossValidation:
+                   progress: Callable[[int], None] | None = None,
+                   held_out: Callable[[Annotated, int, dict], None] | None = None) -> CrossValidation:
+    """``held_out`` sees every paper's prediction by the models of the fold that held it out."""
     folds = assign_folds(annotated, k, seed)
     groups = sorted({a.group for a in annotated})
     per_fold: dict[str, list[Report]] = {g: [] for g in groups}
@@ -68,6 +70,9 @@ def cross_validate(annotated: list[Annotated], k: int = 5, seed: int = SEED,
         held = [a for a, f in zip(annotated, folds) if f == fold]
         extractor.decisions = train_decisions(training, seed)
         predicted = [extraction_to_json(x) for x in extractor.run(a.paper for a in held)]
+        if held_out:
+            for a, row in zip(held, predicted):
+                held_out(a, fold, row)
         for group in groups:
             pairs = [(a, p) for a, p in zip(held, predicted) if a.group == group]
             report = _score_group([a for a, _ in pairs], [p for _, p in pairs])

@@ -154,6 +154,20 @@ def test_eval_cv_seed_deals_other_folds_and_is_reported():
     assert crossval.assign_folds(papers, 2, 7) != crossval.assign_folds(papers, 2, 13)
 
 
+def test_eval_cv_keeps_each_papers_held_out_prediction(tmp_path):
+    specs = [f"corpus={ANNOTATED / 'corpus.jsonl'}", f"scirex={ANNOTATED / 'scirex.jsonl'}"]
+    out = tmp_path / "held_out.jsonl"
+    result = CliRunner().invoke(cli, ["eval", "--cv", "--folds", "2", *specs, "--out", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    papers = [a for name in ("corpus", "scirex")
+              for a in read_annotated(ANNOTATED / f"{name}.jsonl", ANNOTATED / f"{name}_input.jsonl", name)]
+    assert [r["cv"]["gold"] for r in rows] == [a.paper.id for a in papers]
+    assert [r["cv"]["fold"] for r in rows] == crossval.assign_folds(papers, 2)
+    assert all("entities" in r for r in rows)
+
+
 def test_eval_of_several_files_without_cv_says_what_to_do():
     result = CliRunner().invoke(cli, ["eval", str(ANNOTATED / "corpus.jsonl"), str(ANNOTATED / "scirex.jsonl")])
     assert result.exit_code != 0
