@@ -157,12 +157,15 @@ def _written_as_name(text: str, start: int, end: int, sentences: SentenceIndex) 
 
 
 def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, sentences: SentenceIndex,
-                     confirmed: set[tuple[str, str]] | None = None) -> tuple[list[Found], list[Definition]]:
+                     confirmed: set[tuple[str, str]] | None = None, lower_methods: bool = False
+                     ) -> tuple[list[Found], list[Definition]]:
     """Accepted mentions of one field and its acronym definitions.
 
     ``confirmed``: (type, key) of lexicon entities already found in the abstract; a title,
     where every word is capitalised, only gets Method/Dataset lexicon hits that are
-    name-shaped or confirmed by the abstract.
+    name-shaped or confirmed by the abstract.  ``lower_methods``: lexicon methods written in
+    lower case ("batch normalization", "beam search") are candidates too (tokenised corpora
+    annotate such techniques; the entity model decides).
     """
     cands: list[tuple[int, int, str, str | None, int]] = []
     lex_spans = []
@@ -181,7 +184,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
             if is_title:
                 if not (is_name_shaped(written) or (confirmed and (etype, key) in confirmed)):
                     continue
-            elif not _written_as_name(text, start, end, sentences):
+            elif not _written_as_name(text, start, end, sentences) and not (
+                    lower_methods and etype == "Method"):
                 continue  # "performer", "For instance": common words that happen to be names
         elif etype == "Metric" and written.isupper() and CAPS_WORD_AFTER_RE.match(text, end):
             continue  # "AR COPY & PASTE": an acronym inside an all-capitals name is no measure
