@@ -219,6 +219,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
         for start, end in rules.title_case_methods(text):
             cands.append((start, end, "Method", None, PHRASE))
     for start, end in rules.shaped_names(scan, is_title):
+        if _markup_or_glued(text, start, end):
+            continue
         glued = GLUE_SUFFIX_RE.search(text, start, end)
         if glued:
             end = glued.start()
@@ -389,6 +391,19 @@ def _coordinated_datasets(text: str, found: list[Found]) -> None:
             for known, other in ((left, right), (right, left)):
                 if known.etype == "Dataset" and known.rank <= PHRASE and other.rank == SHAPE:
                     other.etype, other.rank = "Dataset", PHRASE
+
+
+# "VAEname = VAE , description = VariationalAutoencoder": key = value markup left in a text
+# (a glossary macro) names nothing; nor do words run together with a small word between
+# them ("HarbinInstituteofTechnology", an author line that lost its spaces).
+MARKUP_AFTER_RE = re.compile(r"\s*=")
+MARKUP_BEFORE_RE = re.compile(r"=\s*$")
+GLUED_SMALL_WORD_RE = re.compile(r"[a-z]{2}(?:of|and|for|the|with)[A-Z]")
+
+
+def _markup_or_glued(text: str, start: int, end: int) -> bool:
+    return bool(MARKUP_AFTER_RE.match(text, end) or MARKUP_BEFORE_RE.search(text, max(0, start - 4), start)
+                or GLUED_SMALL_WORD_RE.search(text, start, end))
 
 
 def _url_spans(text: str) -> list[tuple[int, int]]:
