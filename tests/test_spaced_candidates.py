@@ -53,3 +53,11 @@ def test_words_run_together_with_a_small_word_name_nothing(extractor):
 
 def test_a_name_shaped_word_is_still_a_candidate(extractor):
     assert candidates(extractor, "We compare against FooNet and BarGAN on two tasks .").get("FooNet") == "Method"
+
+
+def test_a_translation_direction_after_a_dataset_is_part_of_its_name(extractor):
+    text = "We report results on the WMT 2014 English-to-Czech translation task and on WMT'16 Ro-En ."
+    found = candidates(extractor, text)
+    assert found.get("WMT 2014 English-to-Czech") == "Dataset"
+    assert found.get("WMT'16 Ro-En") == "Dataset"
+    assert not any(name.startswith("Czech") for name in found)

@@ -243,7 +243,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     _coordinated_datasets(text, found)
     if not is_title:
         found = _listed_datasets(text, found)
-    _dataset_versions(text, found)
+    found = _dataset_versions(text, found)
     for f in found:
         if f.etype == "Dataset" and PART_NOUN_AFTER_RE.match(text, f.end):
             f.etype, f.key = "Method", None  # "the ARC module": a part of a model, whatever ARC names elsewhere
@@ -364,16 +364,34 @@ def _listed_datasets(text: str, found: list[Found]) -> list[Found]:
 DATASET_VERSION_RE = re.compile(r"[ -](?:(?:19|20)\d\d|\d+(?:\.\d+)?[KM])(?![\w-])")
 
 
-def _dataset_versions(text: str, found: list[Found]) -> None:
+# "WMT 2014 English-to-German", "WMT'14 En-De": the translation direction names the dataset
+LANGUAGE = f"(?:{'|'.join(sorted(term_list('language_names')))})"
+LANGUAGE_PAIR_RE = re.compile(rf" {LANGUAGE}(?:-to-|-|–|→|/){LANGUAGE}(?![\w-])", re.IGNORECASE)
+
+
+def _dataset_versions(text: str, found: list[Found]) -> list[Found]:
     starts = {f.start for f in found}
+    inside_pairs: list[Found] = []
     for f in found:
-        if f.etype != "Dataset" or f.text[-1:].isdigit():
+        if f.etype != "Dataset":
             continue
-        version = DATASET_VERSION_RE.match(text, f.end)
-        if version and not any(f.end < s < version.end() for s in starts):
-            f.end = version.end()
+        if not f.text[-1:].isdigit():
+            version = DATASET_VERSION_RE.match(text, f.end)
+            if version and not any(f.end < s < version.end() for s in starts):
+                f.end = version.end()
+                f.text = text[f.start:f.end]
+                f.key = None  # an edition or a size of its own ("MovieLens 100K" beside "MovieLens 1M")
+        pair = LANGUAGE_PAIR_RE.match(text, f.end) if text[f.end:f.end + 1] == " " else None
+        if pair and not any(f.end < g.start < pair.end() and g.etype != "Task" for g in found):
+            # (a task read into the direction, "French translation" of "English-to-French
+            # translation task", goes)
+            inside_pairs += [g for g in found if f.end < g.start < pair.end()]
+            f.end = pair.end()
             f.text = text[f.start:f.end]
-            f.key = None  # an edition or a size of its own ("MovieLens 100K" beside "MovieLens 1M")
+            f.key = None  # one direction of a translation benchmark: a dataset of its own
+    if inside_pairs:
+        return [f for f in found if not any(f is g for g in inside_pairs)]
+    return found
 
 
 def _coordinated_datasets(text: str, found: list[Found]) -> None:
