@@ -61,3 +61,10 @@ def test_a_translation_direction_after_a_dataset_is_part_of_its_name(extractor):
     assert found.get("WMT 2014 English-to-Czech") == "Dataset"
     assert found.get("WMT'16 Ro-En") == "Dataset"
     assert not any(name.startswith("Czech") for name in found)
+
+
+def test_a_weak_measure_word_after_a_comparative_is_a_measure(extractor):
+    assert candidates(extractor, "Our detector runs with the lowest latency on the phone .").get("latency") == "Metric"
+    assert candidates(extractor, "The new layout reaches the highest throughput on the board .").get("throughput") == "Metric"
+    # with no measuring sense, the word stays no measure
+    assert "latency" not in candidates(extractor, "Latency matters in many deployed systems today .")
