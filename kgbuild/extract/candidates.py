@@ -62,14 +62,17 @@ MEASURE_CUE_RE = re.compile(
 )
 # "reduce the training memory footprint": a measure something is said to lower.
 LOWERED_BEFORE_RE = re.compile(rf"\b(?:{alternation('lowering_stems')})\w*(?:\W+\w+){{0,2}}\W+$", re.IGNORECASE)
+# "the lowest latency", "2x faster speed", "less memory": compared as a measure.
+COMPARED_BEFORE_RE = re.compile(rf"\b(?:{'|'.join(sorted(term_list('measure_adjectives_before')))})\s+$", re.IGNORECASE)
 
 
-def _used_as_measure(text: str, start: int, sentences: SentenceIndex) -> bool:
+def _used_as_measure(text: str, start: int, sentences: SentenceIndex, compared: bool = False) -> bool:
     """A weak measure word ("accuracy", "memory cost") counts when its sentence measures,
     compares or lowers it; "improve accuracy" alone is the vague use the guideline leaves out."""
     s_start, s_end = sentences.spans[sentences.of(start)]
-    return _sentence_measures(text, s_start, s_end) or bool(
-        LOWERED_BEFORE_RE.search(text[max(s_start, start - 60):start]))
+    window = text[max(s_start, start - 60):start]
+    return _sentence_measures(text, s_start, s_end) or bool(LOWERED_BEFORE_RE.search(window)) or (
+        compared and bool(COMPARED_BEFORE_RE.search(window)))
 
 
 @lru_cache(maxsize=256)  # asked for each measure word of a sentence, and sentences hold several
@@ -157,12 +160,15 @@ def _written_as_name(text: str, start: int, end: int, sentences: SentenceIndex) 
 
 
 def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, sentences: SentenceIndex,
-                     confirmed: set[tuple[str, str]] | None = None) -> tuple[list[Found], list[Definition]]:
+                     confirmed: set[tuple[str, str]] | None = None, lower_methods: bool = False
+                     ) -> tuple[list[Found], list[Definition]]:
     """Accepted mentions of one field and its acronym definitions.
 
     ``confirmed``: (type, key) of lexicon entities already found in the abstract; a title,
     where every word is capitalised, only gets Method/Dataset lexicon hits that are
-    name-shaped or confirmed by the abstract.
+    name-shaped or confirmed by the abstract.  ``lower_methods``: lexicon methods written in
+    lower case ("batch normalization", "beam search") are candidates too (tokenised corpora
+    annotate such techniques; the entity model decides).
     """
     cands: list[tuple[int, int, str, str | None, int]] = []
     lex_spans = []
@@ -181,7 +187,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
             if is_title:
                 if not (is_name_shaped(written) or (confirmed and (etype, key) in confirmed)):
                     continue
-            elif not _written_as_name(text, start, end, sentences):
+            elif not _written_as_name(text, start, end, sentences) and not (
+                    lower_methods and etype == "Method"):
                 continue  # "performer", "For instance": common words that happen to be names
         elif etype == "Metric" and written.isupper() and CAPS_WORD_AFTER_RE.match(text, end):
             continue  # "AR COPY & PASTE": an acronym inside an all-capitals name is no measure
@@ -189,7 +196,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                 text, end, min(len(text), end + 80)):
             continue
         elif etype == "Metric" and written.lower() in weak_metrics:
-            if not _used_as_measure(text, start, sentences) or _said_when(text, start):
+            if not _used_as_measure(text, start, sentences, compared=True) or _said_when(text, start):
                 continue
         if etype == "Metric":
             metric_hits.append((start, end))
@@ -215,6 +222,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
         for start, end in rules.title_case_methods(text):
             cands.append((start, end, "Method", None, PHRASE))
     for start, end in rules.shaped_names(scan, is_title):
+        if _markup_or_glued(text, start, end):
+            continue
         glued = GLUE_SUFFIX_RE.search(text, start, end)
         if glued:
             end = glued.start()
@@ -237,7 +246,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     _coordinated_datasets(text, found)
     if not is_title:
         found = _listed_datasets(text, found)
-    _dataset_versions(text, found)
+    found = _dataset_versions(text, found)
     for f in found:
         if f.etype == "Dataset" and PART_NOUN_AFTER_RE.match(text, f.end):
             f.etype, f.key = "Method", None  # "the ARC module": a part of a model, whatever ARC names elsewhere
@@ -358,16 +367,34 @@ def _listed_datasets(text: str, found: list[Found]) -> list[Found]:
 DATASET_VERSION_RE = re.compile(r"[ -](?:(?:19|20)\d\d|\d+(?:\.\d+)?[KM])(?![\w-])")
 
 
-def _dataset_versions(text: str, found: list[Found]) -> None:
+# "WMT 2014 English-to-German", "WMT'14 En-De": the translation direction names the dataset
+LANGUAGE = f"(?:{'|'.join(sorted(term_list('language_names')))})"
+LANGUAGE_PAIR_RE = re.compile(rf" {LANGUAGE}(?:-to-|-|–|→|/){LANGUAGE}(?![\w-])", re.IGNORECASE)
+
+
+def _dataset_versions(text: str, found: list[Found]) -> list[Found]:
     starts = {f.start for f in found}
+    inside_pairs: list[Found] = []
     for f in found:
-        if f.etype != "Dataset" or f.text[-1:].isdigit():
+        if f.etype != "Dataset":
             continue
-        version = DATASET_VERSION_RE.match(text, f.end)
-        if version and not any(f.end < s < version.end() for s in starts):
-            f.end = version.end()
+        if not f.text[-1:].isdigit():
+            version = DATASET_VERSION_RE.match(text, f.end)
+            if version and not any(f.end < s < version.end() for s in starts):
+                f.end = version.end()
+                f.text = text[f.start:f.end]
+                f.key = None  # an edition or a size of its own ("MovieLens 100K" beside "MovieLens 1M")
+        pair = LANGUAGE_PAIR_RE.match(text, f.end) if text[f.end:f.end + 1] == " " else None
+        if pair and not any(f.end < g.start < pair.end() and g.etype != "Task" for g in found):
+            # (a task read into the direction, "French translation" of "English-to-French
+            # translation task", goes)
+            inside_pairs += [g for g in found if f.end < g.start < pair.end()]
+            f.end = pair.end()
             f.text = text[f.start:f.end]
-            f.key = None  # an edition or a size of its own ("MovieLens 100K" beside "MovieLens 1M")
+            f.key = None  # one direction of a translation benchmark: a dataset of its own
+    if inside_pairs:
+        return [f for f in found if not any(f is g for g in inside_pairs)]
+    return found
 
 
 def _coordinated_datasets(text: str, found: list[Found]) -> None:
@@ -385,6 +412,19 @@ def _coordinated_datasets(text: str, found: list[Found]) -> None:
             for known, other in ((left, right), (right, left)):
                 if known.etype == "Dataset" and known.rank <= PHRASE and other.rank == SHAPE:
                     other.etype, other.rank = "Dataset", PHRASE
+
+
+# "VAEname = VAE , description = VariationalAutoencoder": key = value markup left in a text
+# (a glossary macro) names nothing; nor do words run together with a small word between
+# them ("HarbinInstituteofTechnology", an author line that lost its spaces).
+MARKUP_AFTER_RE = re.compile(r"\s*=")
+MARKUP_BEFORE_RE = re.compile(r"=\s*$")
+GLUED_SMALL_WORD_RE = re.compile(r"[a-z]{2}(?:of|and|for|the|with)[A-Z]")
+
+
+def _markup_or_glued(text: str, start: int, end: int) -> bool:
+    return bool(MARKUP_AFTER_RE.match(text, end) or MARKUP_BEFORE_RE.search(text, max(0, start - 4), start)
+                or GLUED_SMALL_WORD_RE.search(text, start, end))
 
 
 def _url_spans(text: str) -> list[tuple[int, int]]:

@@ -143,7 +143,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     sentences = {field: SentenceIndex(text) for field, text in texts.items()}
     splits = []
     abstract_found, abstract_defs = field_candidates(texts["abstract"], "abstract", abstract_hits, False,
-                                                     sentences["abstract"])
+                                                     sentences["abstract"], lower_methods=joined is not None)
     confirmed = {(f.etype, f.key) for f in abstract_found if f.key}
     title_found, title_defs = field_candidates(texts["title"], "title", title_hits, True, sentences["title"],
                                                confirmed)
