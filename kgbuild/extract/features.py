@@ -333,6 +333,7 @@ USED_AFTER_RE = re.compile(
 AS_BACKBONE_RE = re.compile(rf"\b(?:as|serv\w* as|a|an)\s+(?:the\s+)?"
                             rf"(?:(?:{alternation('backbone_adjectives')})\s+){{0,3}}backbone")
 BACKBONE_PAPER_CUES = term_sequence("backbone_paper_cues")
+VISION_BENCHMARK_CUES = term_sequence("vision_benchmark_cues")
 
 
 def _paper_backbone_cues(view: PaperView) -> tuple[str, ...]:
@@ -352,8 +353,7 @@ def _paper_backbone_cues(view: PaperView) -> tuple[str, ...]:
             cues.append(f"title:{word}")
     if "protein" in lowered or "residue" in lowered:
         cues.append("paper:protein")
-    tasks = sum(1 for c in ("imagenet", "coco", "ade20k", "cityscapes", "object detection", "segmentation")
-                if c in lowered)
+    tasks = sum(1 for c in VISION_BENCHMARK_CUES if c in lowered)
     cues.append(f"paper:vision_tasks={min(tasks, 3)}")
     view.cache["backbone_paper"] = result = tuple(cues)
     return result
