@@ -68,7 +68,7 @@ AS_BACKBONE_CUE_RE = re.compile(
     rf"\b(?:{alternation('as_backbone_cues')})\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?backbones?\b", re.IGNORECASE)
 # "plugging X in to GCN and GAT", "improves the performance of PointMLP": the method the paper's
 # own is put into or improves (a list's later members too); read in a paper that speaks of backbones
-HOST_HINTS = term_sequence("host_hints")
+HOST_HINT_RE = re.compile("|".join(map(re.escape, term_sequence("host_hints"))))
 HOST_BEFORE_RE = re.compile(rf"\b(?:{alternation('host_cues')})\s+(?:(?:the|a|an|pre-trained|existing)\s+)*"
                             r"(?:[\w-]+\s+){0,2}?(?:[\w-]+,?\s+(?:and\s+|or\s+)?)?$", re.IGNORECASE)
 TITLE_ROLE_RE = re.compile(alternation("title_role_words"), re.IGNORECASE)
@@ -208,8 +208,8 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         if talks_of_backbones and _composed_after_method(found, f, text):
             drafts[f.entity].roles.add("backbone")  # "RetinaNet+PVT": detector + backbone
             continue
-        if talks_of_backbones and host_hinted.setdefault(f.field, any(h in lowered[f.field] for h in HOST_HINTS)) \
-                and _hosts_the_method(text, f):
+        if talks_of_backbones and host_hinted.setdefault(f.field, HOST_HINT_RE.search(lowered[f.field]) is not None) \
+                and _hosts_the_method(text, lowered[f.field], f):
             drafts[f.entity].roles.add("backbone")
     for field, text in texts.items():
         if "backbone" not in lowered[field]:
@@ -240,11 +240,14 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
                 drafts[f.entity].roles.discard("backbone")
 
 
-def _hosts_the_method(text: str, f: Found) -> bool:
-    """A host cue ends right before the mention, in its sentence."""
+def _hosts_the_method(text: str, lowered: str, f: Found) -> bool:
+    """A host cue ends right before the mention, in its sentence (the hints first: one quick
+    scan of the window, and most windows hold none)."""
     start = max(0, f.start - 100)
     stop = text.rfind(". ", start, f.start)
-    return HOST_BEFORE_RE.search(text, stop + 2 if stop >= 0 else start, f.start) is not None
+    start = stop + 2 if stop >= 0 else start
+    return HOST_HINT_RE.search(lowered, start, f.start) is not None and \
+        HOST_BEFORE_RE.search(text, start, f.start) is not None
 
 
 def _method_before(found: list[Found], field: str, text: str, pos: int) -> Found | None:
