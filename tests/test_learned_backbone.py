@@ -146,3 +146,25 @@ def test_a_list_after_backbone_family_models_eg(rules_only):
                 "We evaluate it on CIFAR-100 and ImageNet.")
     r = roles(x)
     assert r.get("ResNet") is True and r.get("DLA") is True
+
+
+def test_the_method_a_backbone_paper_plugs_its_part_into_is_a_backbone(rules_only):
+    x = extract(rules_only, "Neighbour Mixing for Graph Backbones",
+                "Graph backbones aggregate features from neighbours. Experiments show that plugging in neighbour "
+                "mixing to PlumGCN and KiteGAT raises node classification accuracy on Cora.")
+    r = roles(x)
+    assert r.get("PlumGCN") is True and r.get("KiteGAT") is True
+
+
+def test_the_method_a_backbone_paper_improves_is_a_backbone(rules_only):
+    x = extract(rules_only, "ShapeTalk: Language Pre-training for Point Cloud Backbones",
+                "We present ShapeTalk, which aligns point clouds with captions. ShapeTalk improves the "
+                "performance of PlumPoint by 3% on ScanObjectNN.")
+    assert roles(x).get("PlumPoint") is True
+
+
+def test_the_method_a_paper_without_backbones_improves_takes_no_role(rules_only):
+    x = extract(rules_only, "ShapeTalk: Language Pre-training for Point Clouds",
+                "We present ShapeTalk, which aligns point clouds with captions. ShapeTalk improves the "
+                "performance of PlumPoint by 3% on ScanObjectNN.")
+    assert roles(x).get("PlumPoint") is False

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.entities import EntityDraft
-from kgbuild.extract.resources import alternation
+from kgbuild.extract.resources import alternation, term_sequence
 from kgbuild.extract.rules import NAMED_CUES
 from kgbuild.extract.sentences import SentenceIndex
 
@@ -66,6 +66,11 @@ BASE_LIST_RE = re.compile(rf"\b(?:{alternation('base_list_cues')})\s+(?:the\s+)?
 # no other method and no clause end between them
 AS_BACKBONE_CUE_RE = re.compile(
     rf"\b(?:{alternation('as_backbone_cues')})\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?backbones?\b", re.IGNORECASE)
+# "plugging X in to GCN and GAT", "improves the performance of PointMLP": the method the paper's
+# own is put into or improves (a list's later members too); read in a paper that speaks of backbones
+HOST_HINT_RE = re.compile("|".join(map(re.escape, term_sequence("host_hints"))))
+HOST_BEFORE_RE = re.compile(rf"\b(?:{alternation('host_cues')})\s+(?:(?:the|a|an|pre-trained|existing)\s+)*"
+                            r"(?:[\w-]+\s+){0,2}?(?:[\w-]+,?\s+(?:and\s+|or\s+)?)?$", re.IGNORECASE)
 TITLE_ROLE_RE = re.compile(alternation("title_role_words"), re.IGNORECASE)
 BACKBONE_BEFORE_RE = re.compile(r"\bbackbones?\s+(?:networks?\s+)?$", re.IGNORECASE)
 CLAUSE_END_RE = re.compile(r"[;)]|\.\s|\bwhile\b|\bwhereas\b|\bbut\b")
@@ -178,6 +183,7 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
     names_a_role = {field: "backbone" in lowered[field] or "encoder" in text or "feature extractor" in text
                     or "base architecture" in text or "base network" in text
                     for field, text in texts.items()}
+    host_hinted: dict[str, bool] = {}  # per field, worked out when first needed
     for f in found:
         if f.etype != "Method" or "backbone" in drafts[f.entity].roles:
             continue
@@ -201,6 +207,10 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
                 continue
         if talks_of_backbones and _composed_after_method(found, f, text):
             drafts[f.entity].roles.add("backbone")  # "RetinaNet+PVT": detector + backbone
+            continue
+        if talks_of_backbones and host_hinted.setdefault(f.field, HOST_HINT_RE.search(lowered[f.field]) is not None) \
+                and _hosts_the_method(text, lowered[f.field], f):
+            drafts[f.entity].roles.add("backbone")
     for field, text in texts.items():
         if "backbone" not in lowered[field]:
             continue
@@ -228,6 +238,16 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         for f in found:
             if f.etype == "Method" and "backbone" in lowered[f.field][f.start:f.end]:
                 drafts[f.entity].roles.discard("backbone")
+
+
+def _hosts_the_method(text: str, lowered: str, f: Found) -> bool:
+    """A host cue ends right before the mention, in its sentence (the hints first: one quick
+    scan of the window, and most windows hold none)."""
+    start = max(0, f.start - 100)
+    stop = text.rfind(". ", start, f.start)
+    start = stop + 2 if stop >= 0 else start
+    return HOST_HINT_RE.search(lowered, start, f.start) is not None and \
+        HOST_BEFORE_RE.search(text, start, f.start) is not None
 
 
 def _method_before(found: list[Found], field: str, text: str, pos: int) -> Found | None:

@@ -291,7 +291,35 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
             break
     if title_only(draft):
         feats.append("title_only")
+    for m in draft.mentions[:4]:
+        # "three sub-networks: 1) a Base-Net ...", "two networks, i.e., CoarseNet and RefineNet":
+        # a part the text lists, which is the paper's own where the sentence says "we"/"our"
+        # (the hints first, in the field and then in the window: one quick scan, and most hold none)
+        if not _has_part_hint(view, m.field) or \
+                not PART_HINT_RE.search(view.lowered[m.field], max(0, m.start - 60), m.start):
+            continue
+        index, s_start, _ = view.sentence_of(m)
+        if PART_BEFORE_RE.search(view.lowered[m.field], max(s_start, m.start - 60), m.start):
+            feats.append("listed_part")
+            if "we" in view.sentence_cues(m.field, index) or "sentence_proposes_before" in feats:
+                feats.append("listed_part&ours")
+            break
     return feats
+
+
+def _has_part_hint(view: PaperView, field: str) -> bool:
+    """Whether the field holds anything a part-list cue is made of (once per field: most hold
+    none, and then no mention's window needs the pattern)."""
+    key = ("part hint", field)
+    hint = view._text_cache.get(key)
+    if hint is None:
+        hint = view._text_cache[key] = PART_HINT_RE.search(view.lowered[field]) is not None
+    return hint
+
+
+PART_HINT_RE = re.compile("|".join(map(re.escape, term_sequence("part_list_hints"))))
+PART_BEFORE_RE = re.compile(rf"(?:{alternation('part_list_cues')})\s+(?:[\w-]+,\s+(?:and\s+)?)?"
+                            rf"(?:(?:{alternation('part_list_adjectives')})\s+){{0,3}}$")
 
 
 # "with a ResNet-50 backbone", "X-based detectors", "built on top of X", "X as the encoder"
@@ -306,6 +334,7 @@ USED_AFTER_RE = re.compile(
 AS_BACKBONE_RE = re.compile(rf"\b(?:as|serv\w* as|a|an)\s+(?:the\s+)?"
                             rf"(?:(?:{alternation('backbone_adjectives')})\s+){{0,3}}backbone")
 BACKBONE_PAPER_CUES = term_sequence("backbone_paper_cues")
+VISION_BENCHMARK_CUES = term_sequence("vision_benchmark_cues")
 
 
 def _paper_backbone_cues(view: PaperView) -> tuple[str, ...]:
@@ -325,8 +354,7 @@ def _paper_backbone_cues(view: PaperView) -> tuple[str, ...]:
             cues.append(f"title:{word}")
     if "protein" in lowered or "residue" in lowered:
         cues.append("paper:protein")
-    tasks = sum(1 for c in ("imagenet", "coco", "ade20k", "cityscapes", "object detection", "segmentation")
-                if c in lowered)
+    tasks = sum(1 for c in VISION_BENCHMARK_CUES if c in lowered)
     cues.append(f"paper:vision_tasks={min(tasks, 3)}")
     view.cache["backbone_paper"] = result = tuple(cues)
     return result
