@@ -142,3 +142,27 @@ def test_word_shape_collapses_runs_as_the_regex_does():
     for text in ("ResNet-101", "BERT", "aaaBBB--11..", "x", "", "Two\n\nLines  ", "Éé-ü9", "A" * 40):
         assert features.word_shape(text) == features.SHAPE_RUNS_RE.sub(r"\1", text[:24].translate(features.SHAPE_TABLE))
 
+
+
+# The name-token pattern as it was written before its runs were made possessive.
+GREEDY_NAME_TOKEN_RE = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9]*(?:(?:[-.]|\.(?=\d))[A-Za-z0-9]+)*(?:\+\+|\+(?!\w))?")
+NAME_TOKEN_TEXTS = TEXTS + [
+    "v1.2.3 beats C++ and XyzFormer++ on Set-5. 3.14 and e.g. ResNet-50-v2.1, a.b.c. and -x- ..x",
+    "Trailing dot. Hyphen- end; A+B+ C+, Zork+ net. 12.5% gains, éclair5 and naïve-ly",
+]
+
+
+@pytest.mark.parametrize("text", NAME_TOKEN_TEXTS)
+def test_possessive_name_tokens_are_the_greedy_ones(text):
+    assert [m.span() for m in NAME_TOKEN_RE.finditer(text)] == [m.span() for m in GREEDY_NAME_TOKEN_RE.finditer(text)]
+
+
+def test_text_style_kept_per_text_answers_as_computed():
+    spaced = "We test it on X , Y and Z . It ( the model ) works ."
+    plain = "We test it on X, Y and Z. It works."
+    for _ in range(2):  # the second round answers from what the first kept
+        for text in (spaced, plain, "", spaced[:20]):
+            probe = text[:2000]
+            expected = "spaced" if probe.count(" , ") + probe.count(" . ") + probe.count(" ( ") >= 3 else "plain"
+            assert features.text_style(text) == expected
+    assert features.text_style(spaced) == "spaced" and features.text_style(plain) == "plain"

@@ -35,8 +35,20 @@ SOURCE_NAMES = {0: "lexicon", 1: "defined", 2: "cue", 3: "phrase", 4: "shape"}
 def text_style(abstract: str) -> str:
     """"spaced": tokenised text with spaces around punctuation (" , ", " ( "), as corpora such
     as SciREX distribute abstracts; "plain": text as written."""
-    probe = abstract[:2000]
-    return "spaced" if probe.count(" , ") + probe.count(" . ") + probe.count(" ( ") >= 3 else "plain"
+    # asked three times per paper of the same string (the batch, the task chooser, the paper
+    # view): kept per text for a batch's worth of papers
+    style = _STYLES.get(abstract)
+    if style is None:
+        probe = abstract[:2000]
+        style = "spaced" if probe.count(" , ") + probe.count(" . ") + probe.count(" ( ") >= 3 else "plain"
+        if len(_STYLES) >= _STYLES_LIMIT:
+            _STYLES.clear()
+        _STYLES[abstract] = style
+    return style
+
+
+_STYLES: dict[str, str] = {}
+_STYLES_LIMIT = 1024
 
 
 SHAPE_TABLE = str.maketrans({**{c: "X" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},

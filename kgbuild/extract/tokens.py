@@ -78,8 +78,10 @@ def suffix_at_end(search):
         if last.isascii() and last.isalnum():
             # No rule ends in an ASCII digit; the ones ending in an ASCII letter are "'s"
             # and units right after a number ("5km").
+            # (a tail of letters alone, "-detection", needs no look at each character)
             if last.isdigit() or (chunk[-2:-1] not in ("'", "’")
-                                  and not any(c.isdigit() for c in chunk[-LONGEST_SUFFIX - 1:])):
+                                  and ((tail := chunk[-LONGEST_SUFFIX - 1:]).isalpha()
+                                       or not any(c.isdigit() for c in tail))):
                 return None
         if chunk.endswith(".."):
             return search(chunk)
