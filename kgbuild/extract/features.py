@@ -303,35 +303,7 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
             break
     if title_only(draft):
         feats.append("title_only")
-    for m in draft.mentions[:4]:
-        # "three sub-networks: 1) a Base-Net ...", "two networks, i.e., CoarseNet and RefineNet":
-        # a part the text lists, which is the paper's own where the sentence says "we"/"our"
-        # (the hints first, in the field and then in the window: one quick scan, and most hold none)
-        if not _has_part_hint(view, m.field) or \
-                not PART_HINT_RE.search(view.lowered[m.field], max(0, m.start - 60), m.start):
-            continue
-        index, s_start, _ = view.sentence_of(m)
-        if PART_BEFORE_RE.search(view.lowered[m.field], max(s_start, m.start - 60), m.start):
-            feats.append("listed_part")
-            if "we" in view.sentence_cues(m.field, index) or "sentence_proposes_before" in feats:
-                feats.append("listed_part&ours")
-            break
     return feats
-
-
-def _has_part_hint(view: PaperView, field: str) -> bool:
-    """Whether the field holds anything a part-list cue is made of (once per field: most hold
-    none, and then no mention's window needs the pattern)."""
-    key = ("part hint", field)
-    hint = view._text_cache.get(key)
-    if hint is None:
-        hint = view._text_cache[key] = PART_HINT_RE.search(view.lowered[field]) is not None
-    return hint
-
-
-PART_HINT_RE = re.compile("|".join(map(re.escape, term_sequence("part_list_hints"))))
-PART_BEFORE_RE = re.compile(rf"(?:{alternation('part_list_cues')})\s+(?:[\w-]+,\s+(?:and\s+)?)?"
-                            rf"(?:(?:{alternation('part_list_adjectives')})\s+){{0,3}}$")
 
 
 # "with a ResNet-50 backbone", "X-based detectors", "built on top of X", "X as the encoder"
