@@ -208,7 +208,7 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         if talks_of_backbones and _composed_after_method(found, f, text):
             drafts[f.entity].roles.add("backbone")  # "RetinaNet+PVT": detector + backbone
             continue
-        if talks_of_backbones and host_hinted.setdefault(f.field, HOST_HINT_RE.search(lowered[f.field]) is not None) \
+        if talks_of_backbones and _host_hinted(host_hinted, f.field, lowered) \
                 and _hosts_the_method(text, lowered[f.field], f):
             drafts[f.entity].roles.add("backbone")
     for field, text in texts.items():
@@ -238,6 +238,14 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         for f in found:
             if f.etype == "Method" and "backbone" in lowered[f.field][f.start:f.end]:
                 drafts[f.entity].roles.discard("backbone")
+
+
+def _host_hinted(hinted: dict[str, bool], field: str, lowered: dict[str, str]) -> bool:
+    """Whether the field holds anything a host cue is made of, searched once per field."""
+    hint = hinted.get(field)
+    if hint is None:
+        hint = hinted[field] = HOST_HINT_RE.search(lowered[field]) is not None
+    return hint
 
 
 def _hosts_the_method(text: str, lowered: str, f: Found) -> bool:
