@@ -63,16 +63,16 @@ MEASURE_CUE_RE = re.compile(
 # "reduce the training memory footprint": a measure something is said to lower.
 LOWERED_BEFORE_RE = re.compile(rf"\b(?:{alternation('lowering_stems')})\w*(?:\W+\w+){{0,2}}\W+$", re.IGNORECASE)
 # "the lowest latency", "2x faster speed", "less memory": compared as a measure.
-COMPARED_BEFORE_RE = re.compile(rf"\b(?:{'|'.join(sorted(term_list('measure_adjectives_before')))})\s+$", re.IGNORECASE)
+COMPARATIVE_BEFORE_RE = re.compile(rf"\b(?:{'|'.join(sorted(term_list('measure_adjectives_before')))})\s+$", re.IGNORECASE)
 
 
-def _used_as_measure(text: str, start: int, sentences: SentenceIndex, compared: bool = False) -> bool:
+def _used_as_measure(text: str, start: int, sentences: SentenceIndex, after_comparative: bool = False) -> bool:
     """A weak measure word ("accuracy", "memory cost") counts when its sentence measures,
     compares or lowers it; "improve accuracy" alone is the vague use the guideline leaves out."""
     s_start, s_end = sentences.spans[sentences.of(start)]
     window = text[max(s_start, start - 60):start]
     return _sentence_measures(text, s_start, s_end) or bool(LOWERED_BEFORE_RE.search(window)) or (
-        compared and bool(COMPARED_BEFORE_RE.search(window)))
+        after_comparative and bool(COMPARATIVE_BEFORE_RE.search(window)))
 
 
 @lru_cache(maxsize=256)  # asked for each measure word of a sentence, and sentences hold several
@@ -196,7 +196,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                 text, end, min(len(text), end + 80)):
             continue
         elif etype == "Metric" and written.lower() in weak_metrics:
-            if not _used_as_measure(text, start, sentences, compared=True) or _said_when(text, start):
+            if not _used_as_measure(text, start, sentences, after_comparative=True) or _said_when(text, start):
                 continue
         if etype == "Metric":
             metric_hits.append((start, end))
