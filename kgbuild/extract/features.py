@@ -35,8 +35,8 @@ SOURCE_NAMES = {0: "lexicon", 1: "defined", 2: "cue", 3: "phrase", 4: "shape"}
 def text_style(abstract: str) -> str:
     """"spaced": tokenised text with spaces around punctuation (" , ", " ( "), as corpora such
     as SciREX distribute abstracts; "plain": text as written."""
-    # asked three times per paper of the same string (the batch, the task chooser, the paper
-    # view): kept per text for a batch's worth of papers
+    # asked more than once per paper of the same string (the batch, the paper view): kept
+    # per text for a batch's worth of papers
     style = _STYLES.get(abstract)
     if style is None:
         probe = abstract[:2000]
