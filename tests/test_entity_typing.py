@@ -119,3 +119,15 @@ def test_a_method_filling_the_titles_part_before_the_colon_is_proposed(extractor
                 "Visual environments are structured. We present Neural Production Systems, which learn rules.")
     found = [e for e in x.entities if e.type == "Method" and e.name == "Neural Production Systems"]
     assert found and found[0].proposed
+
+
+def test_a_bracketed_tag_before_the_title_names_nothing(extractor):
+    # "[SYNTHETIC]" had been read as a dataset (and paired with the method), "[Re] X" as a name
+    abstract = "We propose FlowTrackNet, a crowd counter. It reaches 80.1% accuracy on the Mall benchmark."
+    for title in ("[SYNTHETIC] FlowTrackNet: Counting Crowds", "[Re] FlowTrackNet: Counting Crowds"):
+        x = extract(extractor, title, abstract)
+        names = {(e.type, e.name) for e in x.entities}
+        assert not any("SYNTHETIC" in name or "[" in name for _, name in names), names
+        method = next(e for e in x.entities if e.name == "FlowTrackNet")
+        title_mention = next(m for m in method.mentions if m.field == "title")
+        assert title[title_mention.start:title_mention.end] == "FlowTrackNet"

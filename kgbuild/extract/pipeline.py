@@ -24,7 +24,7 @@ from kgbuild.extract.repos import find_repos
 from kgbuild.extract.result_decisions import decide_results
 from kgbuild.extract.sentences import SentenceIndex
 from kgbuild.extract.spacing import Spaced, point_at_original, read_spaced
-from kgbuild.extract.title_names import replace_extended
+from kgbuild.extract.title_names import blank_title_tag, replace_extended
 from kgbuild.extract.tokens import tune_tokenizer
 from kgbuild.models import Extraction, Paper
 
@@ -140,6 +140,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
         texts = dict(joined.texts)
     else:
         texts = {"title": paper.title or "", "abstract": paper.abstract or ""}
+    texts["title"] = blank_title_tag(texts["title"])
     sentences = {field: SentenceIndex(text) for field, text in texts.items()}
     splits = []
     abstract_found, abstract_defs = field_candidates(texts["abstract"], "abstract", abstract_hits, False,

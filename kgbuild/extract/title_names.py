@@ -206,3 +206,14 @@ def replace_extended(found: list[Found], named: list[Found]) -> list[Found]:
     kept = [f for f in found if not any(field == f.field and start <= f.start and f.end <= end
                                         for field, start, end in spans)]
     return kept + named
+
+
+# "[SYNTHETIC] XNet: ...", "[Re] XNet: ...": a bracketed tag before a title marks the record
+# (a reproduction, a generated corpus), it names nothing; read as a name it became a dataset.
+TITLE_TAG_RE = re.compile(r"\[[^\[\]\n]{1,30}\]\s+")
+
+
+def blank_title_tag(title: str) -> str:
+    """The title with a leading bracketed tag turned into spaces (offsets stay those of the title)."""
+    tag = TITLE_TAG_RE.match(title)
+    return title if tag is None else " " * tag.end() + title[tag.end():]
