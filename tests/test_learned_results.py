@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from kgbuild.extract.decisions import Decisions
 from kgbuild.extract.pipeline import Extractor
 from kgbuild.extract.result_features import CANDIDATE_RE
 from kgbuild.models import Paper, SourceRef
@@ -74,3 +75,34 @@ def test_slashed_scores_of_two_sizes_are_two_results(extractor):
                 "We present PlonkFormer, a pretraining framework. The base/large PlonkFormer achieves an "
                 "85.9%/87.4% top-1 accuracy on ImageNet-1K.")
     assert triples(x) == {("top-1 accuracy", 85.9, "ImageNet-1K"), ("top-1 accuracy", 87.4, "ImageNet-1K")}
+
+
+
+@pytest.fixture(scope="module")
+def extractor_without_dataset_model() -> Extractor:
+    """The shipped models but the one that places a number's dataset: what the sentence itself
+    pairs must hold whatever that model (retrained on other papers) would say."""
+    shipped = Decisions.shipped()
+    return Extractor(decisions=Decisions({name: model for name, model in shipped.models.items()
+                                          if name != "result_dataset"}))
+
+
+def test_slashed_scores_count_as_one_element_of_a_coordinated_list(extractor, extractor_without_dataset_model):
+    abstract = ("We introduce BrindleNet, a pixel-level pretext task. It achieves 58.4 AP, 39.2 / 38.7 mAP and "
+                "75.9 mIoU when transferred to PASCAL VOC detection, COCO detection and Cityscapes segmentation, "
+                "which are 1.9 AP, 0.6 / 0.9 mAP and 0.8 mIoU better than the previous best methods.")
+    for ex in (extractor, extractor_without_dataset_model):
+        x = extract(ex, "BrindleNet: Pixel Contrast for Dense Pretraining", abstract)
+        assert triples(x) == {("AP", 58.4, "PASCAL VOC"), ("mAP", 39.2, "COCO"), ("mAP", 38.7, "COCO"),
+                              ("mIoU", 75.9, "Cityscapes")}
+
+
+def test_a_score_goes_to_the_dataset_written_after_its_measure(extractor, extractor_without_dataset_model):
+    abstract = ("We present TarnNet, a pretraining framework. The small/base TarnNet achieves a 84.1%/86.0% "
+                "top-1 accuracy on ImageNet-1K, a 51.7%/54.2% box AP on COCO object detection with the "
+                "Mask R-CNN framework, and a 52.3%/55.0% mIoU on ADE20K semantic segmentation.")
+    for ex in (extractor, extractor_without_dataset_model):
+        x = extract(ex, "Integrally Pretrained Pyramid Backbones", abstract)
+        assert triples(x) == {("top-1 accuracy", 84.1, "ImageNet-1K"), ("top-1 accuracy", 86.0, "ImageNet-1K"),
+                              ("box AP", 51.7, "COCO"), ("box AP", 54.2, "COCO"),
+                              ("mIoU", 52.3, "ADE20K"), ("mIoU", 55.0, "ADE20K")}

@@ -38,6 +38,7 @@ from kgbuild.extract.result_features import (
     metric_pair_features,
     number_candidates,
     number_features,
+    paired_dataset,
     rule_dataset,
 )
 
@@ -90,7 +91,8 @@ def decide_results(view: PaperView, splits: list[tuple[str, int, int, str]], mai
         in_sentence = [d for d in datasets if d.field == cand.field and cand.s_start <= d.start < cand.s_end]
         pool = in_sentence or _nearest_per_entity(datasets, cand)
         best_dataset, best_dscore = None, None
-        choice = rule_dataset(view, cand, anchor, in_sentence, numbers) if in_sentence else None
+        paired = paired_dataset(view, cand, anchor, in_sentence, numbers) if in_sentence else None
+        choice = rule_dataset(view, cand, in_sentence, numbers, paired) if in_sentence else None
         for dataset in pool:
             dfeats = dataset_pair_features(view, cand, dataset, anchor, in_sentence, numbers, choice)
             if trace is not None:
@@ -100,6 +102,9 @@ def decide_results(view: PaperView, splits: list[tuple[str, int, int, str]], mai
                      else -abs(dataset.start - cand.start))
             if best_dscore is None or score > best_dscore:
                 best_dataset, best_dscore = dataset, score
+        if paired is not None:
+            # the sentence pairs them plainly; the model, trained on few such sentences, broke some
+            best_dataset = next(d for d in in_sentence if d.entity == paired)
         if not keep or best_metric is None:
             continue
         results.append(_fact(view, cand, best_metric, best_dataset, splits, main_method, seen))

@@ -58,6 +58,9 @@ CLAUSE_COMPARATIVE_RE = re.compile(rf"\b(?:{alternation('comparative_words')})\b
 WHICH_IS_RE = re.compile(r"\b(?:which|that|these|this) (?:is|are|was|were)\b")
 PRETRAINING_AFTER_RE = re.compile(r"-|\s+(?:pre-?train|supervised|weights|initiali)", re.IGNORECASE)
 LIST_GLUE_RE = re.compile(r"(?:\s*(?:%|percent|/|[\d.]+))*\s*")  # use with fullmatch
+# "53.2%/55.6% box AP on COCO": the words between a measure and the dataset it was taken on
+MEASURE_ON_RE = re.compile(r"\s*(?:on|in|over|across|for)\s+(?:the\s+)?", re.IGNORECASE)
+SLASH_GAP_RE = re.compile(r"\s*(?:%|percent)?\s*/\s*")  # "41.4 / 40.5", "86.2%/87.8%": one list element
 CLAUSE_STOP_RE = re.compile(r"[;]|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|, and\b")
 PUNCT_CLASS = {"(": "paren", ")": "paren", "/": "slash", "@": "at", ",": "comma", ";": "semi", ":": "colon",
                "±": "pm", "+": "plus", "-": "dash", "~": "tilde", "=": "eq", "[": "paren", "]": "paren", "x": "x",
@@ -386,12 +389,37 @@ def anchor_metric(cand: NumberCandidate, text: str) -> Found:
     return glued_metric(cand, text) or min(cand.metrics, key=lambda m: _gap(cand, m))
 
 
-def rule_dataset(view: PaperView, cand: NumberCandidate, metric: Found | None, sentence_datasets: list[Found],
-                 numbers: list[tuple[int, int]]) -> int | None:
-    """A deterministic guess, used as a feature: element by element in coordinated lists of
-    as many datasets as measures; else the first dataset after the number with no other
-    number between; else the nearest one before it."""
+def paired_dataset(view: PaperView, cand: NumberCandidate, metric: Found | None,
+                   sentence_datasets: list[Found], numbers: list[tuple[int, int]]) -> int | None:
+    """The dataset the sentence itself pairs with the number, when it does so plainly: the one
+    written after its measure ("53.2% box AP on COCO"), or the one of the same rank in
+    coordinated lists of measures or numbers and of datasets ("60.2 AP, 41.4 / 40.5 mAP and
+    77.2 mIoU on VOC, COCO and Cityscapes")."""
     text = view.texts[cand.field]
+    listed = _listed_datasets(text, cand, sentence_datasets)
+    if len(listed) > 1:
+        if metric is not None:
+            measures: list[int] = []
+            for m in sorted(cand.metrics, key=lambda m: m.start):
+                if m.entity not in measures:
+                    measures.append(m.entity)
+            if len(measures) == len(listed) and metric.entity in measures:
+                return listed[measures.index(metric.entity)]
+        first_listed = min(d.start for d in sentence_datasets if d.entity in listed)
+        if cand.end <= first_listed:
+            leading = [n for n in numbers if n[1] <= first_listed]
+            if _list_element(text, leading, (first_listed, first_listed)) == len(listed):
+                return listed[_list_element(text, leading, (cand.start, cand.end))]
+    if metric is not None and metric.field == cand.field and metric.start >= cand.end:
+        # (after the lists: in "61.3 AP, 42.7 mAP and 78.4 mIoU on VOC, COCO and ..." the
+        # last measure is followed by the first dataset of the list)
+        for d in sentence_datasets:
+            if d.start >= metric.end and MEASURE_ON_RE.fullmatch(text, metric.end, d.start):
+                return d.entity
+    return None
+
+
+def _listed_datasets(text: str, cand: NumberCandidate, sentence_datasets: list[Found]) -> list[int]:
     listed: list[int] = []
     for d in sentence_datasets:
         if d.entity in listed or _in_parentheses(text, d.start, cand.s_start):
@@ -399,13 +427,17 @@ def rule_dataset(view: PaperView, cand: NumberCandidate, metric: Found | None, s
         if TRAIN_ONLY_BEFORE_RE.search(text, max(0, d.start - 60), d.start) or PRETRAINING_AFTER_RE.match(text, d.end):
             continue
         listed.append(d.entity)
-    if metric is not None and len(listed) > 1:
-        measures: list[int] = []
-        for m in sorted(cand.metrics, key=lambda m: m.start):
-            if m.entity not in measures:
-                measures.append(m.entity)
-        if len(measures) == len(listed) and metric.entity in measures:
-            return listed[measures.index(metric.entity)]
+    return listed
+
+
+def rule_dataset(view: PaperView, cand: NumberCandidate, sentence_datasets: list[Found],
+                 numbers: list[tuple[int, int]], paired: int | None) -> int | None:
+    """A deterministic guess, used as a feature: the dataset the sentence pairs with the number
+    (``paired``, from ``paired_dataset``); else the first dataset after the number with no other
+    number between; else the nearest one before it."""
+    if paired is not None:
+        return paired
+    listed = _listed_datasets(view.texts[cand.field], cand, sentence_datasets)
     after = [d for d in sentence_datasets if d.start >= cand.end and d.entity in listed
              and _between(numbers, cand.end, d.start) == 0]
     if after:
@@ -414,6 +446,21 @@ def rule_dataset(view: PaperView, cand: NumberCandidate, metric: Found | None, s
     if before:
         return max(before, key=lambda d: d.end).entity
     return None
+
+
+def _list_element(text: str, numbers: list[tuple[int, int]], span: tuple[int, int]) -> int:
+    """How many list elements come before ``span`` (a number's start and end), numbers joined
+    by a slash being one element."""
+    element, previous_end = 0, None
+    for start, end in numbers:
+        if start >= span[0]:
+            break
+        if previous_end is None or not SLASH_GAP_RE.fullmatch(text, previous_end, start):
+            element += 1
+        previous_end = end
+    if previous_end is not None and SLASH_GAP_RE.fullmatch(text, previous_end, span[0]):
+        element -= 1
+    return element
 
 
 def dataset_pair_features(view: PaperView, cand: NumberCandidate, dataset: Found, metric: Found | None,
