@@ -26,34 +26,32 @@ TOKENIZER_CACHE_SIZE = 50_000
 LONGEST_SUFFIX = 5
 # What the longer rules end in, besides letters and digits: "……", "US$" (and ".." above).
 MULTI_CHARACTER_SUFFIX_ENDS = frozenset("…$")
+# A chunk of letters alone is one token (unless a special case, "cannot", which spaCy
+# looks up first): every English prefix and infix rule needs a digit, a punctuation mark or
+# a symbol, and no suffix rule splits letters from letters (tests/test_extract_tokens.py).
+# As spaCy's ``token_match`` it is tested before the affix and URL rules, and being a
+# built-in it costs no Python call: those rules, each a Python function that spaCy called
+# on every new chunk and again on what was left of it once an affix was split off, now
+# only see chunks with something else than letters.
+LETTERS_ONLY = str.isalpha
 
 
 def tune_tokenizer(nlp: Language) -> None:
     # The phrase matchers read ORTH and LOWER only; computing the other lexical attributes
     # (shape, stop word, like_num, ...) for every new word was a third of the tokenising.
-    getters = nlp.vocab.lex_attr_getters
-    nlp.vocab.lex_attr_getters = {LOWER: getters[LOWER]}
+    # (str.lower, spaCy's getter without the Python function around it)
+    nlp.vocab.lex_attr_getters = {LOWER: str.lower}
     stock = nlp.tokenizer
     suffixes = list(nlp.Defaults.suffixes) + [SENTENCE_FINAL_STOP]
     # One new tokenizer rather than four changed settings: each setting re-tokenises the
     # thousand-odd special cases.
     nlp.tokenizer = Tokenizer(
-        nlp.vocab, rules=stock.rules, token_match=stock.token_match,
-        prefix_search=_not_for_letters(stock.prefix_search, None),
+        nlp.vocab, rules=stock.rules, token_match=LETTERS_ONLY,
+        prefix_search=stock.prefix_search,
         suffix_search=suffix_at_end(compile_suffix_regex(suffixes).search),
-        infix_finditer=_not_for_letters(stock.infix_finditer, ()),
+        infix_finditer=stock.infix_finditer,
         url_match=_only_with_a_dot(stock.url_match),
         faster_heuristics=stock.faster_heuristics, max_cache_size=TOKENIZER_CACHE_SIZE)
-
-
-def _not_for_letters(find, nothing):
-    """``find`` with a shortcut for chunks made of letters only: every English prefix and
-    infix rule needs a digit, a punctuation mark or a symbol, so such a chunk has none."""
-
-    def find_unless_letters(chunk: str):
-        return nothing if chunk.isalpha() else find(chunk)
-
-    return find_unless_letters
 
 
 def _only_with_a_dot(url_match):
