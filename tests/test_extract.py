@@ -465,3 +465,30 @@ def test_two_measures_joined_by_a_hyphen_stay_two():
 def test_a_bare_measure_head_scored_in_percent_is_a_measure():
     assert "error" in _measure_candidates("The ensemble of Brimnets reaches 4.1% error on the held-out set.")
     assert "error" not in _measure_candidates("The ensemble of Brimnets has a small error on the held-out set.")
+
+
+
+
+def test_an_acronym_in_brackets_before_a_novel_apposition_is_proposed_by_rule():
+    # the long form is read as a task and the acronym alone as the method; the apposition after
+    # the bracket says it is the novelty (the proposed model is left out: the rule alone)
+    from kgbuild.extract.decisions import Decisions
+    from kgbuild.extract.pipeline import Extractor
+
+    shipped = Decisions.shipped()
+    rules_only = Decisions({name: m for name, m in shipped.models.items() if name != "proposed"})
+    x = Extractor(decisions=rules_only).extract_paper(paper(
+        "Fast Pixels",
+        "Images are large. We propose the Patch Selector for Fast Image Super-Resolution (PSFS), a new model "
+        "that sends patches to small experts."))
+    psfs = entity(x, "Method", "PSFS")
+    assert psfs is not None and psfs.proposed
+
+
+@pytest.mark.parametrize("sentence, short", [
+    ("We show that a trainable associative semigroup (TAS) aggregator is both fast and expressive.", "TAS"),
+    ("We study iterative solvers. The learned conjugate step (LCS) solver converges in few steps.", "LCS"),
+])
+def test_an_acronym_followed_by_aggregator_or_solver_is_a_method(sentence, short):
+    x = run("Aggregation in Graph Networks", sentence)
+    assert entity(x, "Method", short) is not None

@@ -28,7 +28,8 @@ PROPOSE_BLOCK_RE = re.compile(
     re.IGNORECASE,
 )
 OUR_BEFORE_RE = re.compile(r"\bour\s+(?:(?:proposed|novel|new|final)\s+)?$", re.IGNORECASE)
-NOVEL_APPOSITION_RE = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?,\s*(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b", re.I)
+# ("Long Name (LN), a novel method": the acronym in the brackets too)
+NOVEL_APPOSITION_RE = re.compile(r"\s*(?:\([^)]{1,20}\)\s*|\)\s*)?,\s*(?:a|an)\s+(?:\w+\s+)?(?:novel|new)\b", re.I)
 PASSIVE_PROPOSED_RE = re.compile(
     rf"(?:\s*\([^)]{{1,20}}\))?(?:\s+[a-z]+)?\s+(?:is|are)\s+(?:\w+ly\s+|then\s+|also\s+|further\s+)?"
     rf"(?:{alternation('proposed_participles')})\b"

@@ -254,12 +254,18 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
     if first.field == "abstract":
         index, _, _ = view.sentence_of(first)
         feats.append(f"first_sentence={min(index, 4)}")
+    listed = False
     for m in draft.mentions[:4]:
         text = view.texts[m.field]
         lowered = view.lowered[m.field]
         _, s_start, s_end = view.sentence_of(m)
         before = words_before(text, m.start, 4, s_start)
         after = words_after(text, m.end, 4, s_end)
+        # "three sub-networks: 1) a Base-Net ...", "two networks, i.e., CoarseNet and RefineNet":
+        # a part the text lists (the words before, read already, say where the pattern can match)
+        if not listed and not PART_TOKENS.isdisjoint(before) and \
+                PART_BEFORE_RE.search(lowered, max(s_start, m.start - 60), m.start):
+            listed = True
         feats += [f"b4={w}" for w in before]
         feats += [f"a4={w}" for w in after]
         if before:
@@ -303,7 +309,16 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
             break
     if title_only(draft):
         feats.append("title_only")
+    if listed:
+        feats.append("listed_part")
+        if "sentence_proposes_before" in feats or "beside_proposed" in feats:
+            feats.append("listed_part&ours")  # the parts of the system the paper proposes
     return feats
+
+
+PART_TOKENS = frozenset(term_sequence("part_list_tokens"))
+PART_BEFORE_RE = re.compile(rf"(?:{alternation('part_list_cues')})\s+(?:[\w-]+(?:,\s+(?:and\s+)?|\s+and\s+))?"
+                            rf"(?:(?:{alternation('part_list_adjectives')})\s+){{0,3}}$")
 
 
 # "with a ResNet-50 backbone", "X-based detectors", "built on top of X", "X as the encoder"

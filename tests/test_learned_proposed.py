@@ -1,0 +1,68 @@
+"""The proposed flag: what its model reads, and what the shipped models and rules say
+(sentences of our own making)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kgbuild.extract.pipeline import Extractor
+from kgbuild.models import Paper, SourceRef
+
+
+def _paper(title: str, abstract: str) -> Paper:
+    return Paper(id="p", title=title, abstract=abstract, source=SourceRef(file="t", line=1))
+
+
+def method_features(title: str, abstract: str) -> dict[str, list[str]]:
+    """Every method's proposed-flag features, by the forms it is written in."""
+    seen: dict[str, list[str]] = {}
+
+    def trace(paper_id, kind, candidate, features):
+        if kind == "method":
+            for form in candidate["forms"]:
+                seen[form] = features
+
+    Extractor(trace=trace).extract_paper(_paper(title, abstract))
+    return seen
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def proposed(extractor: Extractor, title: str, abstract: str) -> dict[str, bool]:
+    x = extractor.extract_paper(_paper(title, abstract))
+    return {e.name: bool(e.proposed) for e in x.entities if e.type == "Method"}
+
+
+@pytest.mark.parametrize("sentence, part", [
+    ("Our tracker is built from three sub-networks: 1) a ShoalNet that finds every fish; 2) a "
+     "lightweight CurrentNet that models the water flow.", "CurrentNet"),
+    ("We propose a two-stage pipeline with two networks, i.e., SketchStage and InkStage, trained "
+     "one after the other.", "InkStage"),
+    ("We turn the attention layer into a pure convolution, namely ConvFolding, which keeps the "
+     "query-key structure.", "ConvFolding"),
+    ("The whole system consists of a KelpEncoder that reads the sonar frames.", "KelpEncoder"),
+])
+def test_a_part_the_text_lists_is_marked(sentence, part):
+    feats = method_features("Watching Fish Underwater", "Counting fish in murky water is hard. " + sentence +
+                            " It works well on the Reef benchmark.")
+    assert "listed_part" in feats[part]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("The best results so far come from RiverNet, trained on 3 large corpora.", "RiverNet"),
+    ("We compare with ShoalNet and CurrentNet, e.g. on murky scenes.", "CurrentNet"),
+])
+def test_a_name_in_running_text_is_no_listed_part(sentence, name):
+    feats = method_features("Watching Fish Underwater", "Counting fish in murky water is hard. " + sentence)
+    assert "listed_part" not in feats[name]
+
+
+def test_the_listed_parts_of_what_we_propose_are_proposed(extractor):
+    flags = proposed(extractor, "Echoes: Counting Bats from Ultrasound",
+                     "Counting bats from their calls is hard. We propose a counting pipeline with two cascaded "
+                     "networks, i.e., CallSplitNet, and WingCountNet. The pipeline beats earlier counters on "
+                     "the BatCalls benchmark.")
+    assert flags.get("WingCountNet") is True
