@@ -44,6 +44,19 @@ def pairs(extraction) -> set[tuple[str, str]]:
     return {(r.source.name, r.target.name) for r in extraction.relations if r.type == "EVALUATED_ON"}
 
 
+def test_a_method_neither_proposed_nor_written_with_a_dataset_is_not_paired_with_it():
+    # a pair model that says yes to every pair: what stands is what the guard lets through
+    models = dict(Decisions.shipped().models)
+    models["evaluated_on"] = LinearModel("evaluated_on", ["no", "yes"], [{}], [5.0])
+    x = extract(Extractor(decisions=Decisions(models)), "Wrapping Normalisation into Any Network with KelpNet",
+                "We present KelpNet, a novel normalisation block for convolutional networks. KelpNet can be "
+                "wrapped into many advanced deep architectures, such as DenseNet, ResNeXt and SENet. With "
+                "KelpNet, we won the 1st place on the Drivable Area track of the RoadSeg 2021 Challenge.")
+    paired = pairs(x)
+    assert ("KelpNet", "RoadSeg 2021 Challenge") in paired
+    assert not {pair for pair in paired if pair[0] in ("DenseNet", "ResNeXt", "SENet")}
+
+
 # -- the models as files ------------------------------------------------------------------------
 
 def test_a_linear_model_survives_its_json_and_scores_only_present_features():

@@ -226,9 +226,19 @@ def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], r
             keep = model.says_yes(feats, view.style) if model is not None else rule
             if keep and not rule and (mi, di) not in result_pairs and trained_only[di]:
                 keep = False  # the guideline: data used only for (pre-)training is no evaluation
+            if keep and not rule and (mi, di) not in result_pairs and not method.proposed \
+                    and mi not in main_methods and not _share_a_sentence(view, method, dataset):
+                # a method the paper neither proposes nor leads with, never written with the
+                # dataset: the paper-wide cues ("won the 1st place on X") are about its own system
+                keep = False
             if keep:
                 kept.append((mi, di, *(by_pair.get((mi, di)) or _evidence_place(view, method, dataset))))
     return kept
+
+
+def _share_a_sentence(view: PaperView, method: EntityDraft, dataset: EntityDraft) -> bool:
+    places = {(m.field, view.sentences[m.field].of(m.start)) for m in method.mentions}
+    return any((d.field, view.sentences[d.field].of(d.start)) in places for d in dataset.mentions)
 
 
 def _evidence_place(view: PaperView, method: EntityDraft, dataset: EntityDraft) -> tuple[str, int]:
