@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kgbuild.extract.features import PRIOR_BEFORE_RE
 from kgbuild.extract.pipeline import Extractor
 from kgbuild.models import Paper, SourceRef
 
@@ -66,3 +67,28 @@ def test_the_listed_parts_of_what_we_propose_are_proposed(extractor):
                      "networks, i.e., CallSplitNet, and WingCountNet. The pipeline beats earlier counters on "
                      "the BatCalls benchmark.")
     assert flags.get("WingCountNet") is True
+
+
+
+@pytest.mark.parametrize("before", [
+    "We plug our adapter into pre-trained ",
+    "We combine TideNet and ",
+    "Our counter is built on top of ",
+    "We start from an off-the-shelf ",
+    "We extend the pretrained ShoalNet/",
+])
+def test_work_the_paper_uses_is_read_as_prior_work(before):
+    assert PRIOR_BEFORE_RE.search(before.lower())
+
+
+@pytest.mark.parametrize("before", ["We propose ", "Our new ", "Unlike earlier counters, "])
+def test_what_the_paper_proposes_is_not_read_as_prior_work(before):
+    assert not PRIOR_BEFORE_RE.search(before.lower())
+
+
+def test_what_our_method_is_put_into_is_not_proposed(extractor):
+    flags = proposed(extractor, "Steering Sound Generators",
+                     "Sound generators are hard to steer. We propose a light adapter, and we integrate our "
+                     "adapter into pre-trained WaveFormer to steer it. It beats earlier adapters on the "
+                     "BirdSong benchmark.")
+    assert flags.get("WaveFormer") is False

@@ -26,7 +26,8 @@ from pathlib import Path
 from kgbuild.extract.candidates import DATASET_LF_HEADS, DEFINED, Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
 from kgbuild.extract.features import (PairContext, PaperView, backbone_features, definition_features, entity_features,
-                                      method_features, pair_features, proposed_backbone_features, trained_only_on)
+                                      method_features, pair_features, proposed_backbone_features, trained_only_on,
+                                      written_as_prior_work)
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
@@ -162,7 +163,9 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
         if proposed is not None:
             draft.proposal = proposed.probability(feats, view.style)
             if not draft.proposed:
-                draft.proposed = draft.proposal >= proposed.threshold
+                # (a name the text puts after "into pre-trained", "combine ... and", "built on" is
+                # work the paper uses, unless the paper defines it: the model does not add it)
+                draft.proposed = draft.proposal >= proposed.threshold and not written_as_prior_work(view, draft)
         if draft.proposed and not rule_proposed:
             # the backbone role also reads the proposed model's verdict: what a backbone paper
             # says holds for the method it proposes

@@ -316,6 +316,23 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
     return feats
 
 
+# "into pre-trained StyleGAN2", "combine RetNet and Transformer", "built on top of X": work the
+# paper uses or plugs its own into, not what it proposes
+PRIOR_BEFORE_RE = re.compile(rf"\b(?:{alternation('prior_work_cues')})\s+(?:(?:the|a|an|pre-?trained|existing)\s+)*"
+                             r"(?:[\w-]+(?:,\s+|\s+and\s+|/))?$")
+
+
+def written_as_prior_work(view: PaperView, draft: EntityDraft) -> bool:
+    """A name the text writes as work the paper uses ("into pre-trained X"), and never defines."""
+    if any(m.rank == DEFINED for m in draft.mentions):
+        return False
+    for m in draft.mentions[:4]:
+        _, s_start, _ = view.sentence_of(m)
+        if PRIOR_BEFORE_RE.search(view.lowered[m.field], max(s_start, m.start - 60), m.start):
+            return True
+    return False
+
+
 PART_TOKENS = frozenset(term_sequence("part_list_tokens"))
 PART_BEFORE_RE = re.compile(rf"(?:{alternation('part_list_cues')})\s+(?:[\w-]+(?:,\s+(?:and\s+)?|\s+and\s+))?"
                             rf"(?:(?:{alternation('part_list_adjectives')})\s+){{0,3}}$")
