@@ -69,7 +69,6 @@ def test_the_listed_parts_of_what_we_propose_are_proposed(extractor):
     assert flags.get("WingCountNet") is True
 
 
-
 @pytest.mark.parametrize("before", [
     "We plug our adapter into pre-trained ",
     "We combine TideNet and ",

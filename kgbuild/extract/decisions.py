@@ -239,15 +239,19 @@ def decide_pairs(view: PaperView, rule_pairs: list[tuple[int, int, str, int]], r
     return kept
 
 
+def _places(view: PaperView, draft: EntityDraft) -> list[tuple[str, int]]:
+    """(field, sentence) of each of the draft's mentions, in order."""
+    return [(m.field, view.sentences[m.field].of(m.start)) for m in draft.mentions]
+
+
 def _share_a_sentence(view: PaperView, method: EntityDraft, dataset: EntityDraft) -> bool:
-    places = {(m.field, view.sentences[m.field].of(m.start)) for m in method.mentions}
-    return any((d.field, view.sentences[d.field].of(d.start)) in places for d in dataset.mentions)
+    return not set(_places(view, method)).isdisjoint(_places(view, dataset))
 
 
 def _evidence_place(view: PaperView, method: EntityDraft, dataset: EntityDraft) -> tuple[str, int]:
     """The sentence that names both, else the dataset's first sentence in the abstract."""
-    method_sentences = {(m.field, view.sentences[m.field].of(m.start)) for m in method.mentions}
-    places = [(d.field, view.sentences[d.field].of(d.start)) for d in dataset.mentions]
+    method_sentences = set(_places(view, method))
+    places = _places(view, dataset)
     for place in places:
         if place in method_sentences:
             return place

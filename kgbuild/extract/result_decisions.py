@@ -34,12 +34,11 @@ from kgbuild.extract.result_features import (
     NumberCandidate,
     anchor_metric,
     dataset_pair_features,
+    dataset_rules,
     glued_metric,
     metric_pair_features,
     number_candidates,
     number_features,
-    paired_dataset,
-    rule_dataset,
 )
 
 RESULT_DECISIONS = ("result", "result_metric", "result_dataset")  # in decisions.DECISIONS too
@@ -91,8 +90,7 @@ def decide_results(view: PaperView, splits: list[tuple[str, int, int, str]], mai
         in_sentence = [d for d in datasets if d.field == cand.field and cand.s_start <= d.start < cand.s_end]
         pool = in_sentence or _nearest_per_entity(datasets, cand)
         best_dataset, best_dscore = None, None
-        paired = paired_dataset(view, cand, anchor, in_sentence, numbers) if in_sentence else None
-        choice = rule_dataset(view, cand, in_sentence, numbers, paired) if in_sentence else None
+        paired, choice = dataset_rules(view, cand, anchor, in_sentence, numbers) if in_sentence else (None, None)
         for dataset in pool:
             dfeats = dataset_pair_features(view, cand, dataset, anchor, in_sentence, numbers, choice)
             if trace is not None:

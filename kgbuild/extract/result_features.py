@@ -389,20 +389,41 @@ def anchor_metric(cand: NumberCandidate, text: str) -> Found:
     return glued_metric(cand, text) or min(cand.metrics, key=lambda m: _gap(cand, m))
 
 
-def paired_dataset(view: PaperView, cand: NumberCandidate, metric: Found | None,
-                   sentence_datasets: list[Found], numbers: list[tuple[int, int]]) -> int | None:
-    """The dataset the sentence itself pairs with the number, when it does so plainly: the one
-    written after its measure ("53.2% box AP on COCO"), or the one of the same rank in
-    coordinated lists of measures or numbers and of datasets ("60.2 AP, 41.4 / 40.5 mAP and
-    77.2 mIoU on VOC, COCO and Cityscapes")."""
+def dataset_rules(view: PaperView, cand: NumberCandidate, metric: Found | None, sentence_datasets: list[Found],
+                  numbers: list[tuple[int, int]]) -> tuple[int | None, int | None]:
+    """Two deterministic readings of where the number was measured: (paired, guess).
+
+    ``paired``: the dataset the sentence itself pairs with the number, when it does so plainly:
+    the one of the same rank in coordinated lists of measures or numbers and of datasets ("60.2
+    AP, 41.4 / 40.5 mAP and 77.2 mIoU on VOC, COCO and Cityscapes"), else the one written after
+    its measure ("53.2% box AP on COCO"). ``guess``, a feature: ``paired``; else the first
+    dataset after the number with no other number between; else the nearest one before it."""
     text = view.texts[cand.field]
-    listed = _listed_datasets(text, cand, sentence_datasets)
+    listed: list[int] = []
+    for d in sentence_datasets:
+        if d.entity in listed or _in_parentheses(text, d.start, cand.s_start):
+            continue
+        if TRAIN_ONLY_BEFORE_RE.search(text, max(0, d.start - 60), d.start) or PRETRAINING_AFTER_RE.match(text, d.end):
+            continue
+        listed.append(d.entity)
+    paired = _paired_dataset(text, cand, metric, sentence_datasets, numbers, listed)
+    if paired is not None:
+        return paired, paired
+    after = [d for d in sentence_datasets if d.start >= cand.end and d.entity in listed
+             and _between(numbers, cand.end, d.start) == 0]
+    if after:
+        return None, min(after, key=lambda d: d.start).entity
+    before = [d for d in sentence_datasets if d.end <= cand.start and d.entity in listed]
+    if before:
+        return None, max(before, key=lambda d: d.end).entity
+    return None, None
+
+
+def _paired_dataset(text: str, cand: NumberCandidate, metric: Found | None, sentence_datasets: list[Found],
+                    numbers: list[tuple[int, int]], listed: list[int]) -> int | None:
     if len(listed) > 1:
         if metric is not None:
-            measures: list[int] = []
-            for m in sorted(cand.metrics, key=lambda m: m.start):
-                if m.entity not in measures:
-                    measures.append(m.entity)
+            measures = _measures_in_order(cand)
             if len(measures) == len(listed) and metric.entity in measures:
                 return listed[measures.index(metric.entity)]
         first_listed = min(d.start for d in sentence_datasets if d.entity in listed)
@@ -419,33 +440,13 @@ def paired_dataset(view: PaperView, cand: NumberCandidate, metric: Found | None,
     return None
 
 
-def _listed_datasets(text: str, cand: NumberCandidate, sentence_datasets: list[Found]) -> list[int]:
-    listed: list[int] = []
-    for d in sentence_datasets:
-        if d.entity in listed or _in_parentheses(text, d.start, cand.s_start):
-            continue
-        if TRAIN_ONLY_BEFORE_RE.search(text, max(0, d.start - 60), d.start) or PRETRAINING_AFTER_RE.match(text, d.end):
-            continue
-        listed.append(d.entity)
-    return listed
-
-
-def rule_dataset(view: PaperView, cand: NumberCandidate, sentence_datasets: list[Found],
-                 numbers: list[tuple[int, int]], paired: int | None) -> int | None:
-    """A deterministic guess, used as a feature: the dataset the sentence pairs with the number
-    (``paired``, from ``paired_dataset``); else the first dataset after the number with no other
-    number between; else the nearest one before it."""
-    if paired is not None:
-        return paired
-    listed = _listed_datasets(view.texts[cand.field], cand, sentence_datasets)
-    after = [d for d in sentence_datasets if d.start >= cand.end and d.entity in listed
-             and _between(numbers, cand.end, d.start) == 0]
-    if after:
-        return min(after, key=lambda d: d.start).entity
-    before = [d for d in sentence_datasets if d.end <= cand.start and d.entity in listed]
-    if before:
-        return max(before, key=lambda d: d.end).entity
-    return None
+def _measures_in_order(cand: NumberCandidate) -> list[int]:
+    """The measures of the number's sentence, each once, in the order they are written."""
+    measures: list[int] = []
+    for m in sorted(cand.metrics, key=lambda m: m.start):
+        if m.entity not in measures:
+            measures.append(m.entity)
+    return measures
 
 
 def _list_element(text: str, numbers: list[tuple[int, int]], span: tuple[int, int]) -> int:
@@ -526,10 +527,7 @@ def dataset_pair_features(view: PaperView, cand: NumberCandidate, dataset: Found
         if d_rank == 0:
             feats.append("first_dataset")
         if metric is not None and metric.field == cand.field:
-            m_order = []
-            for m in sorted(cand.metrics, key=lambda m: m.start):
-                if m.entity not in m_order:
-                    m_order.append(m.entity)
+            m_order = _measures_in_order(cand)
             if metric.entity in m_order and len(order) > 1:
                 m_rank = m_order.index(metric.entity)
                 feats.append("metric_rank_matches" if m_rank == d_rank else "metric_rank_differs")
