@@ -495,15 +495,12 @@ def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, ru
         feats.append("dataset_lexicon")
     if dataset_trained_on_only:
         feats.append("dataset_trained_on_only")
-    method_sentences = {(m.field, view.sentences[m.field].of(m.start)) for m in method.mentions}
+    method_sentences = _mention_places(view, method)
     together = 0
-    cues: set[str] = set()
-    for d in dataset.mentions:
-        index, s_start, _ = view.sentence_of(d)
-        cues |= view.sentence_cues(d.field, index)
-        before = words_before(view.texts[d.field], d.start, 3, s_start)
-        feats += [f"ds_b={w}" for w in before]
-        if (d.field, index) in method_sentences:
+    places, before_feats, cues = _dataset_pair_parts(view, dataset)
+    for d, (field, index), ds_b in zip(dataset.mentions, places, before_feats):
+        feats += ds_b
+        if (field, index) in method_sentences:
             together += 1
             between_methods = [m for m in method.mentions if m.field == d.field
                                and view.sentences[d.field].of(m.start) == index]
@@ -511,8 +508,9 @@ def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, ru
             gap = view.lowered[d.field][min(nearest.end, d.end):max(nearest.start, d.start)]
             feats.append("method_first" if nearest.start < d.start else "dataset_first")
             feats.append(f"gap_len={min(len(gap) // 20, 5)}")
+            gap_words = gap.split()
             for cue in PAIR_GAP_CUES:
-                if cue in gap.split() or (len(cue) > 3 and cue in gap):
+                if cue in gap_words or (len(cue) > 3 and cue in gap):
                     feats.append(f"gap:{cue}")
     feats += [f"ds_cue={c}" for c in cues]
     feats.append(f"together={min(together, 3)}")
@@ -527,6 +525,34 @@ def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, ru
     if context is not None and indices is not None:
         feats += _paper_pair_features(context, indices, main_method, method, cues, together)
     return feats
+
+
+def _mention_places(view: PaperView, draft: EntityDraft) -> set[tuple[str, int]]:
+    """(field, sentence) of the draft's mentions, once per draft and view (a method is paired
+    with every dataset of its paper)."""
+    key = ("places", id(draft))
+    places = view.cache.get(key)
+    if places is None:
+        places = view.cache[key] = {(m.field, view.sentences[m.field].of(m.start)) for m in draft.mentions}
+    return places
+
+
+def _dataset_pair_parts(view: PaperView, dataset: EntityDraft):
+    """What ``pair_features`` reads of a dataset alone, once per dataset and view (it is paired
+    with every method of its paper): each mention's (field, sentence) and "ds_b" features, and
+    the cues of its sentences (a set only read from then on)."""
+    key = ("pair dataset", id(dataset))
+    parts = view.cache.get(key)
+    if parts is None:
+        places, before_feats = [], []
+        cues: set[str] = set()
+        for d in dataset.mentions:
+            index, s_start, _ = view.sentence_of(d)
+            cues |= view.sentence_cues(d.field, index)
+            places.append((d.field, index))
+            before_feats.append([f"ds_b={w}" for w in words_before(view.texts[d.field], d.start, 3, s_start)])
+        parts = view.cache[key] = (places, before_feats, cues)
+    return parts
 
 
 def _paper_pair_features(context: PairContext, indices: tuple[int, int], main_method: bool, method: EntityDraft,
