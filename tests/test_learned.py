@@ -57,6 +57,26 @@ def test_a_method_neither_proposed_nor_written_with_a_dataset_is_not_paired_with
     assert not {pair for pair in paired if pair[0] in ("DenseNet", "ResNeXt", "SENet")}
 
 
+def _with_model(name: str, weights: dict[str, float]) -> Extractor:
+    models = dict(Decisions.shipped().models)
+    models[name] = LinearModel(name, ["no", "yes"], [weights], [0.0])
+    return Extractor(decisions=Decisions(models))
+
+
+CONTEXT_TITLE = "KelpNet for Road Segmentation"
+CONTEXT_ABSTRACT = "We propose KelpNet. Built with KelpNet, our system is fast."
+
+
+def test_an_entity_its_own_features_decide_is_kept_whatever_its_context_says():
+    # "prev=propose" would outweigh everything, but the draft's own features ("type=Method")
+    # put it far past the threshold: the text around its mentions is not read
+    sure = _with_model("entity", {"type=Method": 10.0, "prev=propose": -100.0})
+    assert "KelpNet" in {e.name for e in extract(sure, CONTEXT_TITLE, CONTEXT_ABSTRACT).entities}
+    # near the threshold the context is read, and decides
+    unsure = _with_model("entity", {"type=Method": 2.0, "prev=propose": -100.0})
+    assert "KelpNet" not in {e.name for e in extract(unsure, CONTEXT_TITLE, CONTEXT_ABSTRACT).entities}
+
+
 # -- the models as files ------------------------------------------------------------------------
 
 def test_a_linear_model_survives_its_json_and_scores_only_present_features():

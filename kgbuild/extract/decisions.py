@@ -25,7 +25,8 @@ from pathlib import Path
 
 from kgbuild.extract.candidates import DATASET_LF_HEADS, DEFINED, Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
-from kgbuild.extract.features import (PairContext, PaperView, backbone_features, definition_features, entity_features,
+from kgbuild.extract.features import (PairContext, PaperView, backbone_features, definition_features, entity_context_features,
+                                      entity_features, entity_name_features,
                                       method_features, pair_features, proposed_backbone_features, trained_only_on,
                                       written_as_prior_work)
 from kgbuild.extract.linear import LinearModel
@@ -114,6 +115,14 @@ def _last_word(text: str) -> str:
     return words[-1].lower() if words else ""
 
 
+# How far from its threshold a model's score must be, on the features that cost little, for
+# the features that cost more not to be read: they move the entity score by less than 3 in
+# 99% of the drafts (the largest seen, 7.8, was on a draft whose score was near the
+# threshold anyway). At 3 the cross-validated figures and the extraction of the sample and
+# of the annotated inputs are unchanged; at 2 SciREX Metric lost 0.014.
+SURE_MARGIN = 3.0
+
+
 def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: Trace | None
                     ) -> tuple[list[Found], list[EntityDraft]]:
     model = decisions.get("entity")
@@ -121,10 +130,26 @@ def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: T
         return view.found, view.drafts
     changed = False
     dropped: set[int] = set()
+    cut = model.threshold_logit if model is not None else 0.0
     for index, draft in enumerate(view.drafts):
+        if trace is None:
+            # The draft's own features first: where they alone put the score further than
+            # ``SURE_MARGIN`` from the threshold, the context around its mentions is not read.
+            feats = entity_name_features(draft)
+            score = model.logit(feats, view.style) - cut
+            if score > SURE_MARGIN:
+                continue
+            if score < -SURE_MARGIN:
+                dropped.add(index)
+                changed = True
+                continue
+            # (no context feature is one of the draft's own: the scores add up)
+            if score + model.contribution(entity_context_features(view, draft), view.style) < 0.0:
+                dropped.add(index)
+                changed = True
+            continue
         feats = entity_features(view, draft)
-        if trace is not None:
-            trace("entity", {"type": draft.etype, "forms": forms_of(draft)}, view.adapted(feats))
+        trace("entity", {"type": draft.etype, "forms": forms_of(draft)}, view.adapted(feats))
         if model is None:
             continue
         if not model.says_yes(feats, view.style):

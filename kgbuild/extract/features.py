@@ -194,6 +194,11 @@ def _typed_name_features(etype: str, name: str) -> tuple[str, ...]:
 
 def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
     """Is this draft an entity, and of which type?"""
+    return entity_name_features(draft) + entity_context_features(view, draft)
+
+
+def entity_name_features(draft: EntityDraft) -> list[str]:
+    """``entity_features`` of the draft alone: its type, source, name, mentions and forms."""
     t = draft.etype
     rank = min(m.rank for m in draft.mentions)
     feats = [f"type={t}", f"source={SOURCE_NAMES.get(rank, rank)}", f"type+source={t}{rank}"]
@@ -209,6 +214,13 @@ def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
             feats.append("title_only")
     if len(draft.forms) > 1:
         feats.append("several_forms")
+    return feats
+
+
+def entity_context_features(view: PaperView, draft: EntityDraft) -> list[str]:
+    """``entity_features`` of the text around the draft's first three mentions."""
+    t = draft.etype
+    feats = []
     for m in draft.mentions[:3]:
         text = view.texts[m.field]
         before = words_before(text, m.start, 2)

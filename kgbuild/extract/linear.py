@@ -55,6 +55,21 @@ class LinearModel:
             self._styled[style] = styled
         return styled
 
+    def logit(self, features: Iterable[str], style: str | None = None) -> float:
+        """Binary models: the score of the positive class, before the sigmoid."""
+        return self.bias[0] + self.contribution(features, style)
+
+    def contribution(self, features: Iterable[str], style: str | None = None) -> float:
+        """Binary models: what ``features`` add to the score (a second set of features, none
+        of them among the first, adds its contribution to the first's ``logit``)."""
+        (weights,) = self.weights if style is None else self._styled_weights(style)
+        return sum(map(weights.__getitem__, weights.keys() & features))
+
+    @property
+    def threshold_logit(self) -> float:
+        """The score at which the probability reaches ``threshold``."""
+        return math.log(self.threshold / (1.0 - self.threshold))
+
     def probability(self, features: Iterable[str], style: str | None = None) -> float:
         """Binary models: the probability of the positive class."""
         # ``scores`` written out for the one class: asked thousands of times per corpus pass
