@@ -167,3 +167,21 @@ def test_text_style_kept_per_text_answers_as_computed():
             expected = "spaced" if probe.count(" , ") + probe.count(" . ") + probe.count(" ( ") >= 3 else "plain"
             assert features.text_style(text) == expected
     assert features.text_style(spaced) == "spaced" and features.text_style(plain) == "plain"
+
+
+ASCII_TEXTS = [t for t in NAME_TOKEN_TEXTS if t.isascii() and "_" not in t] + [
+    "C++11 and C+11, A+B+C++D, x++y, 3.5x vs. 2x-3x; R-CNN/ViT-B/16 (ours), a-b.c-d. 1-2-3",
+]
+
+
+@pytest.mark.parametrize("text", ASCII_TEXTS)
+def test_the_ascii_name_tokens_are_the_ones_with_the_word_boundary(text):
+    from kgbuild.extract.names import ASCII_NAME_TOKEN_RE
+
+    assert [m.span() for m in ASCII_NAME_TOKEN_RE.finditer(text)] == [m.span() for m in NAME_TOKEN_RE.finditer(text)]
+
+
+@pytest.mark.parametrize("text", ["x_ResNet-50 a_b", "ÉtéNet2 über3D é9 ResNet-50"])
+def test_word_scan_reads_underscores_and_other_letters_with_the_word_boundary(text):
+    # without the "\b", "ResNet" of "x_ResNet" and "t" of "ÉtéNet2" would be words
+    assert [m.span() for m in rules.WordScan(text).words] == [m.span() for m in NAME_TOKEN_RE.finditer(text)]

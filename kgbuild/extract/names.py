@@ -19,6 +19,13 @@ from kgbuild.extract.resources import lowered_term_list, term_list
 # The runs are possessive (nothing after them can fail, so greedy runs never give back a
 # character): the engine keeps no backtracking points, a tenth faster on abstracts.
 NAME_TOKEN_RE = re.compile(r"\b[A-Za-z0-9]++(?:[-.][A-Za-z0-9]++)*+(?:\+\+|\+(?!\w))?")
+# The same chunks in a text of ASCII characters without "_": there the word characters are
+# exactly [A-Za-z0-9], and a chunk ends before a character that is none (its runs are
+# possessive) or with one ("+"), so every letter or digit the search tries stands after a
+# character that is no word character: the "\b" always holds. Without it the pattern opens
+# with one character class, which the regex engine skips ahead to (a sixth fewer
+# instructions over the sample's abstracts).
+ASCII_NAME_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*+(?:[-.][A-Za-z0-9]++)*+(?:\+\+|\+(?!\w))?")
 INTERNAL_CAPITAL_RE = re.compile(r"[A-Za-z0-9][a-z0-9]*[A-Z]")
 LETTER_DIGIT_RE = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
 ORDINAL_OR_UNIT_RE = re.compile(

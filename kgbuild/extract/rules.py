@@ -12,7 +12,7 @@ from itertools import compress
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from kgbuild.extract.names import NAME_TOKEN_RE, is_generic_term, is_name_shaped
+from kgbuild.extract.names import ASCII_NAME_TOKEN_RE, NAME_TOKEN_RE, is_generic_term, is_name_shaped
 from kgbuild.extract.resources import (PATTERN_DIR, alternation, lexicon_texts_by_label, lowered_term_list,
                                        read_jsonl, term_list, term_sequence)
 
@@ -129,7 +129,8 @@ class WordScan:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.words = words = list(NAME_TOKEN_RE.finditer(text))
+        chunks = ASCII_NAME_TOKEN_RE if text.isascii() and "_" not in text else NAME_TOKEN_RE
+        self.words = words = list(chunks.finditer(text))
         # The look-ups run in C (map, compress); Python only sees the few words that
         # matter and the words met for the first time.
         classes = list(map(_WORD_CLASS.get, map(_MATCHED_TEXT, words)))
@@ -353,6 +354,7 @@ def named_cues(text: str) -> list[tuple[int, int]]:
     return found
 
 
+@lru_cache(maxsize=256)  # asked by the title's candidates and again by the pipeline
 def title_prefix(title: str) -> tuple[int, int, str] | None:
     """"LWGANet: A Lightweight ..." -> the span of "LWGANet" and whether it is a Method or Dataset."""
     match = TITLE_PREFIX_RE.match(title)
