@@ -77,6 +77,15 @@ def test_an_entity_its_own_features_decide_is_kept_whatever_its_context_says():
     assert "KelpNet" not in {e.name for e in extract(unsure, CONTEXT_TITLE, CONTEXT_ABSTRACT).entities}
 
 
+def test_a_backbone_role_its_methods_own_features_decide_does_not_read_the_backbone_context():
+    # "used_before" ("with KelpNet") is backbone context: read only where the method's own
+    # features leave the role's score near its threshold
+    sure = _with_model("backbone", {"nwords=1": 10.0, "used_before": -100.0})
+    assert "backbone" in method(extract(sure, CONTEXT_TITLE, CONTEXT_ABSTRACT), "KelpNet").roles
+    unsure = _with_model("backbone", {"nwords=1": 2.0, "used_before": -100.0})
+    assert "backbone" not in method(extract(unsure, CONTEXT_TITLE, CONTEXT_ABSTRACT), "KelpNet").roles
+
+
 # -- the models as files ------------------------------------------------------------------------
 
 def test_a_linear_model_survives_its_json_and_scores_only_present_features():

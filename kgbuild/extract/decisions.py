@@ -178,12 +178,23 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
             trace("method", {"forms": forms_of(draft)}, view.adapted(feats))
         # the role reads the backbone context besides (the proposed flag does better without it),
         # where the role is still to decide (``_role_open``: no step between changes its answer)
-        role_parts = [feats, backbone_features(view, draft, main_name)] if trace or _role_open(backbone, draft) \
-            else [feats]
-        verdicts.append((draft, feats, role_parts))
+        role_score = None
+        if trace is not None:
+            role_parts = [feats, backbone_features(view, draft, main_name)]
+        elif _role_open(backbone, draft):
+            # the role's context is read (``SURE_MARGIN``) only where the method's own features
+            # leave the role's score near its threshold: about one method in ten
+            role_score = backbone.logit(feats, view.style) - backbone.threshold_logit
+            if -SURE_MARGIN <= role_score <= SURE_MARGIN:
+                role_parts = [feats, backbone_features(view, draft, main_name)]
+            else:
+                role_parts = None
+        else:
+            role_parts = [feats]
+        verdicts.append((draft, feats, role_parts, role_score))
     # The rules' flags are precise and miss many (cross-validated precision about 0.9,
     # recall about 0.5): a model adds the flags they miss and never takes one away.
-    for draft, feats, role_parts in verdicts:
+    for draft, feats, role_parts, role_score in verdicts:
         rule_proposed = draft.proposed
         if proposed is not None:
             draft.proposal = proposed.probability(feats, view.style)
@@ -191,6 +202,11 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
                 # (a name the text puts after "into pre-trained", "combine ... and", "built on" is
                 # work the paper uses, unless the paper defines it: the model does not add it)
                 draft.proposed = draft.proposal >= proposed.threshold and not written_as_prior_work(view, draft)
+        if role_parts is None:
+            # (decided on the method's own features, ``role_score`` far from the threshold)
+            if role_score > 0.0 and not _compared_against(view, draft):
+                draft.roles.add("backbone")
+            continue
         if draft.proposed and not rule_proposed:
             # the backbone role also reads the proposed model's verdict: what a backbone paper
             # says holds for the method it proposes
