@@ -185,3 +185,30 @@ def test_the_ascii_name_tokens_are_the_ones_with_the_word_boundary(text):
 def test_word_scan_reads_underscores_and_other_letters_with_the_word_boundary(text):
     # without the "\b", "ResNet" of "x_ResNet" and "t" of "ÉtéNet2" would be words
     assert [m.span() for m in rules.WordScan(text).words] == [m.span() for m in NAME_TOKEN_RE.finditer(text)]
+
+
+def test_the_entity_features_read_untyped_score_as_the_typed_ones_written_out():
+    # the entity decision reads the name's and the context's features without their typed
+    # copies ("Method:prev=propose"); a model that weighs both forms scores them the same
+    texts = {"title": "QuokkaNet for Zubrowka Detection",
+             "abstract": "We propose QuokkaNet (QN). Results on Zubrowka show 81.2% accuracy for QuokkaNet."}
+    found = [Found("title", 0, 9, "Method", None, 4, "QuokkaNet"), Found("title", 14, 22, "Dataset", "zub", 0, "Zubrowka")]
+    abstract = texts["abstract"]
+    for name, etype in (("QuokkaNet", "Method"), ("Zubrowka", "Dataset")):
+        at = abstract.find(name)
+        while at >= 0:
+            found.append(Found("abstract", at, at + len(name), etype, None, 4, name))
+            at = abstract.find(name, at + 1)
+    found.sort(key=lambda f: (f.field != "title", f.start))
+    view = _view(texts, found)
+    every = sorted({f for draft in view.drafts for f in entity_features(view, draft)})
+    assert any(f.startswith("Method:prev=") for f in every) and any(":sent_" in f for f in every)
+    weights = {f: (i % 7 - 3) / 4 for i, f in enumerate(every)}
+    weights.update({f"plain|{f}": 0.125 for f in every[::3]})
+    model = LinearModel("entity", ["no", "yes"], [weights], [0.25])
+    for draft in view.drafts:
+        written = model.logit(entity_features(view, draft), "plain")
+        read = model.logit(features.entity_own_features(draft), "plain") \
+            + model.typed_contribution(features.name_features(draft.name), draft.etype, "plain") \
+            + model.typed_contribution(features.entity_context_features(view, draft, typed=False), draft.etype, "plain")
+        assert math.isclose(read, written, abs_tol=1e-9)

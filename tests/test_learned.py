@@ -108,6 +108,17 @@ def test_a_model_reads_features_in_a_style_as_if_they_were_written_adapted():
     assert model.scores(["c"], "plain") == [0.25]
 
 
+def test_typed_features_read_without_writing_them_score_as_written_out():
+    model = LinearModel("entity", ["no", "yes"], [{"w=a": 1.0, "Method:w=a": 0.5, "Task:w=b": 2.0,
+                                                   "plain|Method:w=a": 0.25, "plain|w=c": -1.0}], [0.0])
+    features = ["w=a", "w=b", "w=c", "w=a"]
+    for style in (None, "plain", "spaced"):
+        for etype in ("Method", "Task", "Dataset"):
+            written = features + [f"{etype}:{f}" for f in features]
+            assert model.typed_contribution(features, etype, style) == model.contribution(written, style)
+    assert model.typed_contribution(features, "Method", "plain") == 0.75
+
+
 def test_a_sentence_is_cued_as_stating_a_number_only_by_a_percentage_or_a_decimal():
     from kgbuild.extract.features import PaperView
     from kgbuild.extract.sentences import SentenceIndex

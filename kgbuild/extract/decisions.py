@@ -26,7 +26,7 @@ from pathlib import Path
 from kgbuild.extract.candidates import DATASET_LF_HEADS, DEFINED, Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
 from kgbuild.extract.features import (PairContext, PaperView, backbone_features, definition_features, entity_context_features,
-                                      entity_features, entity_name_features,
+                                      entity_features, entity_own_features, name_features,
                                       method_features, pair_features, proposed_backbone_features, trained_only_on,
                                       written_as_prior_work)
 from kgbuild.extract.linear import LinearModel
@@ -135,8 +135,9 @@ def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: T
         if trace is None:
             # The draft's own features first: where they alone put the score further than
             # ``SURE_MARGIN`` from the threshold, the context around its mentions is not read.
-            feats = entity_name_features(draft)
-            score = model.logit(feats, view.style) - cut
+            # (the name's features are read with their typed forms without writing those)
+            score = model.logit(entity_own_features(draft), view.style) - cut \
+                + model.typed_contribution(name_features(draft.name), draft.etype, view.style)
             if score > SURE_MARGIN:
                 continue
             if score < -SURE_MARGIN:
@@ -144,7 +145,8 @@ def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: T
                 changed = True
                 continue
             # (no context feature is one of the draft's own: the scores add up)
-            if score + model.contribution(entity_context_features(view, draft), view.style) < 0.0:
+            if score + model.typed_contribution(entity_context_features(view, draft, typed=False), draft.etype,
+                                                view.style) < 0.0:
                 dropped.add(index)
                 changed = True
             continue

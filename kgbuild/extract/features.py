@@ -136,13 +136,14 @@ class PaperView:
             self._sentence_words[key] = frozenset(cues)
         return self._sentence_words[key]
 
-    def typed_sentence_cues(self, etype: str, field: str, index: int) -> tuple[str, ...]:
-        """``sentence_cues`` as features of a type ("Method:sent_we"), written once per
-        sentence and type: the mentions of a paper share their sentences."""
+    def typed_sentence_cues(self, etype: str | None, field: str, index: int) -> tuple[str, ...]:
+        """``sentence_cues`` as features of a type ("Method:sent_we"; etype None: "sent_we"),
+        written once per sentence and type: the mentions of a paper share their sentences."""
         key = ("typed cues", etype, field, index)
         cues = self._text_cache.get(key)
         if cues is None:
-            cues = self._text_cache[key] = tuple(f"{etype}:sent_{c}" for c in self.sentence_cues(field, index))
+            prefix = f"{etype}:sent_" if etype is not None else "sent_"
+            cues = self._text_cache[key] = tuple(prefix + c for c in self.sentence_cues(field, index))
         return cues
 
     def context_cues(self, field: str) -> tuple[str, ...]:
@@ -185,6 +186,9 @@ def _name_features(name: str) -> tuple[str, ...]:
     return tuple(feats)
 
 
+name_features = _name_features  # (what ``_typed_name_features`` writes with and without the type)
+
+
 @lru_cache(maxsize=1 << 15)
 def _typed_name_features(etype: str, name: str) -> tuple[str, ...]:
     """The name's features once with its type ("Method:shape=XxXx") and once without."""
@@ -199,12 +203,24 @@ def entity_features(view: PaperView, draft: EntityDraft) -> list[str]:
 
 def entity_name_features(draft: EntityDraft) -> list[str]:
     """``entity_features`` of the draft alone: its type, source, name, mentions and forms."""
+    head, tail = _entity_own_features(draft)
+    return head + list(_typed_name_features(draft.etype, draft.name)) + tail
+
+
+def entity_own_features(draft: EntityDraft) -> list[str]:
+    """``entity_name_features`` but the name's ("_name_features", each also written with the
+    draft's type: a model reads those with ``LinearModel.typed_contribution``)."""
+    head, tail = _entity_own_features(draft)
+    return head + tail
+
+
+def _entity_own_features(draft: EntityDraft) -> tuple[list[str], list[str]]:
     t = draft.etype
     rank = min(m.rank for m in draft.mentions)
     feats = [f"type={t}", f"source={SOURCE_NAMES.get(rank, rank)}", f"type+source={t}{rank}"]
     if any(m.key for m in draft.mentions):
         feats += ["lexicon", f"lexicon={t}"]
-    feats += _typed_name_features(t, draft.name)
+    head, feats = feats, []
     n = len(draft.mentions)
     feats.append(f"mentions={min(n, 4)}")
     fields = {m.field for m in draft.mentions}
@@ -214,11 +230,13 @@ def entity_name_features(draft: EntityDraft) -> list[str]:
             feats.append("title_only")
     if len(draft.forms) > 1:
         feats.append("several_forms")
-    return feats
+    return head, feats
 
 
-def entity_context_features(view: PaperView, draft: EntityDraft) -> list[str]:
-    """``entity_features`` of the text around the draft's first three mentions."""
+def entity_context_features(view: PaperView, draft: EntityDraft, typed: bool = True) -> list[str]:
+    """``entity_features`` of the text around the draft's first three mentions.  ``typed=False``:
+    those written with the type ("Method:prev=we") left for ``LinearModel.typed_contribution``
+    to read from their untyped forms (a sentence cue, written only typed, untyped then)."""
     t = draft.etype
     feats = []
     for m in draft.mentions[:3]:
@@ -227,18 +245,20 @@ def entity_context_features(view: PaperView, draft: EntityDraft) -> list[str]:
         after = words_after(text, m.end, 2)
         if before:
             feats.append(f"prev={before[-1]}")
-            feats.append(f"{t}:prev={before[-1]}")
+            if typed:
+                feats.append(f"{t}:prev={before[-1]}")
         else:
             feats.append("prev=<s>")
         if len(before) == 2:
             feats.append(f"prev2={before[0]}_{before[1]}")
         if after:
             feats.append(f"next={after[0]}")
-            feats.append(f"{t}:next={after[0]}")
+            if typed:
+                feats.append(f"{t}:next={after[0]}")
         if text[m.end:m.end + 2] == " (":
             feats.append("paren_after")
         index, _, _ = view.sentence_of(m)
-        feats += view.typed_sentence_cues(t, m.field, index)
+        feats += view.typed_sentence_cues(t if typed else None, m.field, index)
     return feats
 
 

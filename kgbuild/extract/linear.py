@@ -17,7 +17,7 @@ import orjson
 class LinearModel:
     """``classes[0]`` is the negative class of a binary model (its score is the logit of ``classes[1]``)."""
 
-    __slots__ = ("name", "classes", "weights", "bias", "threshold", "_styled")
+    __slots__ = ("name", "classes", "weights", "bias", "threshold", "_styled", "_typed")
 
     def __init__(self, name: str, classes: list[str], weights: list[dict[str, float]], bias: list[float],
                  threshold: float = 0.5) -> None:
@@ -28,8 +28,22 @@ class LinearModel:
         self.threshold = threshold
         self._styled: dict[str, list[dict[str, float]]] = {}
         # made with the model, like the pipeline, rather than by the first texts of each style
-        for style in sorted({f.split("|", 1)[0] for w in weights for f in w if "|" in f}):
+        styles = sorted({f.split("|", 1)[0] for w in weights for f in w if "|" in f})
+        for style in styles:
             self._styled_weights(style)
+        # binary models whose features are also written with a type ("Method:shape=XxXx" beside
+        # "shape=XxXx", ``features._typed_name_features``): per style and type, each feature's
+        # weight plus its typed form's, made with the model too
+        self._typed: dict[tuple[str | None, str], dict[str, float]] = {}
+        if len(weights) == 1:
+            types = sorted({t for f in weights[0] for t in [f.split("|", 1)[-1].split(":", 1)[0]]
+                            if ":" in f and t.isalpha() and t.istitle()})
+            for style in (None, *styles):
+                (w,) = self.weights if style is None else self._styled[style]
+                for etype in types:
+                    prefix = f"{etype}:"
+                    names = {f[len(prefix):] if f.startswith(prefix) else f for f in w}
+                    self._typed[style, etype] = {f: w.get(f, 0.0) + w.get(prefix + f, 0.0) for f in names}
 
     @property
     def binary(self) -> bool:
@@ -58,6 +72,15 @@ class LinearModel:
     def logit(self, features: Iterable[str], style: str | None = None) -> float:
         """Binary models: the score of the positive class, before the sigmoid."""
         return self.bias[0] + self.contribution(features, style)
+
+    def typed_contribution(self, features: Iterable[str], etype: str, style: str | None = None) -> float:
+        """What ``features`` add to the score together with their typed forms ("{etype}:f"),
+        without writing those (a model with no typed features: what they add alone)."""
+        weights = self._typed.get((style, etype))
+        if weights is None:  # (no typed weights made for this type or style: the features written out)
+            features = list(features)
+            return self.contribution(features + [f"{etype}:{f}" for f in features], style)
+        return sum(map(weights.__getitem__, weights.keys() & features))
 
     def contribution(self, features: Iterable[str], style: str | None = None) -> float:
         """Binary models: what ``features`` add to the score (a second set of features, none
