@@ -169,6 +169,7 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
     if proposed is None and backbone is None and trace is None:
         return
     verdicts = []
+    talks_of_backbones = None  # (asked once, by the first method whose role is open)
     for draft in view.drafts:
         if draft.etype != "Method":
             continue
@@ -184,13 +185,18 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
         if trace is not None:
             role_parts = [feats, backbone_features(view, draft, main_name)]
         elif _role_open(backbone, draft):
-            # the role's context is read (``SURE_MARGIN``) only where the method's own features
-            # leave the role's score near its threshold: about one method in ten
-            role_score = backbone.logit(feats, view.style) - backbone.threshold_logit
-            if -SURE_MARGIN <= role_score <= SURE_MARGIN:
+            # in a paper that never writes "backbone" (most), the role's context is read
+            # (``SURE_MARGIN``) only where the method's own features leave the role's score near
+            # its threshold; where it does, the context ("proposed&paper:backbone", "as the
+            # backbone") can outweigh them, and is read for every method
+            if talks_of_backbones is None:
+                talks_of_backbones = any("backbone" in text for text in view.lowered.values())
+            if talks_of_backbones:
                 role_parts = [feats, backbone_features(view, draft, main_name)]
             else:
-                role_parts = None
+                role_score = backbone.logit(feats, view.style) - backbone.threshold_logit
+                role_parts = [feats, backbone_features(view, draft, main_name)] \
+                    if -SURE_MARGIN <= role_score <= SURE_MARGIN else None
         else:
             role_parts = [feats]
         verdicts.append((draft, feats, role_parts, role_score))
