@@ -191,7 +191,7 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
             # backbone") can outweigh them, and is read for every method
             if talks_of_backbones is None:
                 talks_of_backbones = any("backbone" in text for text in view.lowered.values())
-            if talks_of_backbones:
+            if talks_of_backbones and (draft.proposed or main_name):
                 role_parts = [feats, backbone_features(view, draft, main_name)]
             else:
                 role_score = backbone.logit(feats, view.style) - backbone.threshold_logit
