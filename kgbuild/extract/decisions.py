@@ -26,8 +26,8 @@ from pathlib import Path
 from kgbuild.extract.candidates import DATASET_LF_HEADS, DEFINED, Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
 from kgbuild.extract.features import (PairContext, PaperView, backbone_features, definition_features, entity_features,
-                                      method_features, pair_features, proposed_backbone_features, trained_only_on,
-                                      written_as_prior_work)
+                                      described_as_prior_work, listed_after_proposal, method_features, pair_features,
+                                      proposed_backbone_features, trained_only_on, written_as_prior_work)
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
@@ -165,7 +165,9 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
             if not draft.proposed:
                 # (a name the text puts after "into pre-trained", "combine ... and", "built on" is
                 # work the paper uses, unless the paper defines it: the model does not add it)
-                draft.proposed = draft.proposal >= proposed.threshold and not written_as_prior_work(view, draft)
+                # (nor to a name written after "conventional", "the celebrated", "recent", ...)
+                draft.proposed = draft.proposal >= proposed.threshold and not written_as_prior_work(view, draft) \
+                    and not described_as_prior_work(view, draft)
         if draft.proposed and not rule_proposed:
             # the backbone role also reads the proposed model's verdict: what a backbone paper
             # says holds for the method it proposes
@@ -178,6 +180,13 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
         if _role_open(backbone, draft) and backbone.says_yes([f for part in role_parts for f in part], view.style) \
                 and not _compared_against(view, draft):
             draft.roles.add("backbone")
+        if proposed is not None and not draft.proposed and "listed_part" in feats and "unknown_name" in feats \
+                and listed_after_proposal(view, draft):
+            # "We present X ... with three components: (1) ..., (2) A Global-to-Local (G2L) module":
+            # a part the text lists once the paper has said what it proposes, under a name no
+            # lexicon knows, is one of the paper's own (the model misses most). (Flagged after the
+            # role is settled: a part of a backbone paper's system is not the backbone.)
+            draft.proposed = True
 
 
 def _role_open(backbone: LinearModel | None, draft: EntityDraft) -> bool:
