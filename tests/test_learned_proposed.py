@@ -146,3 +146,18 @@ def test_words_that_make_a_name_earlier_work(before):
 @pytest.mark.parametrize("before", ["we propose a new ", "our ", "we present the first "])
 def test_words_of_a_proposal_are_not_earlier_work(before):
     assert not PRIOR_ADJECTIVE_RE.search(before)
+
+
+def test_models_listed_as_what_the_paper_compares_against_are_no_parts(monkeypatch):
+    view, drafts = _view("Fast Graph Kernels", "Graph learning is slow. We propose GraphForge, a compiler for graph "
+                         "models. GraphForge runs 5x faster compared with the best public systems on select models, "
+                         "i.e., RiverGCN and LakeGAT, on large graphs.", monkeypatch)
+    assert not listed_after_proposal(view, drafts["RiverGCN"])
+
+
+def test_what_a_list_names_as_backbones_is_no_proposed_part(extractor):
+    flags = proposed(extractor, "Judging Portrait Quality",
+                     "Portrait quality is hard to judge. We propose a dual-branch judge. Specifically, we utilize two "
+                     "backbone networks (i.e., ShoalFormer-B) to extract the quality-aware features. The judge beats "
+                     "earlier ones on the PortraitQ benchmark.")
+    assert flags.get("ShoalFormer-B") is not True

@@ -181,11 +181,12 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
                 and not _compared_against(view, draft):
             draft.roles.add("backbone")
         if proposed is not None and not draft.proposed and "listed_part" in feats and "unknown_name" in feats \
-                and listed_after_proposal(view, draft):
+                and "backbone" not in draft.roles and listed_after_proposal(view, draft):
             # "We present X ... with three components: (1) ..., (2) A Global-to-Local (G2L) module":
             # a part the text lists once the paper has said what it proposes, under a name no
             # lexicon knows, is one of the paper's own (the model misses most). (Flagged after the
-            # role is settled: a part of a backbone paper's system is not the backbone.)
+            # role is settled: a part of a backbone paper's system is not the backbone, and what
+            # is listed as a backbone, "two backbone networks (i.e., X)", is no part.)
             draft.proposed = True
 
 

@@ -333,9 +333,15 @@ def written_as_prior_work(view: PaperView, draft: EntityDraft) -> bool:
     return False
 
 
+# "compared with the state-of-the-art systems in select models, i.e., X, Y": what a list names
+# after these is what the paper compares against, not its parts
+COMPARISON_RE = re.compile(rf"\b(?:{alternation('compared_against_words')})\b")
+
+
 def listed_after_proposal(view: PaperView, draft: EntityDraft) -> bool:
     """An abstract mention of the draft is a listed part (``PART_BEFORE_RE``) in or after the
-    abstract's first sentence that says what the paper proposes ("we propose ...")."""
+    abstract's first sentence that says what the paper proposes ("we propose ..."), with no
+    comparison before it in its sentence."""
     if "first proposal" not in view.cache:  # (asked of few drafts: the abstract is searched then)
         cue = PROPOSE_CUE_RE.search(view.texts["abstract"])
         view.cache["first proposal"] = None if cue is None else view.sentences["abstract"].of(cue.start())
@@ -347,7 +353,8 @@ def listed_after_proposal(view: PaperView, draft: EntityDraft) -> bool:
         if m.field != "abstract":
             continue
         index, s_start, _ = view.sentence_of(m)
-        if index >= first and PART_BEFORE_RE.search(lowered, max(s_start, m.start - 60), m.start):
+        if index >= first and PART_BEFORE_RE.search(lowered, max(s_start, m.start - 60), m.start) \
+                and not COMPARISON_RE.search(lowered, s_start, m.start):
             return True
     return False
 
