@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kgbuild.extract.features import PRIOR_BEFORE_RE
+from kgbuild.extract.features import PRIOR_ADJECTIVE_RE, PRIOR_BEFORE_RE, listed_after_proposal
 from kgbuild.extract.pipeline import Extractor
 from kgbuild.models import Paper, SourceRef
 
@@ -91,3 +91,73 @@ def test_what_our_method_is_put_into_is_not_proposed(extractor):
                      "adapter into pre-trained WaveFormer to steer it. It beats earlier adapters on the "
                      "BirdSong benchmark.")
     assert flags.get("WaveFormer") is False
+
+
+def _view(title: str, abstract: str, monkeypatch):
+    """The paper view the method decisions read, and its drafts by their written forms."""
+    import kgbuild.extract.pipeline as pipeline
+
+    seen = {}
+    decide = pipeline.decide_methods
+
+    def capture(view, *args, **kwargs):
+        seen["view"] = view
+        return decide(view, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "decide_methods", capture)
+    Extractor().extract_paper(_paper(title, abstract))
+    view = seen["view"]
+    return view, {form: d for d in view.drafts for form in (d.name, *d.forms)}
+
+
+def test_a_part_listed_once_the_paper_says_what_it_proposes_is_after_the_proposal(monkeypatch):
+    view, drafts = _view("Reef Counting", "Counting fish is hard. We present ReefCount, a counter with two parts: "
+                         "(1) a GridSplitNet that cuts the frame, and (2) a TileMixer block that adds context. "
+                         "It beats earlier counters on the Reef benchmark.", monkeypatch)
+    assert listed_after_proposal(view, drafts["TileMixer"])
+
+
+def test_a_part_listed_before_the_paper_says_what_it_proposes_is_not(monkeypatch):
+    view, drafts = _view("Reef Counting", "Earlier counters have two parts: (1) a GridSplitNet that cuts the frame, "
+                         "and (2) a tile merger. We present ReefCount, which needs neither. It beats earlier counters "
+                         "on the Reef benchmark.", monkeypatch)
+    assert not listed_after_proposal(view, drafts["GridSplitNet"])
+
+
+def test_the_parts_listed_after_the_proposal_are_proposed(extractor):
+    flags = proposed(extractor, "Counting Bats from Ultrasound",
+                     "Counting bats is hard. We introduce a counter. It is made of two parts: (i) EchoSplit, which "
+                     "cuts the calls, and (ii) EchoCount, which counts them. The counter beats earlier counters on "
+                     "the BatCalls benchmark.")
+    assert flags.get("EchoSplit") is True and flags.get("EchoCount") is True
+
+
+@pytest.mark.parametrize("before", [
+    "the conventional ",
+    "the powerful ",
+    "a recent generalizable ",
+    "the celebrated residual ",
+    "the widely used ",
+])
+def test_words_that_make_a_name_earlier_work(before):
+    assert PRIOR_ADJECTIVE_RE.search(before)
+
+
+@pytest.mark.parametrize("before", ["we propose a new ", "our ", "we present the first "])
+def test_words_of_a_proposal_are_not_earlier_work(before):
+    assert not PRIOR_ADJECTIVE_RE.search(before)
+
+
+def test_models_listed_as_what_the_paper_compares_against_are_no_parts(monkeypatch):
+    view, drafts = _view("Fast Graph Kernels", "Graph learning is slow. We propose GraphForge, a compiler for graph "
+                         "models. GraphForge runs 5x faster compared with the best public systems on select models, "
+                         "i.e., RiverGCN and LakeGAT, on large graphs.", monkeypatch)
+    assert not listed_after_proposal(view, drafts["RiverGCN"])
+
+
+def test_what_a_list_names_as_backbones_is_no_proposed_part(extractor):
+    flags = proposed(extractor, "Judging Portrait Quality",
+                     "Portrait quality is hard to judge. We propose a dual-branch judge. Specifically, we utilize two "
+                     "backbone networks (i.e., ShoalFormer-B) to extract the quality-aware features. The judge beats "
+                     "earlier ones on the PortraitQ benchmark.")
+    assert flags.get("ShoalFormer-B") is not True

@@ -26,9 +26,9 @@ from pathlib import Path
 from kgbuild.extract.candidates import DATASET_LF_HEADS, DEFINED, Found
 from kgbuild.extract.entities import EntityDraft, group_mentions
 from kgbuild.extract.features import (PairContext, PaperView, backbone_features, definition_features, entity_context_features,
-                                      entity_features, entity_own_features, name_features,
-                                      method_features, pair_features, proposed_backbone_features, trained_only_on,
-                                      written_as_prior_work)
+                                      described_as_prior_work, entity_features, entity_own_features, listed_after_proposal,
+                                      method_features, name_features, pair_features, proposed_backbone_features,
+                                      trained_only_on, written_as_prior_work)
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
@@ -209,24 +209,34 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
             if not draft.proposed:
                 # (a name the text puts after "into pre-trained", "combine ... and", "built on" is
                 # work the paper uses, unless the paper defines it: the model does not add it)
-                draft.proposed = draft.proposal >= proposed.threshold and not written_as_prior_work(view, draft)
+                # (nor to a name written after "conventional", "the celebrated", "recent", ...)
+                draft.proposed = draft.proposal >= proposed.threshold and not written_as_prior_work(view, draft) \
+                    and not described_as_prior_work(view, draft)
         if role_parts is None:
             # (decided on the method's own features, ``role_score`` far from the threshold)
             if role_score > 0.0 and not _compared_against(view, draft):
                 draft.roles.add("backbone")
-            continue
-        if draft.proposed and not rule_proposed:
-            # the backbone role also reads the proposed model's verdict: what a backbone paper
-            # says holds for the method it proposes
-            role_parts.append(proposed_backbone_features(view))
-        if trace is not None:
-            trace("backbone", {"forms": forms_of(draft)}, [f for part in role_parts for f in view.adapted(part)])
-        # (letting the backbone model also take the rules' role away where it is confident,
-        # p < 0.1, cost cross-validated F1: it stays an adder.)  A name that says "backbone"
-        # ("... of the Backbones") is a study or a benchmark, not a network in that role.
-        if _role_open(backbone, draft) and backbone.says_yes([f for part in role_parts for f in part], view.style) \
-                and not _compared_against(view, draft):
-            draft.roles.add("backbone")
+        else:
+            if draft.proposed and not rule_proposed:
+                # the backbone role also reads the proposed model's verdict: what a backbone paper
+                # says holds for the method it proposes
+                role_parts.append(proposed_backbone_features(view))
+            if trace is not None:
+                trace("backbone", {"forms": forms_of(draft)}, [f for part in role_parts for f in view.adapted(part)])
+            # (letting the backbone model also take the rules' role away where it is confident,
+            # p < 0.1, cost cross-validated F1: it stays an adder.)  A name that says "backbone"
+            # ("... of the Backbones") is a study or a benchmark, not a network in that role.
+            if _role_open(backbone, draft) and backbone.says_yes([f for part in role_parts for f in part], view.style) \
+                    and not _compared_against(view, draft):
+                draft.roles.add("backbone")
+        if proposed is not None and not draft.proposed and "listed_part" in feats and "unknown_name" in feats \
+                and "backbone" not in draft.roles and listed_after_proposal(view, draft):
+            # "We present X ... with three components: (1) ..., (2) A Global-to-Local (G2L) module":
+            # a part the text lists once the paper has said what it proposes, under a name no
+            # lexicon knows, is one of the paper's own (the model misses most). (Flagged after the
+            # role is settled: a part of a backbone paper's system is not the backbone, and what
+            # is listed as a backbone, "two backbone networks (i.e., X)", is no part.)
+            draft.proposed = True
 
 
 def _role_open(backbone: LinearModel | None, draft: EntityDraft) -> bool:

@@ -365,6 +365,46 @@ def written_as_prior_work(view: PaperView, draft: EntityDraft) -> bool:
     return False
 
 
+# "compared with the state-of-the-art systems in select models, i.e., X, Y": what a list names
+# after these is what the paper compares against, not its parts
+COMPARISON_RE = re.compile(rf"\b(?:{alternation('compared_against_words')})\b")
+
+
+def listed_after_proposal(view: PaperView, draft: EntityDraft) -> bool:
+    """An abstract mention of the draft is a listed part (``PART_BEFORE_RE``) in or after the
+    abstract's first sentence that says what the paper proposes ("we propose ..."), with no
+    comparison before it in its sentence."""
+    if "first proposal" not in view.cache:  # (asked of few drafts: the abstract is searched then)
+        cue = PROPOSE_CUE_RE.search(view.texts["abstract"])
+        view.cache["first proposal"] = None if cue is None else view.sentences["abstract"].of(cue.start())
+    first = view.cache["first proposal"]
+    if first is None:
+        return False
+    lowered = view.lowered["abstract"]
+    for m in draft.mentions[:4]:
+        if m.field != "abstract":
+            continue
+        index, s_start, _ = view.sentence_of(m)
+        if index >= first and PART_BEFORE_RE.search(lowered, max(s_start, m.start - 60), m.start) \
+                and not COMPARISON_RE.search(lowered, s_start, m.start):
+            return True
+    return False
+
+
+# "the conventional adversarial training (AT)", "the powerful Mixture-of-Experts (MoE) idea"
+PRIOR_ADJECTIVE_RE = re.compile(rf"\b(?:{alternation('prior_work_adjectives')})\s+(?:[\w-]+\s+){{0,3}}$")
+
+
+def described_as_prior_work(view: PaperView, draft: EntityDraft) -> bool:
+    """A mention a few words after a word that makes it earlier work ("conventional", "recent",
+    "the celebrated"): so even where the text defines the name."""
+    for m in draft.mentions[:4]:
+        _, s_start, _ = view.sentence_of(m)
+        if PRIOR_ADJECTIVE_RE.search(view.lowered[m.field], max(s_start, m.start - 50), m.start):
+            return True
+    return False
+
+
 PART_TOKENS = frozenset(term_sequence("part_list_tokens"))
 PART_BEFORE_RE = re.compile(rf"(?:{alternation('part_list_cues')})\s+(?:[\w-]+(?:,\s+(?:and\s+)?|\s+and\s+))?"
                             rf"(?:(?:{alternation('part_list_adjectives')})\s+){{0,3}}$")
