@@ -358,9 +358,15 @@ def written_as_prior_work(view: PaperView, draft: EntityDraft) -> bool:
     """A name the text writes as work the paper uses ("into pre-trained X"), and never defines."""
     if any(m.rank == DEFINED for m in draft.mentions):
         return False
+    return _written_after(view, draft, PRIOR_BEFORE_RE, 60)
+
+
+def _written_after(view: PaperView, draft: EntityDraft, before: re.Pattern, reach: int) -> bool:
+    """``before`` ends right before one of the draft's first four mentions, within ``reach``
+    characters of it and in its sentence."""
     for m in draft.mentions[:4]:
         _, s_start, _ = view.sentence_of(m)
-        if PRIOR_BEFORE_RE.search(view.lowered[m.field], max(s_start, m.start - 60), m.start):
+        if before.search(view.lowered[m.field], max(s_start, m.start - reach), m.start):
             return True
     return False
 
@@ -398,11 +404,7 @@ PRIOR_ADJECTIVE_RE = re.compile(rf"\b(?:{alternation('prior_work_adjectives')})\
 def described_as_prior_work(view: PaperView, draft: EntityDraft) -> bool:
     """A mention a few words after a word that makes it earlier work ("conventional", "recent",
     "the celebrated"): so even where the text defines the name."""
-    for m in draft.mentions[:4]:
-        _, s_start, _ = view.sentence_of(m)
-        if PRIOR_ADJECTIVE_RE.search(view.lowered[m.field], max(s_start, m.start - 50), m.start):
-            return True
-    return False
+    return _written_after(view, draft, PRIOR_ADJECTIVE_RE, 50)
 
 
 PART_TOKENS = frozenset(term_sequence("part_list_tokens"))
