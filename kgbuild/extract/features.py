@@ -513,7 +513,7 @@ class PairContext:
     drafts the rules or a result pair, which datasets stand in one list ("on X, Y and Z"),
     and which methods the paper compares against."""
 
-    __slots__ = ("methods_of", "datasets_of", "list_mates", "compared", "top_proposal")
+    __slots__ = ("methods_of", "datasets_of", "list_mates", "top_proposal", "_view", "_compared")
 
     def __init__(self, view: PaperView, paired: set[tuple[int, int]]) -> None:
         self.methods_of: dict[int, set[int]] = {}
@@ -539,12 +539,25 @@ class PairContext:
             self.list_mates[entity] = seen - {entity}
         proposals = [(d.proposal, i) for i, d in enumerate(view.drafts) if d.etype == "Method"]
         self.top_proposal = max(proposals)[1] if proposals and max(proposals)[0] > 0 else None
-        self.compared: set[int] = set()
-        for f in view.found:
-            if f.etype == "Method":
-                _, s_start, _ = view.sentence_of(f)
-                if COMPARED_BEFORE_RE.search(view.texts[f.field], max(s_start, f.start - 80), f.start):
-                    self.compared.add(f.entity)
+        self._view = view
+        self._compared: dict[int, bool] = {}
+
+    def compared(self, entity: int) -> bool:
+        """A method the paper compares against: a mention of it follows "outperforms", "than",
+        ... in its sentence.  Asked only of the methods a pair's role leaves open (neither the
+        paper's own nor proposed), and once per method: most are never asked."""
+        answer = self._compared.get(entity)
+        if answer is None:
+            view = self._view
+            answer = False
+            for f in view.found:
+                if f.entity == entity and f.etype == "Method":
+                    _, s_start, _ = view.sentence_of(f)
+                    if COMPARED_BEFORE_RE.search(view.texts[f.field], max(s_start, f.start - 80), f.start):
+                        answer = True
+                        break
+            self._compared[entity] = answer
+        return answer
 
 
 def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, rule_pair: bool, result_pair: bool,
@@ -641,7 +654,7 @@ def _paper_pair_features(context: PairContext, indices: tuple[int, int], main_me
         role = "main"
     elif method.proposed:
         role = "proposed"
-    elif mi in context.compared:
+    elif context.compared(mi):
         role = "compared"
     elif any(m.key for m in method.mentions):
         role = "known"
