@@ -306,8 +306,11 @@ def _datasets_by_context(text: str, found: list[Found], method_lexicon_starts: s
     i = 0
     while i < len(found):
         head = found[i]
-        if not (shape_only(head) or head.etype == "Dataset") or not EVALUATED_LIST_CUE_RE.search(
-                text, max(0, head.start - 80), head.start):
+        # (a head no list member follows changes nothing and moves on by one, cue or not: the
+        # cue, the dearer test, is searched only before a list)
+        if not (shape_only(head) or head.etype == "Dataset") or i + 1 >= len(found) \
+                or not STRICT_LIST_GAP_RE.fullmatch(text, head.end, found[i + 1].start) \
+                or not EVALUATED_LIST_CUE_RE.search(text, max(0, head.start - 80), head.start):
             i += 1
             continue
         members = [head]
