@@ -14,7 +14,8 @@ from itertools import groupby
 
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft
-from kgbuild.extract.facts import COMPARED_BEFORE_RE, LIST_GAP_RE, PROPOSE_CUE_RE, TRAIN_ONLY_BEFORE_RE
+from kgbuild.extract.facts import (COMPARED_BEFORE_RE, LIST_GAP_RE, PROPOSE_CUE_RE, PROPOSE_VERB_RE,
+                                   TRAIN_ONLY_BEFORE_RE)
 from kgbuild.extract.resources import alternation, term_sequence
 from kgbuild.extract.sentences import SentenceIndex
 
@@ -334,8 +335,15 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
         _, s_start, s_end = view.sentence_of(m)
         key = ("propose cue", m.field, s_start)
         if key not in view.cache:  # where the sentence's first propose cue ends, once per sentence
-            cue = PROPOSE_CUE_RE.search(view.texts[m.field], s_start, s_end)
-            view.cache[key] = cue.end() if cue else None
+            text = view.texts[m.field]
+            # Every cue holds a propose verb, so a sentence without one of their stems has none;
+            # most have none, and the stems' search is the cheaper.  (Only in an ASCII text is
+            # each character's lower case the one the cue's case-blind match compares with.)
+            if text.isascii() and not PROPOSE_VERB_RE.search(view.lowered[m.field], s_start, s_end):
+                view.cache[key] = None
+            else:
+                cue = PROPOSE_CUE_RE.search(text, s_start, s_end)
+                view.cache[key] = cue.end() if cue else None
         if view.cache[key] is not None and view.cache[key] <= m.start:
             feats.append("sentence_proposes_before")  # "we propose X, which consists of Y and Z"
             break
