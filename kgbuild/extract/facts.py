@@ -122,8 +122,10 @@ PROPOSE_VERB_RE = re.compile(alternation("propose_verb_stems"))
 
 
 def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
-                  title_prefix_span: tuple[int, int] | None) -> None:
-    lowered = {field: _lower_keeping_offsets(text) for field, text in texts.items()}
+                  title_prefix_span: tuple[int, int] | None, lowered: dict[str, str] | None = None) -> None:
+    """``lowered``: the texts in lower case (``str.lower``), where the caller has them already."""
+    lowered = {field: lowered[field] if lowered is not None and len(lowered[field]) == len(text)
+               else _lower_keeping_offsets(text) for field, text in texts.items()}
     names_something: dict[str, bool] = {}  # per field, worked out when first needed
     for f in found:
         if f.etype not in ("Method", "Dataset") or drafts[f.entity].proposed:
@@ -177,8 +179,10 @@ def _mention_between(found: list[Found], f: Found, cue, window_len: int) -> bool
 
 
 def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
-                   title_prefix_span: tuple[int, int] | None) -> None:
-    lowered = {field: text.lower() for field, text in texts.items()}
+                   title_prefix_span: tuple[int, int] | None, lowered: dict[str, str] | None = None) -> None:
+    """``lowered``: the texts in lower case, where the caller has them already."""
+    if lowered is None:
+        lowered = {field: text.lower() for field, text in texts.items()}
     talks_of_backbones = any("backbone" in text for text in lowered.values())
     # the role patterns end in one of these words: a text without them needs no matching
     names_a_role = {field: "backbone" in lowered[field] or "encoder" in text or "feature extractor" in text

@@ -82,12 +82,13 @@ class PaperView:
                  "cache", "_text_cache")
 
     def __init__(self, texts: dict[str, str], sentences: dict[str, SentenceIndex], found: list[Found],
-                 drafts: list[EntityDraft]) -> None:
+                 drafts: list[EntityDraft], lowered: dict[str, str] | None = None) -> None:
         self.texts = texts
         self.sentences = sentences
         self.found = found
         self.drafts = drafts
-        self.lowered = {field: text.lower() for field, text in texts.items()}
+        # (``lowered``: the texts in lower case, where the caller has them already)
+        self.lowered = lowered if lowered is not None else {field: text.lower() for field, text in texts.items()}
         self._sentence_words: dict[tuple[str, int], frozenset[str]] = {}
         self._field_eval_words: dict[str, tuple[str, ...]] = {}
         self.style = text_style(texts.get("abstract", ""))

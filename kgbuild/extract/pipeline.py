@@ -159,13 +159,15 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     for field, hits in (("title", title_hits), ("abstract", abstract_hits)):
         splits.extend((field, s, e, key) for s, e, etype, key in hits if etype == "Split")
     keep_versions_apart(found)
-    found = decide_definitions(texts, found, definitions, decisions, trace)
+    # the texts in lower case, made once: the definitions, the features and the flags all read them
+    lowered = {field: text.lower() for field, text in texts.items()}
+    found = decide_definitions(texts, found, definitions, decisions, trace, lowered)
     drafts = group_mentions(found, definitions)
-    first_view = PaperView(texts, sentences, found, drafts)
+    first_view = PaperView(texts, sentences, found, drafts, lowered)
     found, drafts = decide_entities(first_view, definitions, decisions, trace)
     prefix_span = _title_name_span(texts["title"], found)
-    mark_proposed(texts, found, drafts, prefix_span)
-    mark_backbones(texts, found, drafts, prefix_span)
+    mark_proposed(texts, found, drafts, prefix_span, lowered)
+    mark_backbones(texts, found, drafts, prefix_span, lowered)
     view = first_view.regrouped(found, drafts)
     decide_methods(view, prefix_span[0] if prefix_span else None, decisions, trace)
     main_methods = _main_methods(found, drafts)
