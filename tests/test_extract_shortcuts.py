@@ -281,3 +281,13 @@ def test_every_propose_verb_holds_a_stem_the_cheap_search_finds():
     stems = [row["pattern"] for row in read_jsonl(PATTERN_DIR / "propose_verb_stems.jsonl")]
     for row in read_jsonl(PATTERN_DIR / "propose_verbs.jsonl"):
         assert any(row["pattern"].startswith(stem) for stem in stems), row["pattern"]
+
+
+@pytest.mark.parametrize("text", CUE_TEXTS + TEXTS + ["Über-Net and the \u212aelvin-Net, ÉtéNet2 3.5 of the ResNet-50 X-"])
+def test_words_around_a_position_are_the_words_lowered_one_by_one(text):
+    for pos in range(len(text) + 1):
+        for n in (1, 2, 4):
+            before = [w.lower() for w in features.WORD_RE.findall(text[max(0, pos - 12 * n):pos])[-n:]]
+            after = [w.lower() for w in features.WORD_RE.findall(text[pos:min(len(text), pos + 12 * n)])[:n]]
+            assert features.words_before(text, pos, n) == before
+            assert features.words_after(text, pos, n) == after

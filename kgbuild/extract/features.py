@@ -68,12 +68,21 @@ def word_shape(text: str) -> str:
 
 
 def words_before(text: str, pos: int, n: int, floor: int = 0) -> list[str]:
-    return [w.lower() for w in WORD_RE.findall(text[max(floor, pos - 12 * n):pos])[-n:]]
+    return _lowered_words(text[max(floor, pos - 12 * n):pos])[-n:]
 
 
 def words_after(text: str, pos: int, n: int, ceiling: int | None = None) -> list[str]:
     end = min(len(text), pos + 12 * n) if ceiling is None else min(ceiling, pos + 12 * n)
-    return [w.lower() for w in WORD_RE.findall(text[pos:end])[:n]]
+    return _lowered_words(text[pos:end])[:n]
+
+
+def _lowered_words(window: str) -> list[str]:
+    """The ``WORD_RE`` words of ``window``, in lower case.  An ASCII window is lowered whole,
+    once, before the search: lower case changes no ASCII character's class there, so the words
+    are the same (elsewhere a letter may lower to an ASCII one, the Kelvin sign to "k")."""
+    if window.isascii():
+        return WORD_RE.findall(window.lower())
+    return [w.lower() for w in WORD_RE.findall(window)]
 
 
 class PaperView:
