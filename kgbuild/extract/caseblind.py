@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-SEPARATORS_RE = re.compile("[\x1c-\x1f]")
+SEPARATORS = ("\x1c", "\x1d", "\x1e", "\x1f")
 
 
 def ascii_twin(pattern: re.Pattern) -> re.Pattern:
@@ -27,4 +27,5 @@ def ascii_twin(pattern: re.Pattern) -> re.Pattern:
 def plain_ascii(text: str) -> bool:
     """Whether the ASCII twin of a case-blind pattern matches in ``text`` (or in any part of
     it) exactly where the pattern does."""
-    return text.isascii() and SEPARATORS_RE.search(text) is None
+    # (four one-character searches: each a memchr, cheaper than a character-class scan)
+    return text.isascii() and not any(separator in text for separator in SEPARATORS)
