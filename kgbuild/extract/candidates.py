@@ -19,7 +19,7 @@ from kgbuild.extract.resources import alternation, lowered_term_list, term_list
 from kgbuild.extract.sentences import SentenceIndex
 
 # Strength of the evidence behind a candidate's type: lower wins.
-LEXICON, DEFINED, CUE, PHRASE, SHAPE = 0, 1, 2, 3, 4
+LEXICON, DEFINED, CUE, PHRASE, SHAPE, LOOSE = 0, 1, 2, 3, 4, 5
 
 METHOD_NOUNS_AFTER_PAREN = term_list("method_nouns_after_paren")
 METHOD_LF_HEADS = frozenset(w.lower() for w in rules.METHOD_HEAD_WORDS) | term_list("method_long_form_heads")
@@ -213,8 +213,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
         cands.append((start, end, "Method", None, CUE))
     scan = rules.WordScan(text)
     task_spans = [(c[0], c[1]) for c in cands if c[2] == "Task"]
-    for start, end in rules.task_phrases(scan, is_title):
-        cands.append((start, end, "Task", None, PHRASE))
+    for start, end, loose in rules.task_phrases(scan, is_title):
+        cands.append((start, end, "Task", None, LOOSE if loose else PHRASE))
         task_spans.append((start, end))
     for start, end in measure_phrases(scan, metric_hits, sentences, task_spans):
         cands.append((start, end, "Metric", None, PHRASE))
