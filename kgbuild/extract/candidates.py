@@ -551,7 +551,8 @@ def _apply_definitions(text: str, field: str, found: list[Found], definitions: l
             short = Found(field, d.short_start, d.short_end, etype, None, DEFINED, short_text)
             added.append(short)
         elif short.rank > DEFINED or short.etype != etype:
-            if short.rank > LEXICON or etype != short.etype and short.rank >= DEFINED:
+            # (a lexicon short form keeps its type unless its definition names a method)
+            if short.rank > LEXICON or etype != short.etype and (short.rank >= DEFINED or etype == "Method"):
                 short.etype, short.rank = etype, DEFINED
                 short.key = short.key if short.rank == LEXICON else key
         if long_exact is None:
@@ -565,6 +566,35 @@ def _apply_definitions(text: str, field: str, found: list[Found], definitions: l
             long_exact.etype = etype
     result = [f for f in found if id(f) not in drop] + added
     return result
+
+
+def _long_form_names_a_method(text: str, d: Definition, words: list[str], last: str, short_text: str) -> bool:
+    """A Title Case long form ending in a method's head word, of a short form that is no
+    plural ("Adaptive Rotated Convolution (ARC)", not "Graph Neural Networks (GNNs)")."""
+    if last not in METHOD_LF_HEADS or len(words) < 2 or short_text.endswith("s"):
+        return False
+    initial = rules.is_sentence_start(text, d.long_start)  # a capital there proves nothing
+    return all(w[0].isupper() for i, w in enumerate(words) if i or not initial)
+
+
+def follow_definitions(found: list[Found], definitions: list[tuple[str, Definition]]) -> None:
+    """Where a definition typed its short form against the lexicon ("Adaptive Rotated
+    Convolution (ARC)"), the paper's other mentions of that short form, in either field,
+    follow the definition: the lexicon's reading (AI2's ARC dataset) is not this paper's."""
+    if not definitions:
+        return
+    at = {(f.field, f.start, f.end): f for f in found if f.rank == DEFINED}
+    defined = {}
+    for field, d in definitions:
+        short = at.get((field, d.short_start, d.short_end))
+        if short is not None:
+            defined.setdefault(short.text, short.etype)
+    if not defined:
+        return
+    for f in found:
+        etype = defined.get(f.text)
+        if etype is not None and f.rank == LEXICON and f.etype != etype:
+            f.etype, f.key, f.rank = etype, None, DEFINED
 
 
 def _definition_type(text, d: Definition, short, long_cover, long_text: str, short_text: str):
@@ -583,6 +613,11 @@ def _definition_type(text, d: Definition, short, long_cover, long_text: str, sho
         # "Fast Progressive Combining Search (FPCS) strategy": the text says what it is
         return "Method", None
     if short is not None and short.rank == LEXICON:
+        if short.etype == "Dataset" and _long_form_names_a_method(text, d, words, last, short_text):
+            # "we propose Adaptive Rotated Convolution (ARC), a module ...": the paper's own
+            # definition says what its ARC is, whatever dataset the lexicon knows by that name
+            # (a task's acronym stays one: "Network Architecture Search (NAS)")
+            return "Method", None
         return short.etype, short.key
     if last in DATASET_LF_HEADS or after_word in DATASET_LF_HEADS:
         return "Dataset", None

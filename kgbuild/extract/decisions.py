@@ -124,6 +124,12 @@ def _last_word(text: str) -> str:
 SURE_MARGIN = 3.0
 
 
+def _near_threshold(score: float) -> bool:
+    """A score (taken from the threshold's logit) within ``SURE_MARGIN`` of it: the features
+    that cost more are read before deciding."""
+    return -SURE_MARGIN <= score <= SURE_MARGIN
+
+
 def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: Trace | None
                     ) -> tuple[list[Found], list[EntityDraft]]:
     model = decisions.get("entity")
@@ -139,11 +145,10 @@ def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: T
             # (the name's features are read with their typed forms without writing those)
             score = model.logit(entity_own_features(draft), view.style) - cut \
                 + model.typed_contribution(name_features(draft.name), draft.etype, view.style)
-            if score > SURE_MARGIN:
-                continue
-            if score < -SURE_MARGIN:
-                dropped.add(index)
-                changed = True
+            if not _near_threshold(score):
+                if score < 0.0:
+                    dropped.add(index)
+                    changed = True
                 continue
             # (no context feature is one of the draft's own: the scores add up)
             if score + model.typed_contribution(entity_context_features(view, draft, typed=False), draft.etype,
@@ -184,7 +189,7 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
         # where the role is still to decide (``_role_open``: no step between changes its answer)
         role_score = None
         if trace is not None:
-            role_parts = [feats, backbone_features(view, draft, main_name)]
+            read_context = True
         elif _role_open(backbone, draft):
             # in a paper that never writes "backbone" (most), the role's context is read
             # (``SURE_MARGIN``) only where the method's own features leave the role's score near
@@ -193,13 +198,18 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
             if talks_of_backbones is None:
                 talks_of_backbones = any("backbone" in text for text in view.lowered.values())
             if talks_of_backbones and (draft.proposed or main_name):
-                role_parts = [feats, backbone_features(view, draft, main_name)]
+                read_context = True
             else:
                 role_score = backbone.logit(feats, view.style) - backbone.threshold_logit
-                role_parts = [feats, backbone_features(view, draft, main_name)] \
-                    if -SURE_MARGIN <= role_score <= SURE_MARGIN else None
+                read_context = _near_threshold(role_score)
         else:
-            role_parts = [feats]
+            read_context = False
+        if read_context:
+            role_parts = [feats, backbone_features(view, draft, main_name)]
+        elif role_score is not None:
+            role_parts = None  # decided on the method's own features below
+        else:
+            role_parts = [feats]  # (the role is not asked: nothing more to read)
         verdicts.append((draft, feats, role_parts, role_score))
     # The rules' flags are precise and miss many (cross-validated precision about 0.9,
     # recall about 0.5): a model adds the flags they miss and never takes one away.

@@ -14,7 +14,7 @@ from spacy.language import Language
 
 from kgbuild.extract import rules
 from kgbuild.extract.assemble import build_extraction
-from kgbuild.extract.candidates import Found, field_candidates
+from kgbuild.extract.candidates import Found, field_candidates, follow_definitions
 from kgbuild.extract.decisions import Decisions, PaperTrace, decide_definitions, decide_entities, decide_title_names, decide_methods, decide_pairs
 from kgbuild.extract.entities import group_mentions, keep_versions_apart
 from kgbuild.extract.facts import find_evaluated_on, find_results, mark_backbones, mark_proposed
@@ -158,6 +158,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     definitions = [("title", d) for d in title_defs] + [("abstract", d) for d in abstract_defs]
     for field, hits in (("title", title_hits), ("abstract", abstract_hits)):
         splits.extend((field, s, e, key) for s, e, etype, key in hits if etype == "Split")
+    follow_definitions(found, definitions)
     keep_versions_apart(found)
     # the texts in lower case, made once: the definitions, the features and the flags all read them
     lowered = {field: text.lower() for field, text in texts.items()}

@@ -35,6 +35,11 @@ NAMED_CUE_RE = re.compile(
     rf"""\b(?:{alternation('naming_words')})\s+(?:as\s+)?(?:the\s+)?[\"'“]?"""
     r"(?P<name>[A-Z][\w]*(?:[-.+][\w]+)*(?:\+\+)?(?:\s+[A-Z][\w]*(?:-[\w]+)*){0,3})"
 )
+# "a model called NeO 360 for ...", "named Florence 2.": a number right after the name, before
+# punctuation or a lower-case word, is part of the name
+NUMBER_AFTER_NAME_RE = re.compile(r" (\d+(?:\.\d+)?)(?=[,.;:)]|\s+[a-z]|\s*$)")
+WORD_AFTER_RE = re.compile(r"\s+([A-Za-z]+)")
+COUNTED_NOUNS = lowered_term_list("counted_nouns")
 TITLE_PREFIX_RE = re.compile(r"^\s*(?P<name>[^:]{1,40}?)\s*:\s+\S")
 DATASET_TITLE_RE = re.compile(rf"\b(?:{alternation('dataset_title_words')})\b", re.I)
 
@@ -377,6 +382,7 @@ def named_cues(text: str) -> list[tuple[int, int]]:
     found = []
     if not any(cue in text for cue in NAMED_CUES):
         return found  # plain substring tests are far cheaper than the regex
+    numbered: list[str] = []  # names written with a number after them
     for match in NAMED_CUE_RE.finditer(text):
         name = match.group("name").rstrip(".,;")
         start = match.start("name")
@@ -385,8 +391,25 @@ def named_cues(text: str) -> list[tuple[int, int]]:
             continue
         if len(name.split()) > 1 and not all(w[0].isupper() for w in name.split()):
             name = first
-        found.append((start, start + len(name)))
+        end = start + len(name)
+        number = NUMBER_AFTER_NAME_RE.match(text, end)
+        if number and not _counts_something(text, number.end()):
+            numbered.append(text[start:number.end()])
+            end = number.end()
+        found.append((start, end))
+    for name in numbered:
+        # the text writes the name again with its number ("NeO 360 outperforms ..."), where
+        # only the words' shape would otherwise find the name, without the number
+        for again in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-]|\.\d)", text):
+            if again.span() not in found:
+                found.append(again.span())
     return found
+
+
+def _counts_something(text: str, number_end: int) -> bool:
+    """The word after a number is a noun it counts ("3 times", "2 layers"): a measure, not a name."""
+    word = WORD_AFTER_RE.match(text, number_end)
+    return bool(word and word.group(1).lower() in COUNTED_NOUNS)
 
 
 @lru_cache(maxsize=256)  # asked by the title's candidates and again by the pipeline
