@@ -87,3 +87,13 @@ def test_quoted_long_form_is_named_without_its_quote():
     x = run("Token mixing", "We introduce “Sparse Token Mixer” (STM) for vision. STM is fast on mobile phones.")
     assert types_of(x, "Sparse Token Mixer") == {"Method"}
     assert not any(m.text.endswith(("”", '"')) for e in x.entities for m in e.mentions)
+
+
+# --- software is no dataset -------------------------------------------------------------
+
+def test_frameworks_a_model_is_implemented_in_are_not_datasets():
+    x = run("Fast training", "Our detector is implemented in Caffe and ported to TensorFlow; it reaches "
+                             "41.2 AP on COCO.")
+    assert not types_of(x, "Caffe") & {"Dataset"}
+    assert not types_of(x, "TensorFlow") & {"Dataset"}
+    assert types_of(x, "COCO") == {"Dataset"}
