@@ -212,3 +212,82 @@ def test_the_entity_features_read_untyped_score_as_the_typed_ones_written_out():
             + model.typed_contribution(features.name_features(draft.name), draft.etype, "plain") \
             + model.typed_contribution(features.entity_context_features(view, draft, typed=False), draft.etype, "plain")
         assert math.isclose(read, written, abs_tol=1e-9)
+
+
+# Sentences that set off the case-blind cues, in every case, with the white space and
+# punctuation the cue patterns read around them.
+CUE_TEXTS = [
+    "In This Paper We PROPOSE QuokkaNet, and then Introduce its Swin-T Backbone serving as the encoder.",
+    "QuokkaNet Serving As The Strong Backbone outperforms BlorpNet by +2.1 mAP, a gain of 3.4%, up to 7x faster.",
+    "Backbone networks such as ResNet-50 and architectures built upon ViT-B; models based on the DenseNet.",
+    "Experiments on the CHALLENGING Zubrowka and Frobnitz benchmarks show it surpasses prior art, compared with X.",
+    "Its accuracy is higher than BlorpNet's, in terms of Recall, dubbed as \"Quokka\", named the Quokka Model.",
+    "tabs\tand\nnew lines\r\n between Words: evaluated ON  Frobnitz,\x0bvalidated\x0con it (see Fig. 2).",
+]
+
+
+def _twins():
+    from kgbuild.extract import candidates, facts
+
+    for module in (facts, candidates):
+        for name, twin in vars(module).items():
+            if name.endswith("_ASCII_RE"):
+                yield name, getattr(module, name.replace("_ASCII_RE", "_RE")), twin
+
+
+@pytest.mark.parametrize("text", CUE_TEXTS)
+def test_the_ascii_twins_of_case_blind_patterns_match_where_the_patterns_do(text):
+    from kgbuild.extract.caseblind import plain_ascii
+
+    assert plain_ascii(text)
+    twins = list(_twins())
+    assert len(twins) >= 10
+    for name, pattern, twin in twins:
+        assert pattern.flags & re.IGNORECASE, name
+        # every start (as the windowed searches use them) and the whole text
+        for pos in range(len(text) + 1):
+            assert [m.span() for m in twin.finditer(text, pos)] == [m.span() for m in pattern.finditer(text, pos)], name
+            expected = pattern.search(text, max(0, pos - 40), pos)
+            got = twin.search(text, max(0, pos - 40), pos)
+            assert (got and got.span()) == (expected and expected.span()), name
+            expected, got = pattern.match(text, pos), twin.match(text, pos)
+            assert (got and got.span()) == (expected and expected.span()), name
+
+
+def test_the_cue_texts_set_the_cues_off():
+    """(The test above would pass on texts no pattern matches.)"""
+    # (the patterns that end in "$" match at the end of a window: each end is tried)
+    matched = {name for name, pattern, _ in _twins() for text in CUE_TEXTS
+               for end in range(len(text) + 1) if pattern.search(text, 0, end)}
+    assert matched == {name for name, _, _ in _twins()}
+
+
+def test_texts_with_other_characters_or_the_separators_keep_the_patterns():
+    from kgbuild.extract.caseblind import ascii_twin, plain_ascii
+
+    # Unicode reads U+001C-U+001F as white space, ASCII does not: the twins would differ there
+    spaced = "used as\x1cthe backbone"
+    pattern = re.compile(r"used as\s+the backbone", re.IGNORECASE)
+    assert pattern.search(spaced) and not ascii_twin(pattern).search(spaced)
+    assert not any(plain_ascii(f"used as{separator}the backbone") for separator in "\x1c\x1d\x1e\x1f")
+    assert not plain_ascii("serving as the Kelvin \u212a backbone")  # (the Kelvin sign folds to "k")
+    assert plain_ascii("serving as the backbone") and plain_ascii("")
+
+
+def test_every_propose_verb_holds_a_stem_the_cheap_search_finds():
+    # method_features and mark_proposed skip the propose cue where no stem occurs
+    from kgbuild.extract.resources import PATTERN_DIR, read_jsonl
+
+    stems = [row["pattern"] for row in read_jsonl(PATTERN_DIR / "propose_verb_stems.jsonl")]
+    for row in read_jsonl(PATTERN_DIR / "propose_verbs.jsonl"):
+        assert any(row["pattern"].startswith(stem) for stem in stems), row["pattern"]
+
+
+@pytest.mark.parametrize("text", CUE_TEXTS + TEXTS + ["Über-Net and the \u212aelvin-Net, ÉtéNet2 3.5 of the ResNet-50 X-"])
+def test_words_around_a_position_are_the_words_lowered_one_by_one(text):
+    for pos in range(len(text) + 1):
+        for n in (1, 2, 4):
+            before = [w.lower() for w in features.WORD_RE.findall(text[max(0, pos - 12 * n):pos])[-n:]]
+            after = [w.lower() for w in features.WORD_RE.findall(text[pos:min(len(text), pos + 12 * n)])[:n]]
+            assert features.words_before(text, pos, n) == before
+            assert features.words_after(text, pos, n) == after

@@ -13,12 +13,13 @@ from functools import lru_cache
 
 from kgbuild.extract import rules
 from kgbuild.extract.acronyms import Definition, find_definitions
+from kgbuild.extract.caseblind import ascii_twin, plain_ascii
 from kgbuild.extract.names import is_all_caps_acronym, is_generic_term, is_name_shaped
 from kgbuild.extract.resources import alternation, lowered_term_list, term_list
 from kgbuild.extract.sentences import SentenceIndex
 
 # Strength of the evidence behind a candidate's type: lower wins.
-LEXICON, DEFINED, CUE, PHRASE, SHAPE = 0, 1, 2, 3, 4
+LEXICON, DEFINED, CUE, PHRASE, SHAPE, LOOSE = 0, 1, 2, 3, 4, 5
 
 METHOD_NOUNS_AFTER_PAREN = term_list("method_nouns_after_paren")
 METHOD_LF_HEADS = frozenset(w.lower() for w in rules.METHOD_HEAD_WORDS) | term_list("method_long_form_heads")
@@ -60,6 +61,7 @@ MEASURE_CUE_RE = re.compile(
     rf"on par with|in terms of|trade-?offs?)\b",
     re.IGNORECASE,
 )
+MEASURE_CUE_ASCII_RE = ascii_twin(MEASURE_CUE_RE)  # (for plain ASCII texts: ``caseblind``)
 # "reduce the training memory footprint": a measure something is said to lower.
 LOWERED_BEFORE_RE = re.compile(rf"\b(?:{alternation('lowering_stems')})\w*(?:\W+\w+){{0,2}}\W+$", re.IGNORECASE)
 # "the lowest latency", "2x faster speed", "less memory": compared as a measure.
@@ -82,7 +84,7 @@ def _sentence_measures(text: str, s_start: int, s_end: int) -> bool:
     # to skip ahead to): a one-class search finds the first digit fast, or that there is none.
     digit = DIGIT_RE.search(text, s_start, s_end)
     return bool(digit and MEASUREMENT_RE.search(text, digit.start(), s_end)
-                or MEASURE_CUE_RE.search(text, s_start, s_end))
+                or (MEASURE_CUE_ASCII_RE if plain_ascii(text) else MEASURE_CUE_RE).search(text, s_start, s_end))
 
 
 # A word that can modify a measure's head ("test", "one-shot", "rank-1", "frame"): lower case,
@@ -211,8 +213,8 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
         cands.append((start, end, "Method", None, CUE))
     scan = rules.WordScan(text)
     task_spans = [(c[0], c[1]) for c in cands if c[2] == "Task"]
-    for start, end in rules.task_phrases(scan, is_title):
-        cands.append((start, end, "Task", None, PHRASE))
+    for start, end, loose in rules.task_phrases(scan, is_title):
+        cands.append((start, end, "Task", None, LOOSE if loose else PHRASE))
         task_spans.append((start, end))
     for start, end in measure_phrases(scan, metric_hits, sentences, task_spans):
         cands.append((start, end, "Metric", None, PHRASE))
@@ -283,6 +285,7 @@ EVALUATED_LIST_CUE_RE = re.compile(
     rf"(?:(?:{alternation('evaluated_list_adjectives')})\s+)*$",
     re.IGNORECASE,
 )
+EVALUATED_LIST_CUE_ASCII_RE = ascii_twin(EVALUATED_LIST_CUE_RE)  # (for plain ASCII texts: ``caseblind``)
 STRICT_LIST_GAP_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
@@ -306,8 +309,12 @@ def _datasets_by_context(text: str, found: list[Found], method_lexicon_starts: s
     i = 0
     while i < len(found):
         head = found[i]
-        if not (shape_only(head) or head.etype == "Dataset") or not EVALUATED_LIST_CUE_RE.search(
-                text, max(0, head.start - 80), head.start):
+        # (a head no list member follows changes nothing and moves on by one, cue or not: the
+        # cue, the dearer test, is searched only before a list)
+        if not (shape_only(head) or head.etype == "Dataset") or i + 1 >= len(found) \
+                or not STRICT_LIST_GAP_RE.fullmatch(text, head.end, found[i + 1].start) \
+                or not (EVALUATED_LIST_CUE_ASCII_RE if plain_ascii(text) else EVALUATED_LIST_CUE_RE).search(
+                    text, max(0, head.start - 80), head.start):
             i += 1
             continue
         members = [head]

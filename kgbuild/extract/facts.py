@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from kgbuild.extract.candidates import Found
+from kgbuild.extract.caseblind import ascii_twin, plain_ascii
 from kgbuild.extract.entities import EntityDraft
 from kgbuild.extract.resources import alternation, term_sequence
 from kgbuild.extract.rules import NAMED_CUES
@@ -104,6 +105,18 @@ TRAIN_ONLY_BEFORE_RE = re.compile(
 )
 
 
+# The case-blind patterns run most often or over the longest spans, compiled for plain ASCII
+# texts too (``caseblind``: the same matches, cheaper).
+PROPOSE_CUE_ASCII_RE = ascii_twin(PROPOSE_CUE_RE)
+NAMED_BEFORE_ASCII_RE = ascii_twin(NAMED_BEFORE_RE)
+BACKBONE_AFTER_ASCII_RE = ascii_twin(BACKBONE_AFTER_RE)
+BACKBONE_LIST_ASCII_RE = ascii_twin(BACKBONE_LIST_RE)
+BASE_LIST_ASCII_RE = ascii_twin(BASE_LIST_RE)
+AS_BACKBONE_CUE_ASCII_RE = ascii_twin(AS_BACKBONE_CUE_RE)
+DELTA_BEFORE_ASCII_RE = ascii_twin(DELTA_BEFORE_RE)
+EVAL_CUE_ASCII_RE = ascii_twin(EVAL_CUE_RE)
+
+
 @dataclass(slots=True)
 class FactResult:
     method: int | None
@@ -122,8 +135,10 @@ PROPOSE_VERB_RE = re.compile(alternation("propose_verb_stems"))
 
 
 def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
-                  title_prefix_span: tuple[int, int] | None) -> None:
-    lowered = {field: _lower_keeping_offsets(text) for field, text in texts.items()}
+                  title_prefix_span: tuple[int, int] | None, lowered: dict[str, str] | None = None) -> None:
+    """``lowered``: the texts in lower case (``str.lower``), where the caller has them already."""
+    lowered = {field: lowered[field] if lowered is not None and len(lowered[field]) == len(text)
+               else _lower_keeping_offsets(text) for field, text in texts.items()}
     names_something: dict[str, bool] = {}  # per field, worked out when first needed
     for f in found:
         if f.etype not in ("Method", "Dataset") or drafts[f.entity].proposed:
@@ -137,9 +152,10 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
             continue
         window_start = max(0, f.start - 120)
         window = text[window_start:f.start]
+        plain = plain_ascii(text)
         if f.field not in names_something:
             names_something[f.field] = any(cue in lowered[f.field] for cue in NAMED_CUES)
-        if (names_something[f.field] and NAMED_BEFORE_RE.search(window)) or (
+        if (names_something[f.field] and (NAMED_BEFORE_ASCII_RE if plain else NAMED_BEFORE_RE).search(window)) or (
                 "our" in lowered[f.field][window_start:f.start] and OUR_BEFORE_RE.search(window)):
             drafts[f.entity].proposed = True
             continue
@@ -148,7 +164,7 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
             continue
         cue = None
         if PROPOSE_VERB_RE.search(lowered[f.field], window_start, f.start):
-            for cue in PROPOSE_CUE_RE.finditer(window):
+            for cue in (PROPOSE_CUE_ASCII_RE if plain else PROPOSE_CUE_RE).finditer(window):
                 pass
         if cue is not None:
             between = window[cue.end():]
@@ -177,8 +193,10 @@ def _mention_between(found: list[Found], f: Found, cue, window_len: int) -> bool
 
 
 def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
-                   title_prefix_span: tuple[int, int] | None) -> None:
-    lowered = {field: text.lower() for field, text in texts.items()}
+                   title_prefix_span: tuple[int, int] | None, lowered: dict[str, str] | None = None) -> None:
+    """``lowered``: the texts in lower case, where the caller has them already."""
+    if lowered is None:
+        lowered = {field: text.lower() for field, text in texts.items()}
     talks_of_backbones = any("backbone" in text for text in lowered.values())
     # the role patterns end in one of these words: a text without them needs no matching
     names_a_role = {field: "backbone" in lowered[field] or "encoder" in text or "feature extractor" in text
@@ -191,7 +209,8 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         text = texts[f.field]
         if not names_a_role[f.field] and not talks_of_backbones:
             continue
-        role = names_a_role[f.field] and BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70))
+        role = names_a_role[f.field] and (BACKBONE_AFTER_ASCII_RE if plain_ascii(text) else BACKBONE_AFTER_RE).match(
+            text, f.end, min(len(text), f.end + 70))
         if role and not MOLECULE_BEFORE_RE.search(text, f.end, role.end()):
             between = text[f.end:f.end + 70]
             head = ROLE_WORD_RE.search(between)
@@ -215,18 +234,19 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
     for field, text in texts.items():
         if "backbone" not in lowered[field]:
             continue
-        for cue in BACKBONE_LIST_RE.finditer(text):
+        plain = plain_ascii(text)
+        for cue in (BACKBONE_LIST_ASCII_RE if plain else BACKBONE_LIST_RE).finditer(text):
             limit = _clause_end(text, cue.end(), cue.end() + 120)
             for f in found:
                 if f.field == field and f.etype == "Method" and cue.end() <= f.start < limit:
                     drafts[f.entity].roles.add("backbone")
-        for cue in AS_BACKBONE_CUE_RE.finditer(text):
+        for cue in (AS_BACKBONE_CUE_ASCII_RE if plain else AS_BACKBONE_CUE_RE).finditer(text):
             subject = _method_before(found, field, text, cue.start())
             if subject is not None and not MOLECULE_BEFORE_RE.search(text, cue.start(), cue.end()):
                 drafts[subject.entity].roles.add("backbone")
     if talks_of_backbones:
         for field, text in texts.items():
-            for cue in BASE_LIST_RE.finditer(text):
+            for cue in (BASE_LIST_ASCII_RE if plain_ascii(text) else BASE_LIST_RE).finditer(text):
                 limit = _clause_end(text, cue.end(), cue.end() + 120)
                 members = [f for f in found if f.field == field and cue.end() <= f.start < limit]
                 # the list begins right after the cue, with a method
@@ -349,7 +369,8 @@ def find_results(texts: dict[str, str], sentences: dict[str, SentenceIndex], fou
                 continue  # no measure named in the sentence: only a bare "(0.87)" after a result can be one
             s_start, s_end = sentences[field].spans[sentence]
             from_to = FROM_TO_RE.search(text, max(0, start - 60), start)
-            if from_to is None and DELTA_BEFORE_RE.search(text, max(0, start - 40), start):
+            if from_to is None and (DELTA_BEFORE_ASCII_RE if plain_ascii(text) else DELTA_BEFORE_RE).search(
+                    text, max(0, start - 40), start):
                 continue
             if DELTA_AFTER_RE.match(text, end, min(len(text), end + 30)):
                 continue
@@ -456,6 +477,7 @@ COMPARED_BEFORE_RE = re.compile(
     r"beat\w*|exceed\w*|such as|including|like|against)\s+(?:[\w-]+\s+){0,4}?$",
     re.IGNORECASE,
 )
+COMPARED_BEFORE_ASCII_RE = ascii_twin(COMPARED_BEFORE_RE)
 SUBJECT_OF_SCORE_RE = re.compile(rf"\b(?:{alternation('scoring_verb_stems')})\w*\b", re.IGNORECASE)
 
 
@@ -464,7 +486,8 @@ def _evaluated_method(text: str, mention: Found, s_start: int, drafts, result_me
     and the subject of "achieves/obtains ..."; not ones merely used ("with T5 and CLIP-T5")."""
     if drafts[mention.entity].proposed or mention.entity in result_methods:
         return True
-    if COMPARED_BEFORE_RE.search(text, max(s_start, mention.start - 80), mention.start):
+    if (COMPARED_BEFORE_ASCII_RE if plain_ascii(text) else COMPARED_BEFORE_RE).search(
+            text, max(s_start, mention.start - 80), mention.start):
         return True
     verb = SUBJECT_OF_SCORE_RE.search(text, mention.end, mention.end + 60)
     return bool(verb) and not SENTENCE_GAP_RE.search(text, mention.end, verb.start())
@@ -501,7 +524,7 @@ def _methods_evaluated_in(text: str, span: tuple[int, int], field: str, found: l
                           result_methods: set[int], main_methods: list[int]) -> list[int]:
     """The methods a sentence that names a dataset evaluates on it (none without an evaluation cue)."""
     s_start, s_end = span
-    if not EVAL_CUE_RE.search(text, s_start, s_end):
+    if not (EVAL_CUE_ASCII_RE if plain_ascii(text) else EVAL_CUE_RE).search(text, s_start, s_end):
         return []
     in_sentence = [o.entity for o in found if o.field == field and o.etype == "Method"
                    and s_start <= o.start < s_end and _evaluated_method(text, o, s_start, drafts, result_methods)]

@@ -14,7 +14,9 @@ from itertools import groupby
 
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft
-from kgbuild.extract.facts import COMPARED_BEFORE_RE, LIST_GAP_RE, PROPOSE_CUE_RE, TRAIN_ONLY_BEFORE_RE
+from kgbuild.extract.caseblind import plain_ascii
+from kgbuild.extract.facts import (COMPARED_BEFORE_ASCII_RE, COMPARED_BEFORE_RE, LIST_GAP_RE, PROPOSE_CUE_ASCII_RE,
+                                   PROPOSE_CUE_RE, PROPOSE_VERB_RE, TRAIN_ONLY_BEFORE_RE)
 from kgbuild.extract.resources import alternation, term_sequence
 from kgbuild.extract.sentences import SentenceIndex
 
@@ -29,7 +31,7 @@ METHOD_CONTEXT_CUES = term_sequence("method_context_cues")
 BACKBONE_TITLE_WORDS = term_sequence("backbone_title_words")
 PAIR_GAP_CUES = term_sequence("pair_gap_cues")
 DEFINITION_CUES = term_sequence("definition_cues")
-SOURCE_NAMES = {0: "lexicon", 1: "defined", 2: "cue", 3: "phrase", 4: "shape"}
+SOURCE_NAMES = {0: "lexicon", 1: "defined", 2: "cue", 3: "phrase", 4: "shape", 5: "loose"}
 
 
 def text_style(abstract: str) -> str:
@@ -66,12 +68,21 @@ def word_shape(text: str) -> str:
 
 
 def words_before(text: str, pos: int, n: int, floor: int = 0) -> list[str]:
-    return [w.lower() for w in WORD_RE.findall(text[max(floor, pos - 12 * n):pos])[-n:]]
+    return _lowered_words(text[max(floor, pos - 12 * n):pos])[-n:]
 
 
 def words_after(text: str, pos: int, n: int, ceiling: int | None = None) -> list[str]:
     end = min(len(text), pos + 12 * n) if ceiling is None else min(ceiling, pos + 12 * n)
-    return [w.lower() for w in WORD_RE.findall(text[pos:end])[:n]]
+    return _lowered_words(text[pos:end])[:n]
+
+
+def _lowered_words(window: str) -> list[str]:
+    """The ``WORD_RE`` words of ``window``, in lower case.  An ASCII window is lowered whole,
+    once, before the search: lower case changes no ASCII character's class there, so the words
+    are the same (elsewhere a letter may lower to an ASCII one, the Kelvin sign to "k")."""
+    if window.isascii():
+        return WORD_RE.findall(window.lower())
+    return [w.lower() for w in WORD_RE.findall(window)]
 
 
 class PaperView:
@@ -81,12 +92,13 @@ class PaperView:
                  "cache", "_text_cache")
 
     def __init__(self, texts: dict[str, str], sentences: dict[str, SentenceIndex], found: list[Found],
-                 drafts: list[EntityDraft]) -> None:
+                 drafts: list[EntityDraft], lowered: dict[str, str] | None = None) -> None:
         self.texts = texts
         self.sentences = sentences
         self.found = found
         self.drafts = drafts
-        self.lowered = {field: text.lower() for field, text in texts.items()}
+        # (``lowered``: the texts in lower case, where the caller has them already)
+        self.lowered = lowered if lowered is not None else {field: text.lower() for field, text in texts.items()}
         self._sentence_words: dict[tuple[str, int], frozenset[str]] = {}
         self._field_eval_words: dict[str, tuple[str, ...]] = {}
         self.style = text_style(texts.get("abstract", ""))
@@ -334,8 +346,15 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
         _, s_start, s_end = view.sentence_of(m)
         key = ("propose cue", m.field, s_start)
         if key not in view.cache:  # where the sentence's first propose cue ends, once per sentence
-            cue = PROPOSE_CUE_RE.search(view.texts[m.field], s_start, s_end)
-            view.cache[key] = cue.end() if cue else None
+            text = view.texts[m.field]
+            # Every cue holds a propose verb, so a sentence without one of their stems has none;
+            # most have none, and the stems' search is the cheaper.  (Only in an ASCII text is
+            # each character's lower case the one the cue's case-blind match compares with.)
+            if text.isascii() and not PROPOSE_VERB_RE.search(view.lowered[m.field], s_start, s_end):
+                view.cache[key] = None
+            else:
+                cue = (PROPOSE_CUE_ASCII_RE if plain_ascii(text) else PROPOSE_CUE_RE).search(text, s_start, s_end)
+                view.cache[key] = cue.end() if cue else None
         if view.cache[key] is not None and view.cache[key] <= m.start:
             feats.append("sentence_proposes_before")  # "we propose X, which consists of Y and Z"
             break
@@ -381,7 +400,8 @@ def listed_after_proposal(view: PaperView, draft: EntityDraft) -> bool:
     abstract's first sentence that says what the paper proposes ("we propose ..."), with no
     comparison before it in its sentence."""
     if "first proposal" not in view.cache:  # (asked of few drafts: the abstract is searched then)
-        cue = PROPOSE_CUE_RE.search(view.texts["abstract"])
+        abstract = view.texts["abstract"]
+        cue = (PROPOSE_CUE_ASCII_RE if plain_ascii(abstract) else PROPOSE_CUE_RE).search(abstract)
         view.cache["first proposal"] = None if cue is None else view.sentences["abstract"].of(cue.start())
     first = view.cache["first proposal"]
     if first is None:
@@ -513,7 +533,7 @@ class PairContext:
     drafts the rules or a result pair, which datasets stand in one list ("on X, Y and Z"),
     and which methods the paper compares against."""
 
-    __slots__ = ("methods_of", "datasets_of", "list_mates", "compared", "top_proposal")
+    __slots__ = ("methods_of", "datasets_of", "list_mates", "top_proposal", "_view", "_compared")
 
     def __init__(self, view: PaperView, paired: set[tuple[int, int]]) -> None:
         self.methods_of: dict[int, set[int]] = {}
@@ -539,12 +559,27 @@ class PairContext:
             self.list_mates[entity] = seen - {entity}
         proposals = [(d.proposal, i) for i, d in enumerate(view.drafts) if d.etype == "Method"]
         self.top_proposal = max(proposals)[1] if proposals and max(proposals)[0] > 0 else None
-        self.compared: set[int] = set()
-        for f in view.found:
-            if f.etype == "Method":
-                _, s_start, _ = view.sentence_of(f)
-                if COMPARED_BEFORE_RE.search(view.texts[f.field], max(s_start, f.start - 80), f.start):
-                    self.compared.add(f.entity)
+        self._view = view
+        self._compared: dict[int, bool] = {}
+
+    def compared(self, entity: int) -> bool:
+        """A method the paper compares against: a mention of it follows "outperforms", "than",
+        ... in its sentence.  Asked only of the methods a pair's role leaves open (neither the
+        paper's own nor proposed), and once per method: most are never asked."""
+        answer = self._compared.get(entity)
+        if answer is None:
+            view = self._view
+            answer = False
+            for f in view.found:
+                if f.entity == entity and f.etype == "Method":
+                    _, s_start, _ = view.sentence_of(f)
+                    text = view.texts[f.field]
+                    if (COMPARED_BEFORE_ASCII_RE if plain_ascii(text) else COMPARED_BEFORE_RE).search(
+                            text, max(s_start, f.start - 80), f.start):
+                        answer = True
+                        break
+            self._compared[entity] = answer
+        return answer
 
 
 def pair_features(view: PaperView, method: EntityDraft, dataset: EntityDraft, rule_pair: bool, result_pair: bool,
@@ -641,7 +676,7 @@ def _paper_pair_features(context: PairContext, indices: tuple[int, int], main_me
         role = "main"
     elif method.proposed:
         role = "proposed"
-    elif mi in context.compared:
+    elif context.compared(mi):
         role = "compared"
     elif any(m.key for m in method.mentions):
         role = "known"

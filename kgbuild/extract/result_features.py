@@ -22,9 +22,11 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from kgbuild.extract.candidates import Found
+from kgbuild.extract.caseblind import plain_ascii
 from kgbuild.extract.facts import (
     CHANGE_AFTER_METRIC_RE,
     DELTA_AFTER_RE,
+    DELTA_BEFORE_ASCII_RE,
     DELTA_BEFORE_RE,
     FROM_TO_RE,
     METRIC_AFTER_GLUE_RE,
@@ -81,6 +83,13 @@ class NumberCandidate:
     metrics_from: str = "same"  # "same" sentence, or "prev": the nearest earlier sentence with one
     rule_metric: Found | None = None
     rule_result: bool = False
+    # what ``_rule_verdict`` found out on the way, for ``number_features`` to read (None: not
+    # looked at): a number the rules' pattern reads, "from ... to" before it, a delta cue
+    # before it, and after it (the last only where the rules' number ends where this one does)
+    rule_number: bool | None = None
+    from_to: bool | None = None
+    delta_before: bool | None = None
+    delta_after: bool | None = None
 
 
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
@@ -146,13 +155,21 @@ def _rule_verdict(view: PaperView, cand: NumberCandidate, in_field: list[Found])
     """What the rules of ``facts.find_results`` say about the number (as features)."""
     text = view.texts[cand.field]
     rule = RULE_NUMBER_RE.match(text, cand.start)
+    cand.rule_number = rule is not None
     if rule is None or rule.start() != cand.start:
         return
     start, end = rule.span()
     from_to = FROM_TO_RE.search(text, max(0, start - 60), start)
-    if from_to is None and DELTA_BEFORE_RE.search(text, max(0, start - 40), start):
-        return
-    if DELTA_AFTER_RE.match(text, end, min(len(text), end + 30)):
+    cand.from_to = from_to is not None
+    if from_to is None:
+        cand.delta_before = (DELTA_BEFORE_ASCII_RE if plain_ascii(text) else DELTA_BEFORE_RE).search(
+            text, max(0, start - 40), start) is not None
+        if cand.delta_before:
+            return
+    delta_after = DELTA_AFTER_RE.match(text, end, min(len(text), end + 30)) is not None
+    if end == cand.end:
+        cand.delta_after = delta_after
+    if delta_after:
         return
     if from_to is not None:
         # "reduces FID from 56.45% to 21.62%": the measure named right before "from"
@@ -175,7 +192,7 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
     feats = [f"unit={cand.unit or 'none'}", f"metrics_from={cand.metrics_from}"]
     if cand.rule_result:
         feats.append("rule_result")
-    elif RULE_NUMBER_RE.match(text, cand.start) is None:
+    elif not cand.rule_number:  # (``_rule_verdict`` tried the rules' pattern on every candidate)
         feats.append("rule_skips_number")
     if cand.rule_metric is not None:
         feats.append("rule_metric_glued")
@@ -235,10 +252,12 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
                 feats.append(f"delta_a:{word}")
     if EFFICIENCY_AFTER_RE.match(text, cand.end):
         feats.append("efficiency_after")
-    if FROM_TO_RE.search(text, max(0, cand.start - 60), cand.start):
+    from_to = cand.from_to
+    if from_to is None:
+        from_to = FROM_TO_RE.search(text, max(0, cand.start - 60), cand.start) is not None
+    if from_to:
         feats.append("from_to")
-    if FROM_BEFORE_RE.search(text, max(0, cand.start - 8), cand.start) and FROM_VALUE_RE.match(text, cand.end):
-        feats.append("from_value")
+    # (no "from_value", the level a change starts from: ``number_candidates`` leaves those out)
     stop = CLAUSE_STOP_RE.search(text, cand.end, cand.s_end)
     clause_end = stop.start() if stop else cand.s_end
     comparative = CLAUSE_COMPARATIVE_RE.search(text, cand.end, min(clause_end, cand.end + 80))
@@ -255,14 +274,21 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
         feats.append(f"efficiency&{'decimal' if '.' in raw else 'integer'}")
         if tail:
             feats.append("efficiency&scale")
-    if DELTA_BEFORE_RE.search(text, max(0, cand.start - 40), cand.start):
+    delta_before = cand.delta_before
+    if delta_before is None:
+        delta_before = (DELTA_BEFORE_ASCII_RE if plain_ascii(text) else DELTA_BEFORE_RE).search(
+            text, max(0, cand.start - 40), cand.start) is not None
+    if delta_before:
         feats.append("rule_delta_before")
-    if DELTA_AFTER_RE.match(text, cand.end, min(len(text), cand.end + 30)):
+    delta_after = cand.delta_after
+    if delta_after is None:
+        delta_after = DELTA_AFTER_RE.match(text, cand.end, min(len(text), cand.end + 30)) is not None
+    if delta_after:
         feats.append("rule_delta_after")
     after_metrics = [m for m in cand.metrics if m.start >= cand.end and m.start - cand.end <= 12]
     if after_metrics and CHANGE_AFTER_METRIC_RE.match(text, min(after_metrics, key=lambda m: m.start).end):
         feats.append("metric_then_change")  # "0.2% session lift": the change of a measure
-    cues = strong or [f for f in feats if f.startswith(("rule_delta", "from_value", "list_then_comparative",
+    cues = strong or [f for f in feats if f.startswith(("rule_delta", "list_then_comparative",
                                                         "metric_then_change"))]
     bounds = [f for f in feats if f.startswith("bound:")]
     feats.append("any_delta" if cues else "no_delta")

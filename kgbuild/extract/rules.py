@@ -160,8 +160,26 @@ class WordScan:
         return before
 
 
-def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int]]:
-    """"oriented object detection", "Monocular Video Depth Estimation" (head noun + modifiers)."""
+def _task_context_patterns() -> tuple[re.Pattern, re.Pattern]:
+    nouns = "|".join(re.escape(t) for t in sorted(term_list("task_context_nouns"), key=len, reverse=True))
+    cues = "|".join(re.escape(t) for t in sorted(term_list("title_task_cues"), key=len, reverse=True))
+    return re.compile(rf"\s+(?:{nouns})\b"), re.compile(rf"\b(?:{cues})\s+$", re.IGNORECASE)
+
+
+APPROACH_ENDINGS = tuple(sorted(lowered_term_list("approach_modifier_endings")))
+# "dense prediction tasks", "the classification problem"; a title's "... for Classification"
+TASK_NOUN_AFTER_RE, TITLE_TASK_CUE_BEFORE_RE = _task_context_patterns()
+
+
+def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int, bool]]:
+    """"oriented object detection", "Monocular Video Depth Estimation" (head noun + modifiers),
+    each with ``loose``: True for a span the word lists alone would not vouch for, left to the
+    entity model to judge (its source feature says so):
+
+    - a hyphenated modifier outside the task vocabulary ("arbitrary-shaped text detection");
+    - a head written as a task by its context ("dense prediction tasks", a title's "for
+      Classification") that the lists would have dropped: bare ("classification tasks") or a
+      generic head with an unknown ending ("dense prediction")."""
     found = []
     text = scan.text
     modifier_stop = lowered_term_list("task_modifier_stop")
@@ -176,6 +194,7 @@ def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int]]:
         if text[end:end + 1] == "-" or (end < len(text) and text[end].isalnum()):
             continue  # "detection-based", part of a longer word
         n_modifiers = 0
+        loose = False
         cursor = head.start()
         position = index
         while n_modifiers < 4:
@@ -186,8 +205,16 @@ def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int]]:
             lower = word.lower()
             if lower in STOP or lower in modifier_stop or (lower.endswith("ing") and lower not in ING_NOUNS):
                 break
-            if lower.endswith("ly") or lower not in vocabulary:
+            if lower.endswith("ly"):
                 break
+            if lower not in vocabulary:
+                # a hyphenated compound is rarely a verb or an evaluation ("improves", "accurate"),
+                # but one that says how or how well ("diffusion-based", "high-quality") is no part
+                # of the task's name either
+                if "-" in lower and not head_capital and word[0].islower() and not lower.endswith(APPROACH_ENDINGS):
+                    loose = True
+                else:
+                    break
             if not _task_word_case_ok(word, head_capital) and not (
                 # "Gaussian process regression"; but not "ImageNet classification"
                 word[0].isupper() and not is_name_shaped(word) and not is_sentence_start(text, back.start())
@@ -196,14 +223,22 @@ def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int]]:
             cursor = back.start()
             position -= 1
             n_modifiers += 1
-        if n_modifiers == 0 or text[cursor:end].lower() in lowered_term_list("task_stop"):
+        said_as_task = TASK_NOUN_AFTER_RE.match(text, end) is not None or (
+            in_title and TITLE_TASK_CUE_BEFORE_RE.search(text, max(0, cursor - 8), cursor) is not None)
+        if n_modifiers == 0:
+            if said_as_task and (in_title or not head_capital):
+                found.append((cursor, end, True))
+            continue
+        if text[cursor:end].lower() in lowered_term_list("task_stop"):
             continue
         if head_word.lower() in WEAK_HEADS:
             # "token prediction", "context reasoning": generic heads need a known task ending
             last_two = " ".join(text[cursor:end].lower().split()[-2:])
             if last_two not in known_task_endings():
+                if said_as_task:
+                    found.append((cursor, end, True))
                 continue
-        found.append((cursor, end))
+        found.append((cursor, end, loose))
     return found
 
 
