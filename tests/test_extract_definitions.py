@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_extract import run  # noqa: E402
 
 from kgbuild.extract import rules  # noqa: E402
+from kgbuild.extract.acronyms import find_definitions  # noqa: E402
 
 
 def types_of(extraction, written: str) -> set[str]:
@@ -70,3 +71,29 @@ def test_numbered_name_is_one_method_wherever_it_is_written():
     found = entities_with(x, "Lumo 360")
     assert len(found) == 1 and found[0].type == "Method"
     assert not entities_with(x, "Lumo")
+
+
+# --- a quoted long form loses both quotes ---------------------------------------------
+
+def test_quoted_long_form_keeps_neither_quote():
+    for opening, closing in (('"', '"'), ("“", "”"), ("‘", "’")):
+        text = f"We introduce {opening}Sparse Token Mixer{closing} (STM) for compact vision models."
+        (d,) = find_definitions(text)
+        assert text[d.long_start:d.long_end] == "Sparse Token Mixer"
+        assert text[d.short_start:d.short_end] == "STM"
+
+
+def test_quoted_long_form_is_named_without_its_quote():
+    x = run("Token mixing", "We introduce “Sparse Token Mixer” (STM) for vision. STM is fast on mobile phones.")
+    assert types_of(x, "Sparse Token Mixer") == {"Method"}
+    assert not any(m.text.endswith(("”", '"')) for e in x.entities for m in e.mentions)
+
+
+# --- software is no dataset -------------------------------------------------------------
+
+def test_frameworks_a_model_is_implemented_in_are_not_datasets():
+    x = run("Fast training", "Our detector is implemented in Caffe and ported to TensorFlow; it reaches "
+                             "41.2 AP on COCO.")
+    assert not types_of(x, "Caffe") & {"Dataset"}
+    assert not types_of(x, "TensorFlow") & {"Dataset"}
+    assert types_of(x, "COCO") == {"Dataset"}

@@ -108,6 +108,13 @@ def test_splits_are_not_datasets(patterns):
         assert not any(s.endswith(" " + w) for w in SPLIT_WORDS), s
 
 
+def test_software_frameworks_are_no_lexicon_names(patterns):
+    # "implemented in Caffe": a framework is no dataset, whatever a gazetteer lists as "CaFFe"
+    for framework in ("Caffe", "caffe", "TensorFlow", "tensorflow", "PyTorch", "Theano", "Keras", "MXNet"):
+        for file in PATTERN_FILES:
+            assert not ids_for(patterns, file, framework), (framework, file)
+
+
 def test_test_dev_is_a_split():
     rows = read("splits.jsonl")
     by_pattern = {r["pattern"]: r["split"] for r in rows}

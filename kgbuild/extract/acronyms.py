@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 PAREN_RE = re.compile(r"\(\s*([^()\s][^()]{0,18}?)\s*[);,]")
 WORD_RE = re.compile(r"[^\s]+")
+# the opening quote of each closing quote a long form can be written in
+OPENING_QUOTE = {'"': '"', "”": "“", "'": "'", "’": "‘"}
 
 
 class Definition(NamedTuple):
@@ -81,6 +83,18 @@ def _last_words(text: str, n: int) -> list[re.Match]:
     return words[-n:]
 
 
+def _before_closing_quotes(before: str, window_start: int, end: int) -> int:
+    """Where a long form ends without its closing quotes: '"Sparse Token Mixer" (STM)', and
+    in tokenised text "` ` Frechet Inception Distance ' '" (the opening quotes are skipped
+    like any other leading sign). A closing quote goes only with an opening one before it."""
+    while end > window_start and before[end - 1] in OPENING_QUOTE \
+            and before.rfind(OPENING_QUOTE[before[end - 1]], window_start, end - 1) >= 0:
+        end -= 1
+        while end > window_start and before[end - 1].isspace():
+            end -= 1
+    return end
+
+
 def find_definitions(text: str) -> list[Definition]:
     found = []
     for match in PAREN_RE.finditer(text):
@@ -109,6 +123,7 @@ def find_definitions(text: str) -> list[Definition]:
         while long_start < len(before) and not before[long_start].isalnum():
             long_start += 1
         long_end = len(before)
+        long_end = _before_closing_quotes(before, window_start, long_end)
         long_form = text[long_start:long_end]
         if len(long_form) <= len(short) or long_form.count(" ") >= 10:
             continue

@@ -96,6 +96,8 @@ def load_seeds(store: Store) -> tuple[dict[tuple[str, str], str], set[str]]:
             store.blocked_surfaces.add(clean_space(row["pattern"]))
             continue
         blocked[(row.get("type", "*"), canonical_key(row["pattern"]))] = row.get("reason", "")
+    for name in seeds.software_names():  # "Caffe", "TensorFlow": what a paper is implemented in
+        blocked[("*", canonical_key(name))] = "software"
     return blocked, set(store.seed_keys)
 
 

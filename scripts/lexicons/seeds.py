@@ -3,6 +3,7 @@
 - ``datasets/methods/metrics/tasks.jsonl``: seed entities (a name, aliases, case and plural
   rules, a parent), which always survive and decide what their names mean;
 - ``blocklist.jsonl``: keys or single spellings never to emit;
+- ``software.jsonl``: software frameworks and libraries, never emitted as any type;
 - ``common_words.jsonl``: dictionary words met in candidate names (``--refresh-common-words``);
 - ``splits.jsonl``: split and subset names, written out as ``splits.jsonl``;
 - ``word_sets/*.jsonl``: the word sets the builder's rules use (one ``{"word": ...}`` a line).
@@ -69,6 +70,11 @@ def entity_seeds() -> Iterator[tuple[Path, dict]]:
 
 def blocklist() -> list[dict]:
     return load_jsonl(SEEDS_DIR / "blocklist.jsonl")
+
+
+def software_names() -> list[str]:
+    """Frameworks and libraries (``software.jsonl``): blocked as names of every type."""
+    return [row["name"] for row in load_jsonl(SEEDS_DIR / "software.jsonl")]
 
 
 def common_words() -> tuple[set[str], set[str]]:
