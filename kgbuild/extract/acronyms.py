@@ -122,8 +122,7 @@ def find_definitions(text: str) -> list[Definition]:
         long_start = window_start + offset
         while long_start < len(before) and not before[long_start].isalnum():
             long_start += 1
-        long_end = len(before)
-        long_end = _before_closing_quotes(before, window_start, long_end)
+        long_end = _before_closing_quotes(before, window_start, len(before))
         long_form = text[long_start:long_end]
         if len(long_form) <= len(short) or long_form.count(" ") >= 10:
             continue

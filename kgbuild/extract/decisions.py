@@ -76,15 +76,13 @@ def decide_title_names(texts: dict[str, str], title_found: list[Found], abstract
 
 
 def decide_definitions(texts: dict[str, str], found: list[Found], definitions, decisions: Decisions,
-                       trace: Trace | None, lowered: dict[str, str] | None = None) -> list[Found]:
+                       trace: Trace | None, lowered: dict[str, str]) -> list[Found]:
     """Both forms of a definition the model calls a method become method mentions (retyped
     from another type, or added where no rule took them)."""
     model = decisions.get("definition")
     if (model is None and trace is None) or not definitions:
         return found
     by_span = {(f.field, f.start, f.end): f for f in found}
-    if lowered is None:
-        lowered = {field: text.lower() for field, text in texts.items()}
     added: list[Found] = []
     for field, d in definitions:
         text = texts[field]

@@ -160,15 +160,17 @@ class WordScan:
         return before
 
 
-def _task_context_patterns() -> tuple[re.Pattern, re.Pattern]:
-    nouns = "|".join(re.escape(t) for t in sorted(term_list("task_context_nouns"), key=len, reverse=True))
-    cues = "|".join(re.escape(t) for t in sorted(term_list("title_task_cues"), key=len, reverse=True))
-    return re.compile(rf"\s+(?:{nouns})\b"), re.compile(rf"\b(?:{cues})\s+$", re.IGNORECASE)
-
-
 APPROACH_ENDINGS = tuple(sorted(lowered_term_list("approach_modifier_endings")))
 # "dense prediction tasks", "the classification problem"; a title's "... for Classification"
-TASK_NOUN_AFTER_RE, TITLE_TASK_CUE_BEFORE_RE = _task_context_patterns()
+TASK_NOUN_AFTER_RE = re.compile(rf"\s+(?:{'|'.join(map(re.escape, term_sequence('task_context_nouns')))})\b")
+TITLE_TASK_CUE_BEFORE_RE = re.compile(rf"\b(?:{'|'.join(map(re.escape, term_sequence('title_task_cues')))})\s+$",
+                                      re.IGNORECASE)
+
+
+def _said_as_task(text: str, start: int, end: int, in_title: bool) -> bool:
+    """The text calls the span a task: "... tasks" after it, or a title's "for" before it."""
+    return TASK_NOUN_AFTER_RE.match(text, end) is not None or (
+        in_title and TITLE_TASK_CUE_BEFORE_RE.search(text, max(0, start - 8), start) is not None)
 
 
 def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int, bool]]:
@@ -223,10 +225,8 @@ def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int, bool]]:
             cursor = back.start()
             position -= 1
             n_modifiers += 1
-        said_as_task = TASK_NOUN_AFTER_RE.match(text, end) is not None or (
-            in_title and TITLE_TASK_CUE_BEFORE_RE.search(text, max(0, cursor - 8), cursor) is not None)
         if n_modifiers == 0:
-            if said_as_task and (in_title or not head_capital):
+            if (in_title or not head_capital) and _said_as_task(text, cursor, end, in_title):
                 found.append((cursor, end, True))
             continue
         if text[cursor:end].lower() in lowered_term_list("task_stop"):
@@ -235,7 +235,7 @@ def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int, bool]]:
             # "token prediction", "context reasoning": generic heads need a known task ending
             last_two = " ".join(text[cursor:end].lower().split()[-2:])
             if last_two not in known_task_endings():
-                if said_as_task:
+                if _said_as_task(text, cursor, end, in_title):
                     found.append((cursor, end, True))
                 continue
         found.append((cursor, end, loose))
