@@ -34,7 +34,7 @@ THRESHOLD_GRID = tuple(round(0.15 + 0.05 * i, 2) for i in range(12))
 INNER_FOLDS = 3
 # Inverse regularisation strength and the fewest papers a feature must occur in to be kept.
 # Chosen by 5-fold cross-validation over the annotated abstracts (README, "Quality").
-REGULARISATION = {"title_name": 0.5, "definition": 0.5, "entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
+REGULARISATION = {"task_span": 0.5, "title_name": 0.5, "definition": 0.5, "entity": 0.5, "proposed": 0.5, "backbone": 0.5, "evaluated_on": 0.5}
 REGULARISATION.update({"result": 0.2, "result_metric": 0.5, "result_dataset": 0.5})
 MIN_FEATURE_COUNT = 2
 # A model that only adds what the rules missed: its threshold is chosen for the F1 of the final
@@ -160,11 +160,12 @@ def result_labels(gold: _GoldForms, kind: str, candidate: dict) -> str | None:
 Examples = dict[str, list[tuple[list[str], str]]]
 
 
-def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
-    """Every decision's (features, label) over the annotated papers, with ``decisions`` applied."""
+def collect(annotated: list[Annotated], decisions: Decisions, papers: dict[str, list[str]] | None = None) -> Examples:
+    """Every decision's (features, label) over the annotated papers, with ``decisions`` applied
+    (``papers``, when given, receives each row's paper id, per decision)."""
 
     golds = {a.paper.id: _GoldForms(a.gold) for a in annotated}
-    examples: Examples = {"title_name": [], "definition": [], "entity": [], "proposed": [], "backbone": [],
+    examples: Examples = {"task_span": [], "title_name": [], "definition": [], "entity": [], "proposed": [], "backbone": [],
                           "evaluated_on": [], "result": [], "result_metric": [], "result_dataset": []}
 
     def record(paper_id: str, kind: str, candidate: dict, features: list[str]) -> None:
@@ -173,6 +174,9 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
             label = entity_label(gold, candidate, "Method")
             if label is not None:
                 examples[kind].append((features, label))
+        elif kind == "task_span":
+            # optional tasks count, as for the entity model: named the same way
+            examples["task_span"].append((features, "no" if entity_label(gold, candidate) == "no" else "yes"))
         elif kind == "entity":
             # optional entities are learned as entities: they share the shape of required ones
             examples["entity"].append((features, "no" if entity_label(gold, candidate) == "no" else "yes"))
@@ -192,6 +196,17 @@ def collect(annotated: list[Annotated], decisions: Decisions) -> Examples:
             label = result_labels(gold, kind, candidate)
             if label is not None:
                 examples[kind].append((features, label))
+
+    if papers is not None:
+        counted = {kind: len(rows) for kind, rows in examples.items()}
+        plain_record = record
+
+        def record(paper_id: str, kind: str, candidate: dict, features: list[str]) -> None:
+            plain_record(paper_id, kind, candidate, features)
+            for name, rows in examples.items():
+                if len(rows) != counted[name]:
+                    papers.setdefault(name, []).append(paper_id)
+                    counted[name] = len(rows)
 
     extractor = shared_extractor()
     extractor.decisions, extractor.trace = decisions, record
@@ -282,24 +297,51 @@ def _best_threshold(name: str, matrix, labels: list[str], seed: int, given: list
 def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:
     """All the models, each trained with the ones the extractor applies before it in place."""
     decisions = Decisions()
-    examples = collect(annotated, decisions)
+    papers: dict[str, list[str]] = {}
+    examples = collect(annotated, decisions, papers)
+    decisions.models["task_span"] = fit("task_span", examples["task_span"], seed)
+    # The later models learn from task spans chosen by a span model that did not see the paper
+    # (a model scoring its own training papers is surer than it will be on new ones).
+    cross_fitted = _cross_fitted_spans(annotated, examples["task_span"], papers["task_span"], seed)
+
+    def collect_later() -> Examples:
+        merged: Examples = {}
+        for part, model in cross_fitted:
+            for kind, rows in collect(part, Decisions({**decisions.models, "task_span": model})).items():
+                merged.setdefault(kind, []).extend(rows)
+        return merged
+
+    examples = collect_later()
     decisions.models["title_name"] = fit("title_name", examples["title_name"], seed)
-    examples = collect(annotated, decisions)
+    examples = collect_later()
     decisions.models["definition"] = fit("definition", examples["definition"], seed)
-    examples = collect(annotated, decisions)
+    examples = collect_later()
     decisions.models["entity"] = fit("entity", examples["entity"], seed)
-    examples = collect(annotated, decisions)
+    examples = collect_later()
     decisions.models["proposed"] = fit("proposed", examples["proposed"], seed)
-    examples = collect(annotated, decisions)  # the role reads the proposed model's verdict
+    examples = collect_later()  # the role reads the proposed model's verdict
     decisions.models["backbone"] = fit("backbone", examples["backbone"], seed)
-    examples = collect(annotated, decisions)
+    examples = collect_later()
     decisions.models["result_metric"] = fit("result_metric", examples["result_metric"], seed)
-    examples = collect(annotated, decisions)  # the dataset's features read the chosen measure
+    examples = collect_later()  # the dataset's features read the chosen measure
     decisions.models["result"] = fit("result", examples["result"], seed)
     decisions.models["result_dataset"] = fit("result_dataset", examples["result_dataset"], seed)
-    examples = collect(annotated, decisions)
+    examples = collect_later()
     decisions.models["evaluated_on"] = fit("evaluated_on", examples["evaluated_on"], seed)
     return decisions
+
+
+def _cross_fitted_spans(annotated: list[Annotated], rows: list[tuple[list[str], str]], row_papers: list[str],
+                        seed: int) -> list[tuple[list[Annotated], LinearModel]]:
+    """The papers in ``INNER_FOLDS`` parts (in their order, dealt in turn), each with a span
+    model trained on the other parts' rows."""
+    parts = [annotated[i::INNER_FOLDS] for i in range(INNER_FOLDS)]
+    fitted = []
+    for part in parts:
+        inside = {a.paper.id for a in part}
+        others = [row for row, paper in zip(rows, row_papers) if paper not in inside]
+        fitted.append((part, fit("task_span", others, seed)))
+    return fitted
 
 
 def write_models(decisions: Decisions, folder: Path = MODEL_DIR) -> list[Path]:

@@ -17,9 +17,12 @@ from kgbuild.extract.caseblind import ascii_twin, plain_ascii
 from kgbuild.extract.names import is_all_caps_acronym, is_generic_term, is_name_shaped
 from kgbuild.extract.resources import alternation, lowered_term_list, term_list
 from kgbuild.extract.sentences import SentenceIndex
+from kgbuild.extract.task_spans import TaskSpans
 
 # Strength of the evidence behind a candidate's type: lower wins.
 LEXICON, DEFINED, CUE, PHRASE, SHAPE, LOOSE = 0, 1, 2, 3, 4, 5
+# Task spans chosen by the ``task_span`` model, by how likely it found them (``span_rank``)
+SPAN_LIKELY, SPAN_FAIR, SPAN_DOUBTFUL = 6, 7, 8
 
 METHOD_NOUNS_AFTER_PAREN = term_list("method_nouns_after_paren")
 METHOD_LF_HEADS = frozenset(w.lower() for w in rules.METHOD_HEAD_WORDS) | term_list("method_long_form_heads")
@@ -161,16 +164,21 @@ def _written_as_name(text: str, start: int, end: int, sentences: SentenceIndex) 
     return start != sentence_start and not text[sentence_start:start].rstrip().endswith(":")
 
 
+def span_rank(probability: float) -> int:
+    return SPAN_LIKELY if probability >= 0.7 else SPAN_FAIR if probability >= 0.45 else SPAN_DOUBTFUL
+
+
 def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, sentences: SentenceIndex,
-                     confirmed: set[tuple[str, str]] | None = None, lower_methods: bool = False
-                     ) -> tuple[list[Found], list[Definition]]:
+                     confirmed: set[tuple[str, str]] | None = None, lower_methods: bool = False,
+                     task_chooser: TaskSpans | None = None) -> tuple[list[Found], list[Definition]]:
     """Accepted mentions of one field and its acronym definitions.
 
     ``confirmed``: (type, key) of lexicon entities already found in the abstract; a title,
     where every word is capitalised, only gets Method/Dataset lexicon hits that are
     name-shaped or confirmed by the abstract.  ``lower_methods``: lexicon methods written in
     lower case ("batch normalization", "beam search") are candidates too (tokenised corpora
-    annotate such techniques; the entity model decides).
+    annotate such techniques; the entity model decides).  ``task_chooser``: the trained choice of
+    task spans (default: the rule's).
     """
     cands: list[tuple[int, int, str, str | None, int]] = []
     lex_spans = []
@@ -213,8 +221,10 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
         cands.append((start, end, "Method", None, CUE))
     scan = rules.WordScan(text)
     task_spans = [(c[0], c[1]) for c in cands if c[2] == "Task"]
-    for start, end, loose in rules.task_phrases(scan, is_title):
-        cands.append((start, end, "Task", None, LOOSE if loose else PHRASE))
+    for start, end, loose, probability in (task_chooser.choose(scan, is_title) if task_chooser is not None else (
+            (start, end, loose, None) for start, end, loose in rules.task_phrases(scan, is_title))):
+        rank = (LOOSE if loose else PHRASE) if probability is None else span_rank(probability)
+        cands.append((start, end, "Task", None, rank))
         task_spans.append((start, end))
     for start, end in measure_phrases(scan, metric_hits, sentences, task_spans):
         cands.append((start, end, "Metric", None, PHRASE))

@@ -1,8 +1,9 @@
 """The trained decisions the extractor makes over the rules' candidates.
 
-Nine models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
+Ten models, each a :class:`~kgbuild.extract.linear.LinearModel` shipped in
 ``kgbuild/data/models`` and written by ``kgbuild train``:
 
+- ``task_span``: which span ending at a task's head word names the task (``task_spans``);
 - ``title_name``: is a title phrase no rule took a method's name (``title_names``);
 - ``definition``: does an acronym definition "Long Form (LF)" name a method;
 - ``entity``: is a grouped candidate an entity of the type the rules gave it;
@@ -34,7 +35,7 @@ from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
 from kgbuild.extract.resources import MODEL_DIR, alternation
 
-DECISIONS = ("title_name", "definition", "entity", "proposed", "backbone", "evaluated_on", "result",
+DECISIONS = ("task_span", "title_name", "definition", "entity", "proposed", "backbone", "evaluated_on", "result",
              "result_metric", "result_dataset")
 Trace = Callable[[str, dict, list[str]], None]  # (decision, candidate, features), one paper's
 PaperTrace = Callable[[str, str, dict, list[str]], None]  # the same with the paper's id first

@@ -31,7 +31,8 @@ METHOD_CONTEXT_CUES = term_sequence("method_context_cues")
 BACKBONE_TITLE_WORDS = term_sequence("backbone_title_words")
 PAIR_GAP_CUES = term_sequence("pair_gap_cues")
 DEFINITION_CUES = term_sequence("definition_cues")
-SOURCE_NAMES = {0: "lexicon", 1: "defined", 2: "cue", 3: "phrase", 4: "shape", 5: "loose"}
+SOURCE_NAMES = {0: "lexicon", 1: "defined", 2: "cue", 3: "phrase", 4: "shape", 5: "loose", 6: "span_likely", 7: "span_fair",
+                8: "span_doubtful"}
 
 
 def text_style(abstract: str) -> str:

@@ -19,6 +19,7 @@ from kgbuild.extract.decisions import Decisions, PaperTrace, decide_definitions,
 from kgbuild.extract.entities import group_mentions, keep_versions_apart
 from kgbuild.extract.facts import find_evaluated_on, find_results, mark_backbones, mark_proposed
 from kgbuild.extract.features import PaperView, text_style
+from kgbuild.extract.task_spans import TaskSpans
 from kgbuild.extract.lexicon import LexiconMatcher
 from kgbuild.extract.repos import find_repos
 from kgbuild.extract.result_decisions import decide_results
@@ -143,11 +144,15 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     texts["title"] = blank_title_tag(texts["title"])
     sentences = {field: SentenceIndex(text) for field, text in texts.items()}
     splits = []
+    # the texts in lower case, made once: the task spans, the definitions, the features and the flags read them
+    lowered = {field: text.lower() for field, text in texts.items()}
+    task_spans = TaskSpans(decisions.get("task_span"), trace, text_style(texts["abstract"]), lowered)
     abstract_found, abstract_defs = field_candidates(texts["abstract"], "abstract", abstract_hits, False,
-                                                     sentences["abstract"], lower_methods=joined is not None)
+                                                     sentences["abstract"], lower_methods=joined is not None,
+                                                     task_chooser=task_spans)
     confirmed = {(f.etype, f.key) for f in abstract_found if f.key}
     title_found, title_defs = field_candidates(texts["title"], "title", title_hits, True, sentences["title"],
-                                               confirmed)
+                                               confirmed, task_chooser=task_spans)
     title_found = _echo_in_title(texts["title"], title_found, abstract_found)
     found = title_found + abstract_found
     _benchmark_in_title(texts["title"], found, abstract_defs)
@@ -160,8 +165,6 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
         splits.extend((field, s, e, key) for s, e, etype, key in hits if etype == "Split")
     follow_definitions(found, definitions)
     keep_versions_apart(found)
-    # the texts in lower case, made once: the definitions, the features and the flags all read them
-    lowered = {field: text.lower() for field, text in texts.items()}
     found = decide_definitions(texts, found, definitions, decisions, trace, lowered)
     drafts = group_mentions(found, definitions)
     first_view = PaperView(texts, sentences, found, drafts, lowered)
