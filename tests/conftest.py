@@ -36,6 +36,15 @@ def store_dir(tmp_path: Path) -> Path:
     return tmp_path / "store"
 
 
+@pytest.fixture(scope="session")
+def extractor():
+    """One extractor with the shipped models, shared by the tests that run texts through it:
+    building one takes about a second, and none of them changes it."""
+    from kgbuild.extract.pipeline import Extractor  # (loads spaCy: only for the tests that ask)
+
+    return Extractor()
+
+
 def _embedded(directory: Path):
     from kgbuild.stores.falkordb_store import FalkorDBStore
 

@@ -3,19 +3,12 @@ title's name: each rule pinned with a sentence of our own making."""
 
 from __future__ import annotations
 
-import pytest
-
 from kgbuild.extract.candidates import field_candidates
 from kgbuild.extract.lexicon import names_a_dataset
 from kgbuild.extract.pipeline import Extractor
 from kgbuild.extract.sentences import SentenceIndex
 from kgbuild.extract.title_names import title_name_candidates
 from kgbuild.models import Paper, SourceRef
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 def typed(extractor: Extractor, text: str, is_title: bool = False) -> dict[str, str]:

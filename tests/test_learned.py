@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from factories import data_folder_copy
 
@@ -25,11 +24,6 @@ ANNOTATED = Path(__file__).parent / "fixtures" / "annotated"
 def annotated():
     return (read_annotated(ANNOTATED / "corpus.jsonl", ANNOTATED / "corpus_input.jsonl", "corpus")
             + read_annotated(ANNOTATED / "scirex.jsonl", ANNOTATED / "scirex_input.jsonl", "scirex"))
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 def extract(extractor: Extractor, title: str, abstract: str):

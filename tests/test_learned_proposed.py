@@ -27,11 +27,6 @@ def method_features(title: str, abstract: str) -> dict[str, list[str]]:
     return seen
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 def proposed(extractor: Extractor, title: str, abstract: str) -> dict[str, bool]:
     x = extractor.extract_paper(_paper(title, abstract))
     return {e.name: bool(e.proposed) for e in x.entities if e.type == "Method"}

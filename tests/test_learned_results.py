@@ -12,11 +12,6 @@ from kgbuild.extract.result_features import CANDIDATE_RE
 from kgbuild.models import Paper, SourceRef
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 def extract(extractor: Extractor, title: str, abstract: str):
     return extractor.extract_paper(Paper(id="p", title=title, abstract=abstract, source=SourceRef(file="t", line=1)))
 

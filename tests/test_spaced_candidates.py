@@ -3,17 +3,10 @@ our own making."""
 
 from __future__ import annotations
 
-import pytest
-
 from kgbuild.extract.candidates import field_candidates
 from kgbuild.extract.pipeline import Extractor
 from kgbuild.extract.sentences import SentenceIndex
 from kgbuild.models import Paper, SourceRef
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 def candidates(extractor: Extractor, text: str, lower_methods: bool = False) -> dict[str, str]:

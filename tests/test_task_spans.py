@@ -4,19 +4,12 @@ calls a task ("... tasks", a title's "for Classification").  Sentences of our ow
 
 from __future__ import annotations
 
-import pytest
-
 from kgbuild.extract import rules
 from kgbuild.extract.candidates import LOOSE, field_candidates
 from kgbuild.extract.entities import group_mentions
 from kgbuild.extract.features import entity_own_features
 from kgbuild.extract.pipeline import Extractor
 from kgbuild.extract.sentences import SentenceIndex
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 def task_candidates(extractor: Extractor, text: str, is_title: bool = False) -> dict[str, int]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from kgbuild.extract import rules
 from kgbuild.extract.acronyms import Definition, find_definitions
-from kgbuild.extract.caseblind import ascii_twin, plain_ascii
+from kgbuild.extract.caseblind import CaseBlindPattern
 from kgbuild.extract.names import is_all_caps_acronym, is_generic_term, is_name_shaped
 from kgbuild.extract.resources import alternation, lowered_term_list, term_list
 from kgbuild.extract.sentences import SentenceIndex
@@ -59,12 +59,10 @@ MEASUREMENT_RE = re.compile(
 )
 # "higher accuracy than Adapter", "in terms of precision and recall", "the accuracy and latency
 # trade-off": a measure used as one.
-MEASURE_CUE_RE = re.compile(
+MEASURE_CUE_RE = CaseBlindPattern(
     rf"\b(?:{alternation('measure_comparatives')})\b[^.;]{{0,80}}?\bthan\b|\b(?:compared (?:to|with)|comparable to|"
     rf"on par with|in terms of|trade-?offs?)\b",
-    re.IGNORECASE,
 )
-MEASURE_CUE_ASCII_RE = ascii_twin(MEASURE_CUE_RE)  # (for plain ASCII texts: ``caseblind``)
 # "reduce the training memory footprint": a measure something is said to lower.
 LOWERED_BEFORE_RE = re.compile(rf"\b(?:{alternation('lowering_stems')})\w*(?:\W+\w+){{0,2}}\W+$", re.IGNORECASE)
 # "the lowest latency", "2x faster speed", "less memory": compared as a measure.
@@ -87,7 +85,7 @@ def _sentence_measures(text: str, s_start: int, s_end: int) -> bool:
     # to skip ahead to): a one-class search finds the first digit fast, or that there is none.
     digit = DIGIT_RE.search(text, s_start, s_end)
     return bool(digit and MEASUREMENT_RE.search(text, digit.start(), s_end)
-                or (MEASURE_CUE_ASCII_RE if plain_ascii(text) else MEASURE_CUE_RE).search(text, s_start, s_end))
+                or MEASURE_CUE_RE.search(text, s_start, s_end))
 
 
 # A word that can modify a measure's head ("test", "one-shot", "rank-1", "frame"): lower case,
@@ -290,12 +288,10 @@ DATASET_APPOSITION_RE = re.compile(r"\s*(?:\([^)]{1,30}\)\s*)?,\s*(?:a|an|the|ou
 
 
 # "Experiments on A, B, and C", "evaluated on the A and B": a list of what was evaluated on
-EVALUATED_LIST_CUE_RE = re.compile(
+EVALUATED_LIST_CUE_RE = CaseBlindPattern(
     rf"\b(?:{alternation('evaluated_list_cues')})\s+(?:\w+\s+)?(?:on|over|across)\s+(?:the\s+)?"
     rf"(?:(?:{alternation('evaluated_list_adjectives')})\s+)*$",
-    re.IGNORECASE,
 )
-EVALUATED_LIST_CUE_ASCII_RE = ascii_twin(EVALUATED_LIST_CUE_RE)  # (for plain ASCII texts: ``caseblind``)
 STRICT_LIST_GAP_RE = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 
 
@@ -323,8 +319,7 @@ def _datasets_by_context(text: str, found: list[Found], method_lexicon_starts: s
         # cue, the dearer test, is searched only before a list)
         if not (shape_only(head) or head.etype == "Dataset") or i + 1 >= len(found) \
                 or not STRICT_LIST_GAP_RE.fullmatch(text, head.end, found[i + 1].start) \
-                or not (EVALUATED_LIST_CUE_ASCII_RE if plain_ascii(text) else EVALUATED_LIST_CUE_RE).search(
-                    text, max(0, head.start - 80), head.start):
+                or not EVALUATED_LIST_CUE_RE.search(text, max(0, head.start - 80), head.start):
             i += 1
             continue
         members = [head]

@@ -10,16 +10,15 @@ import re
 from dataclasses import dataclass
 
 from kgbuild.extract.candidates import Found
-from kgbuild.extract.caseblind import ascii_twin, plain_ascii
+from kgbuild.extract.caseblind import CaseBlindPattern
 from kgbuild.extract.entities import EntityDraft
 from kgbuild.extract.resources import alternation, term_sequence
 from kgbuild.extract.rules import NAMED_CUES
 from kgbuild.extract.sentences import SentenceIndex
 
-PROPOSE_CUE_RE = re.compile(
+PROPOSE_CUE_RE = CaseBlindPattern(
     rf"(?:\b(?:{alternation('paper_subjects')})\s+(?:\w+\s+){{0,2}}?|\band\s+(?:then\s+|also\s+)?)"
     rf"(?:{alternation('propose_verbs')})\b",
-    re.IGNORECASE,
 )
 # Words between the cue and the name that make the name something else than the novelty:
 # "a combination of X", "based on X", "from X to ...".
@@ -35,16 +34,15 @@ PASSIVE_PROPOSED_RE = re.compile(
     rf"(?:\s*\([^)]{{1,20}}\))?(?:\s+[a-z]+)?\s+(?:is|are)\s+(?:\w+ly\s+|then\s+|also\s+|further\s+)?"
     rf"(?:{alternation('proposed_participles')})\b"
 )
-NAMED_BEFORE_RE = re.compile(
+NAMED_BEFORE_RE = CaseBlindPattern(
     rf"""\b(?:{alternation('naming_words_before')})\s+(?:as\s+)?(?:the\s+)?[\"'“]?$""",
-    re.IGNORECASE,
 )
 
 # Matched at the end of a method mention (re.match with pos: no "^" anchor, it would
 # only match at the start of the string). A network used to encode the input for the rest
 # of a system ("X-based encoders", "X feature extractors", written in lower case: a capitalised
 # "Encoder" is part of a name) is a backbone by role; "encoder-decoder" is an architecture.
-BACKBONE_AFTER_RE = re.compile(
+BACKBONE_AFTER_RE = CaseBlindPattern(
     r"(?:\s*\([^)]{1,20}\))?(?:-based|-style)?\s*(?:,\s*)?(?:(?:as|is|was|are|serves as|serving as|"
     r"(?:can|could|may|might|will|would|to)\s+(?:be|serve as|act as|work as)|has become|becomes|became|"
     r"being)\s+)?(?:(?:the|a|an|our|their|its|both|one of the)\s+)?"
@@ -52,22 +50,20 @@ BACKBONE_AFTER_RE = re.compile(
     # something else ("FCENet with a backbone", "X uses a ResNet backbone")
     r"(?:(?!(?:with|on|for|of|using|via|from|in|to|by|uses?|used|than|into)\b)[\w/-]+\s+){0,5}?"
     r"(?:backbones?|(?-i:feature extractors?|encoders?(?![-\w])|base (?:architectures?|networks?)\b))",
-    re.IGNORECASE,
 )
-BACKBONE_LIST_RE = re.compile(
+BACKBONE_LIST_RE = CaseBlindPattern(
     # ("backbone CNN models, e.g., ...": a family's acronym may name the kind; "backbones in
     # computer vision, such as ...": a short field of use may come between)
     r"\bbackbones?\s*(?:(?:(?-i:[A-Z]{2,}s?)\s+)?(?:networks?|architectures?|models?))?\s*(?:(?:in|for)\s+[a-z-]+(?:\s+[a-z-]+)?\s*,\s*)?"
     r"(?:,\s*)?(?:such as|like|including|e\.g\.,?|"
     r"i\.e\.,?|\(|:|of|namely)\s*",
-    re.IGNORECASE,
 )
 # "architectures based on ResNet, ResNeXt, and DenseNet" (in a paper that speaks of backbones)
-BASE_LIST_RE = re.compile(rf"\b(?:{alternation('base_list_cues')})\s+(?:the\s+)?", re.IGNORECASE)
+BASE_LIST_RE = CaseBlindPattern(rf"\b(?:{alternation('base_list_cues')})\s+(?:the\s+)?")
 # "X has achieved ... serving as the backbone": the sentence's method before the cue, with
 # no other method and no clause end between them
-AS_BACKBONE_CUE_RE = re.compile(
-    rf"\b(?:{alternation('as_backbone_cues')})\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?backbones?\b", re.IGNORECASE)
+AS_BACKBONE_CUE_RE = CaseBlindPattern(
+    rf"\b(?:{alternation('as_backbone_cues')})\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?backbones?\b")
 # "plugging X in to GCN and GAT", "improves the performance of PointMLP": the method the paper's
 # own is put into or improves (a list's later members too); read in a paper that speaks of backbones
 HOST_HINT_RE = re.compile("|".join(map(re.escape, term_sequence("host_hints"))))
@@ -83,11 +79,10 @@ ROLE_WORD_RE = re.compile(alternation("role_words"), re.IGNORECASE)
 # (the test for what precedes the number follows its first digit, so that the regex engine
 # can skip ahead to digits)
 NUMBER_RE = re.compile(r"(\d(?<![\w.+\-±/^]\d)\d{0,2}(?:\.\d+)?)(\s?%|\s?percent\b)?(?![\w.]*\d)(?![-\w])")
-DELTA_BEFORE_RE = re.compile(
+DELTA_BEFORE_RE = CaseBlindPattern(
     rf"(?:[+±↑↓]|\bby|\bby (?:{alternation('delta_by_modifiers')})|\bgains? of|\bimprovements? of|\bincreases? of|"
     rf"\bboosts? of|\bmargin of|\bup to|\bdrops? of|\breductions? of|\bdecreases? of|\bspeedups? of|\bfrom|"
     rf"\baverage of|\bx|\bwithin)\s*$",
-    re.IGNORECASE,
 )
 DELTA_AFTER_RE = re.compile(
     rf"\s*(?:%|percent)?\s*(?:(?!and\b|or\b|while\b|with\b|but\b)\w+\s+)?(?:{alternation('delta_after_words')})",
@@ -97,24 +92,12 @@ DELTA_AFTER_RE = re.compile(
 CHANGE_AFTER_METRIC_RE = re.compile(rf"\s*(?:{alternation('change_words')})\b", re.IGNORECASE)
 METRIC_BEFORE_GLUE_RE = re.compile(rf"^\s*(?:{alternation('metric_before_glue')})*\s*(?:of\s+)?$", re.IGNORECASE)
 METRIC_AFTER_GLUE_RE = re.compile(r"^\s*(?:%|percent)?\s*(?:in|on|of|mean|average|the)?\s*$", re.IGNORECASE)
-EVAL_CUE_RE = re.compile(alternation("evaluation_cues"), re.IGNORECASE)
+EVAL_CUE_RE = CaseBlindPattern(alternation("evaluation_cues"))
 TRAIN_ONLY_BEFORE_RE = re.compile(
     r"\b(?:pre-?train(?:ed|ing)?|train(?:ed|ing)?|learned|learnt|distilled)\s+(?:\w+\s+){0,3}?"
     r"(?:on|from|with|using)\s+(?:the\s+)?(?:large-scale\s+)?$",
     re.IGNORECASE,
 )
-
-
-# The case-blind patterns run most often or over the longest spans, compiled for plain ASCII
-# texts too (``caseblind``: the same matches, cheaper).
-PROPOSE_CUE_ASCII_RE = ascii_twin(PROPOSE_CUE_RE)
-NAMED_BEFORE_ASCII_RE = ascii_twin(NAMED_BEFORE_RE)
-BACKBONE_AFTER_ASCII_RE = ascii_twin(BACKBONE_AFTER_RE)
-BACKBONE_LIST_ASCII_RE = ascii_twin(BACKBONE_LIST_RE)
-BASE_LIST_ASCII_RE = ascii_twin(BASE_LIST_RE)
-AS_BACKBONE_CUE_ASCII_RE = ascii_twin(AS_BACKBONE_CUE_RE)
-DELTA_BEFORE_ASCII_RE = ascii_twin(DELTA_BEFORE_RE)
-EVAL_CUE_ASCII_RE = ascii_twin(EVAL_CUE_RE)
 
 
 @dataclass(slots=True)
@@ -152,10 +135,9 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
             continue
         window_start = max(0, f.start - 120)
         window = text[window_start:f.start]
-        plain = plain_ascii(text)
         if f.field not in names_something:
             names_something[f.field] = any(cue in lowered[f.field] for cue in NAMED_CUES)
-        if (names_something[f.field] and (NAMED_BEFORE_ASCII_RE if plain else NAMED_BEFORE_RE).search(window)) or (
+        if (names_something[f.field] and NAMED_BEFORE_RE.for_text(text).search(window)) or (
                 "our" in lowered[f.field][window_start:f.start] and OUR_BEFORE_RE.search(window)):
             drafts[f.entity].proposed = True
             continue
@@ -164,7 +146,7 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
             continue
         cue = None
         if PROPOSE_VERB_RE.search(lowered[f.field], window_start, f.start):
-            for cue in (PROPOSE_CUE_ASCII_RE if plain else PROPOSE_CUE_RE).finditer(window):
+            for cue in PROPOSE_CUE_RE.for_text(text).finditer(window):
                 pass
         if cue is not None:
             between = window[cue.end():]
@@ -209,8 +191,7 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
         text = texts[f.field]
         if not names_a_role[f.field] and not talks_of_backbones:
             continue
-        role = names_a_role[f.field] and (BACKBONE_AFTER_ASCII_RE if plain_ascii(text) else BACKBONE_AFTER_RE).match(
-            text, f.end, min(len(text), f.end + 70))
+        role = names_a_role[f.field] and BACKBONE_AFTER_RE.match(text, f.end, min(len(text), f.end + 70))
         if role and not MOLECULE_BEFORE_RE.search(text, f.end, role.end()):
             between = text[f.end:f.end + 70]
             head = ROLE_WORD_RE.search(between)
@@ -234,19 +215,18 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
     for field, text in texts.items():
         if "backbone" not in lowered[field]:
             continue
-        plain = plain_ascii(text)
-        for cue in (BACKBONE_LIST_ASCII_RE if plain else BACKBONE_LIST_RE).finditer(text):
+        for cue in BACKBONE_LIST_RE.finditer(text):
             limit = _clause_end(text, cue.end(), cue.end() + 120)
             for f in found:
                 if f.field == field and f.etype == "Method" and cue.end() <= f.start < limit:
                     drafts[f.entity].roles.add("backbone")
-        for cue in (AS_BACKBONE_CUE_ASCII_RE if plain else AS_BACKBONE_CUE_RE).finditer(text):
+        for cue in AS_BACKBONE_CUE_RE.finditer(text):
             subject = _method_before(found, field, text, cue.start())
             if subject is not None and not MOLECULE_BEFORE_RE.search(text, cue.start(), cue.end()):
                 drafts[subject.entity].roles.add("backbone")
     if talks_of_backbones:
         for field, text in texts.items():
-            for cue in (BASE_LIST_ASCII_RE if plain_ascii(text) else BASE_LIST_RE).finditer(text):
+            for cue in BASE_LIST_RE.finditer(text):
                 limit = _clause_end(text, cue.end(), cue.end() + 120)
                 members = [f for f in found if f.field == field and cue.end() <= f.start < limit]
                 # the list begins right after the cue, with a method
@@ -369,8 +349,7 @@ def find_results(texts: dict[str, str], sentences: dict[str, SentenceIndex], fou
                 continue  # no measure named in the sentence: only a bare "(0.87)" after a result can be one
             s_start, s_end = sentences[field].spans[sentence]
             from_to = FROM_TO_RE.search(text, max(0, start - 60), start)
-            if from_to is None and (DELTA_BEFORE_ASCII_RE if plain_ascii(text) else DELTA_BEFORE_RE).search(
-                    text, max(0, start - 40), start):
+            if from_to is None and DELTA_BEFORE_RE.search(text, max(0, start - 40), start):
                 continue
             if DELTA_AFTER_RE.match(text, end, min(len(text), end + 30)):
                 continue
@@ -472,12 +451,10 @@ def _split_for(splits, field, dataset: Found, s_start, s_end) -> str | None:
     return best
 
 
-COMPARED_BEFORE_RE = re.compile(
+COMPARED_BEFORE_RE = CaseBlindPattern(
     r"\b(?:outperform\w*|surpass\w*|than|compared (?:to|with)|comparison (?:to|with)|over|as|versus|vs\.?|"
     r"beat\w*|exceed\w*|such as|including|like|against)\s+(?:[\w-]+\s+){0,4}?$",
-    re.IGNORECASE,
 )
-COMPARED_BEFORE_ASCII_RE = ascii_twin(COMPARED_BEFORE_RE)
 SUBJECT_OF_SCORE_RE = re.compile(rf"\b(?:{alternation('scoring_verb_stems')})\w*\b", re.IGNORECASE)
 
 
@@ -486,8 +463,7 @@ def _evaluated_method(text: str, mention: Found, s_start: int, drafts, result_me
     and the subject of "achieves/obtains ..."; not ones merely used ("with T5 and CLIP-T5")."""
     if drafts[mention.entity].proposed or mention.entity in result_methods:
         return True
-    if (COMPARED_BEFORE_ASCII_RE if plain_ascii(text) else COMPARED_BEFORE_RE).search(
-            text, max(s_start, mention.start - 80), mention.start):
+    if COMPARED_BEFORE_RE.search(text, max(s_start, mention.start - 80), mention.start):
         return True
     verb = SUBJECT_OF_SCORE_RE.search(text, mention.end, mention.end + 60)
     return bool(verb) and not SENTENCE_GAP_RE.search(text, mention.end, verb.start())
@@ -524,7 +500,7 @@ def _methods_evaluated_in(text: str, span: tuple[int, int], field: str, found: l
                           result_methods: set[int], main_methods: list[int]) -> list[int]:
     """The methods a sentence that names a dataset evaluates on it (none without an evaluation cue)."""
     s_start, s_end = span
-    if not (EVAL_CUE_ASCII_RE if plain_ascii(text) else EVAL_CUE_RE).search(text, s_start, s_end):
+    if not EVAL_CUE_RE.search(text, s_start, s_end):
         return []
     in_sentence = [o.entity for o in found if o.field == field and o.etype == "Method"
                    and s_start <= o.start < s_end and _evaluated_method(text, o, s_start, drafts, result_methods)]

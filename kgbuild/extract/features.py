@@ -14,9 +14,8 @@ from itertools import groupby
 
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft
-from kgbuild.extract.caseblind import plain_ascii
-from kgbuild.extract.facts import (COMPARED_BEFORE_ASCII_RE, COMPARED_BEFORE_RE, LIST_GAP_RE, PROPOSE_CUE_ASCII_RE,
-                                   PROPOSE_CUE_RE, PROPOSE_VERB_RE, TRAIN_ONLY_BEFORE_RE)
+from kgbuild.extract.facts import (COMPARED_BEFORE_RE, LIST_GAP_RE, PROPOSE_CUE_RE, PROPOSE_VERB_RE,
+                                   TRAIN_ONLY_BEFORE_RE)
 from kgbuild.extract.resources import alternation, term_sequence
 from kgbuild.extract.sentences import SentenceIndex
 
@@ -354,7 +353,7 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
             if text.isascii() and not PROPOSE_VERB_RE.search(view.lowered[m.field], s_start, s_end):
                 view.cache[key] = None
             else:
-                cue = (PROPOSE_CUE_ASCII_RE if plain_ascii(text) else PROPOSE_CUE_RE).search(text, s_start, s_end)
+                cue = PROPOSE_CUE_RE.search(text, s_start, s_end)
                 view.cache[key] = cue.end() if cue else None
         if view.cache[key] is not None and view.cache[key] <= m.start:
             feats.append("sentence_proposes_before")  # "we propose X, which consists of Y and Z"
@@ -402,7 +401,7 @@ def listed_after_proposal(view: PaperView, draft: EntityDraft) -> bool:
     comparison before it in its sentence."""
     if "first proposal" not in view.cache:  # (asked of few drafts: the abstract is searched then)
         abstract = view.texts["abstract"]
-        cue = (PROPOSE_CUE_ASCII_RE if plain_ascii(abstract) else PROPOSE_CUE_RE).search(abstract)
+        cue = PROPOSE_CUE_RE.search(abstract)
         view.cache["first proposal"] = None if cue is None else view.sentences["abstract"].of(cue.start())
     first = view.cache["first proposal"]
     if first is None:
@@ -575,8 +574,7 @@ class PairContext:
                 if f.entity == entity and f.etype == "Method":
                     _, s_start, _ = view.sentence_of(f)
                     text = view.texts[f.field]
-                    if (COMPARED_BEFORE_ASCII_RE if plain_ascii(text) else COMPARED_BEFORE_RE).search(
-                            text, max(s_start, f.start - 80), f.start):
+                    if COMPARED_BEFORE_RE.search(text, max(s_start, f.start - 80), f.start):
                         answer = True
                         break
             self._compared[entity] = answer

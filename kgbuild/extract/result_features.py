@@ -22,11 +22,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from kgbuild.extract.candidates import Found
-from kgbuild.extract.caseblind import plain_ascii
 from kgbuild.extract.facts import (
     CHANGE_AFTER_METRIC_RE,
     DELTA_AFTER_RE,
-    DELTA_BEFORE_ASCII_RE,
     DELTA_BEFORE_RE,
     FROM_TO_RE,
     METRIC_AFTER_GLUE_RE,
@@ -162,8 +160,7 @@ def _rule_verdict(view: PaperView, cand: NumberCandidate, in_field: list[Found])
     from_to = FROM_TO_RE.search(text, max(0, start - 60), start)
     cand.from_to = from_to is not None
     if from_to is None:
-        cand.delta_before = (DELTA_BEFORE_ASCII_RE if plain_ascii(text) else DELTA_BEFORE_RE).search(
-            text, max(0, start - 40), start) is not None
+        cand.delta_before = DELTA_BEFORE_RE.search(text, max(0, start - 40), start) is not None
         if cand.delta_before:
             return
     delta_after = DELTA_AFTER_RE.match(text, end, min(len(text), end + 30)) is not None
@@ -276,7 +273,7 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
             feats.append("efficiency&scale")
     delta_before = cand.delta_before
     if delta_before is None:
-        delta_before = (DELTA_BEFORE_ASCII_RE if plain_ascii(text) else DELTA_BEFORE_RE).search(
+        delta_before = DELTA_BEFORE_RE.search(
             text, max(0, cand.start - 40), cand.start) is not None
     if delta_before:
         feats.append("rule_delta_before")
