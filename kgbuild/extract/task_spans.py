@@ -7,7 +7,7 @@ completion" can be missed.  Here every head offers the spans that end at it, wit
 ``MAX_MODIFIERS`` words before it (no stop word, adverb or punctuation inside), the
 ``task_span`` model scores each from the words in and around it and from the rule's own
 verdict, and the likeliest span of each head becomes a Task candidate when its probability
-reaches ``SPAN_FLOOR``.  The probability goes on as the candidate's source, which the entity
+reaches the model's threshold (chosen in training).  The probability goes on as the candidate's source, which the entity
 model reads: it makes the final call.
 
 Without the model the rule's spans stand, as before; a training run (``trace``) sees every
@@ -21,10 +21,6 @@ from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.resources import lowered_term_list
 
 MAX_MODIFIERS = 4
-# The likeliest span of a head is offered from this probability on (the entity model decides).
-import os
-SPAN_FLOOR = float(os.environ.get("KG_SPAN_FLOOR", "0.25"))
-_KEEP_RULE = os.environ.get("KG_KEEP_RULE") == "1"
 
 
 def word_shape(word: str) -> str:
@@ -103,7 +99,7 @@ class TaskSpans:
 
     def choose(self, scan: rules.WordScan, in_title: bool) -> list[tuple[int, int, bool, float | None]]:
         """(start, end, loose, probability): the rule's spans with no probability when there
-        is no model; else each head's likeliest span from ``SPAN_FLOOR``."""
+        is no model; else each head's likeliest span, from the model's threshold on."""
         ruled = rules.task_phrases(scan, in_title)
         if self.model is None and self.trace is None:
             return [(start, end, loose, None) for start, end, loose in ruled]
@@ -177,11 +173,8 @@ class TaskSpans:
                     p = self.model.probability(feats, self.style)
                     if best is None or p > best[2]:
                         best = (start, end, p)
-            if best is not None and best[2] >= SPAN_FLOOR:
-                if _KEEP_RULE and rule is not None and rule[0] == best[0]:
-                    chosen.append((best[0], best[1], rule[1], None))
-                else:
-                    chosen.append((best[0], best[1], False, best[2]))
+            if best is not None and best[2] >= self.model.threshold:
+                chosen.append((best[0], best[1], False, best[2]))
         if self.model is None:
             return [(start, end, loose, None) for start, end, loose in ruled]
         return chosen

@@ -1,0 +1,86 @@
+"""The trained choice of a task's span: which words before a head word ("detection",
+"estimation") belong to the task's name.  Sentences of our own making."""
+
+from __future__ import annotations
+
+from kgbuild.extract import rules
+from kgbuild.extract.candidates import PHRASE, SPAN_DOUBTFUL, SPAN_LIKELY, field_candidates, span_rank
+from kgbuild.extract.sentences import SentenceIndex
+from kgbuild.extract.task_spans import MAX_MODIFIERS, TaskSpans, span_options
+
+
+def offered(text: str, head: str, in_title: bool = False) -> list[str] | None:
+    """The spans the head word ``head`` offers, shortest first."""
+    rules.load_word_lists()
+    scan = rules.WordScan(text)
+    (index,) = [i for i in scan.task_heads if scan.words[i].group() == head]
+    options = span_options(scan, index, in_title)
+    if options is None:
+        return None
+    word, modifiers = options
+    starts = [word.start()] + [m.start() for m in modifiers]
+    return [text[start:word.end()] for start in starts]
+
+
+def chosen_tasks(extractor, text: str, is_title: bool = False) -> dict[str, int]:
+    """Written form -> source rank of the Task candidates of one field, spans chosen by the
+    shipped span model."""
+    hits = extractor.nlp(text).user_data["lexicon"]
+    lowered = {"title": text.lower() if is_title else "", "abstract": "" if is_title else text.lower()}
+    chooser = TaskSpans(extractor.decisions.get("task_span"), None, "plain", lowered)
+    found, _ = field_candidates(text, "title" if is_title else "abstract", hits, is_title, SentenceIndex(text),
+                                task_chooser=chooser)
+    return {f.text: f.rank for f in found if f.etype == "Task"}
+
+
+def test_a_head_offers_every_span_up_to_a_stop_word():
+    assert offered("We study the arbitrary-shaped scene text detection problem.", "detection") == [
+        "detection", "text detection", "scene text detection", "arbitrary-shaped scene text detection"]
+
+
+def test_punctuation_and_adverbs_end_the_spans_a_head_offers():
+    assert offered("Robust, accurate depth estimation", "estimation") == [
+        "estimation", "depth estimation", "accurate depth estimation"]
+    assert offered("a truly general pose estimation", "estimation") == [
+        "estimation", "pose estimation", "general pose estimation"]
+
+
+def test_no_more_than_the_longest_name_is_offered():
+    spans = offered("We tackle large scale weakly supervised video object instance segmentation.", "segmentation")
+    assert len(spans) == MAX_MODIFIERS + 1
+    assert spans[-1] == "video object instance segmentation"
+
+
+def test_a_head_inside_a_longer_word_or_starting_a_sentence_offers_nothing():
+    assert offered("Our detection-based tracker runs fast.", "detection") is None
+    assert offered("We evaluate it. Detection of small objects is hard.", "Detection") is None
+
+
+def test_the_model_keeps_a_hyphenated_modifier_outside_the_vocabulary(extractor):
+    found = chosen_tasks(extractor, "We address arbitrary-shaped scene text detection in natural images.")
+    assert "arbitrary-shaped scene text detection" in found
+
+
+def test_the_model_leaves_out_a_verb_before_the_task(extractor):
+    found = chosen_tasks(extractor, "Our module improves monocular depth estimation on indoor scenes.")
+    assert "monocular depth estimation" in found
+    assert not any(name.startswith("improves") for name in found)
+
+
+def test_the_model_leaves_out_a_word_that_says_how(extractor):
+    found = chosen_tasks(extractor, "We propose a diffusion-based image generation model.")
+    assert not any(name.startswith("diffusion") for name in found)
+
+
+def test_the_entity_model_reads_how_sure_the_span_model_was():
+    assert span_rank(0.95) == SPAN_LIKELY
+    assert span_rank(0.3) == SPAN_DOUBTFUL
+    assert PHRASE < SPAN_LIKELY < SPAN_DOUBTFUL  # weaker sources rank later
+
+
+def test_without_a_span_model_the_rule_spans_stand(extractor):
+    text = "We address oriented object detection in aerial images."
+    hits = extractor.nlp(text).user_data["lexicon"]
+    chooser = TaskSpans(None, None, "plain", {"title": "", "abstract": text.lower()})
+    found, _ = field_candidates(text, "abstract", hits, False, SentenceIndex(text), task_chooser=chooser)
+    assert {f.text: f.rank for f in found if f.etype == "Task"} == {"oriented object detection": PHRASE}
