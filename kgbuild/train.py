@@ -299,7 +299,7 @@ def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:
     decisions = Decisions()
     papers: dict[str, list[str]] = {}
     examples = collect(annotated, decisions, papers)
-    decisions.models["task_span"] = fit("task_span", examples["task_span"], seed)
+    decisions.models["task_span"] = fit_task_span(examples["task_span"], seed)
     # The later models learn from task spans chosen by a span model that did not see the paper
     # (a model scoring its own training papers is surer than it will be on new ones).
     cross_fitted = _cross_fitted_spans(annotated, examples["task_span"], papers["task_span"], seed)
@@ -340,8 +340,35 @@ def _cross_fitted_spans(annotated: list[Annotated], rows: list[tuple[list[str], 
     for part in parts:
         inside = {a.paper.id for a in part}
         others = [row for row, paper in zip(rows, row_papers) if paper not in inside]
-        fitted.append((part, fit("task_span", others, seed)))
+        fitted.append((part, fit_task_span(others, seed)))
     return fitted
+
+
+# A head word is skipped when fewer than this share of its occurrences (of at least
+# ``RARE_HEAD_MIN`` seen) had a span that names a task: the chooser's dearest work, spent on
+# words such as "representation" or "fusion" that seldom end a task's name.
+RARE_HEAD_RATE = 0.05
+RARE_HEAD_MIN = 8
+
+
+def fit_task_span(rows: list[tuple[list[str], str]], seed: int = SEED) -> LinearModel:
+    """The span model, and the head words it need not score (``extra["rare_heads"]``)."""
+    model = fit("task_span", rows, seed)
+    seen: Counter = Counter()
+    named: Counter = Counter()
+    head, hit = None, False
+    for features, label in rows + [(["k=0"], "no")]:  # (a sentinel closes the last head)
+        if "k=0" in features:  # a head's first span: the one without modifiers
+            if head is not None:
+                seen[head] += 1
+                named[head] += hit
+            head = next((f[2:] for f in features if f.startswith("h=")), None)
+            hit = False
+        hit = hit or label == "yes"
+    rare = sorted(h for h, n in seen.items() if n >= RARE_HEAD_MIN and named[h] < RARE_HEAD_RATE * n)
+    if rare:
+        model.extra = {"rare_heads": rare}
+    return model
 
 
 def write_models(decisions: Decisions, folder: Path = MODEL_DIR) -> list[Path]:

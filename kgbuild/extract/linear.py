@@ -17,11 +17,13 @@ import orjson
 class LinearModel:
     """``classes[0]`` is the negative class of a binary model (its score is the logit of ``classes[1]``)."""
 
-    __slots__ = ("name", "classes", "weights", "bias", "threshold", "_styled", "_typed")
+    __slots__ = ("name", "classes", "weights", "bias", "threshold", "extra", "_styled", "_typed")
 
     def __init__(self, name: str, classes: list[str], weights: list[dict[str, float]], bias: list[float],
-                 threshold: float = 0.5) -> None:
+                 threshold: float = 0.5, extra: dict | None = None) -> None:
         self.name = name
+        # what a decision learned besides the weights (``task_span``: the head words it skips)
+        self.extra = extra or {}
         self.classes = classes
         self.weights = weights
         self.bias = bias
@@ -69,6 +71,12 @@ class LinearModel:
             self._styled[style] = styled
         return styled
 
+    def feature_weights(self, style: str | None = None) -> dict[str, float]:
+        """Binary models: each feature's weight (read in ``style`` too), for callers that add
+        up the scores of related feature sets themselves."""
+        (weights,) = self.weights if style is None else self._styled_weights(style)
+        return weights
+
     def logit(self, features: Iterable[str], style: str | None = None) -> float:
         """Binary models: the score of the positive class, before the sigmoid."""
         return self.bias[0] + self.contribution(features, style)
@@ -115,12 +123,15 @@ class LinearModel:
         payload = {"name": self.name, "classes": self.classes, "bias": [round(b, 6) for b in self.bias],
                    "threshold": self.threshold,
                    "weights": [{f: round(v, 6) for f, v in sorted(w.items())} for w in self.weights]}
+        if self.extra:
+            payload["extra"] = self.extra
         return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
 
     @classmethod
     def from_json(cls, raw: bytes) -> LinearModel:
         data = orjson.loads(raw)
-        return cls(data["name"], data["classes"], data["weights"], data["bias"], data.get("threshold", 0.5))
+        return cls(data["name"], data["classes"], data["weights"], data["bias"], data.get("threshold", 0.5),
+                   data.get("extra"))
 
     @classmethod
     def load(cls, path: Path) -> LinearModel:

@@ -16,6 +16,10 @@ span offered, labelled by whether the gold annotation names a task so.
 
 from __future__ import annotations
 
+import math
+import re
+from functools import lru_cache
+
 from kgbuild.extract import rules
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.resources import lowered_term_list
@@ -51,15 +55,42 @@ def _edge_before(text: str, start: int) -> str:
     return left[-1]
 
 
+WORD_OR_MARK_AFTER_RE = re.compile(r"\s*(?:([^\W_]+)|(\S))")
+
+
 def _edge_after(text: str, end: int) -> str:
-    rest = text[end:end + 24]
-    stripped = rest.lstrip()
-    if not stripped:
+    """The word (lower case) or mark right after a head, or "$" at the text's end."""
+    match = WORD_OR_MARK_AFTER_RE.match(text, end)
+    if match is None:
         return "$"
-    if stripped[0].isalnum():
-        word = stripped.split(None, 1)[0]
-        return "".join(c for c in word if c.isalnum()).lower() or stripped[0]
-    return stripped[0]
+    word = match.group(1)
+    return word.lower() if word is not None else match.group(2)
+
+
+_WORD_FEATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}
+_WORD_FEATURES_LIMIT = 50_000
+
+
+def word_features(word: str, vocabulary: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """A modifier's features as a span's first word, as the word just outside a span, and
+    whether the task vocabulary knows it: the same for every head, so made once per word."""
+    made = _WORD_FEATURES.get(word)
+    if made is None:
+        lower = word.lower()
+        shape = word_shape(word)
+        known = lower in vocabulary
+        made = ((f"f={lower}", f"fs={shape}", f"fv={known}", f"f3={lower[-3:]}"),
+                (f"o={lower}", f"os={shape}", f"ov={known}"), known)
+        if len(_WORD_FEATURES) >= _WORD_FEATURES_LIMIT:
+            _WORD_FEATURES.clear()
+        _WORD_FEATURES[word] = made
+    return made
+
+
+RULE_FEATURES = {(relation, loose): (f"rule={relation}", f"rule+loose={relation}{loose}")
+                 for relation in ("same", "longer", "shorter") for loose in (False, True)}
+K_FEATURES = ("k=0", "k=1", "k=2", "k=3", "k=3")
+KNOWN_FEATURES = {(k, known): f"k+fv={k}{known}" for k in range(1, 5) for known in (False, True)}
 
 
 def span_options(scan: rules.WordScan, index: int, in_title: bool):
@@ -88,6 +119,11 @@ def span_options(scan: rules.WordScan, index: int, in_title: bool):
     return head, modifiers
 
 
+@lru_cache(maxsize=8)  # (per model: a training run makes several)
+def _rare_heads(model: LinearModel) -> frozenset[str]:
+    return frozenset(model.extra.get("rare_heads", ()))
+
+
 class TaskSpans:
     """The Task candidates of one text's head words (``choose``), by the model when there is one."""
 
@@ -101,80 +137,100 @@ class TaskSpans:
         """(start, end, loose, probability): the rule's spans with no probability when there
         is no model; else each head's likeliest span, from the model's threshold on."""
         ruled = rules.task_phrases(scan, in_title)
-        if self.model is None and self.trace is None:
+        model, trace = self.model, self.trace
+        if model is None and trace is None:
             return [(start, end, loose, None) for start, end, loose in ruled]
         by_end = {end: (start, loose) for start, end, loose in ruled}
         text = scan.text
         own = self.lowered["title" if in_title else "abstract"]
+        other = self.lowered["abstract" if in_title else "title"]
         vocabulary = rules.task_modifier_vocabulary()
         task_stop = lowered_term_list("task_stop")
         endings = rules.known_task_endings()
+        if model is not None:
+            weights = model.feature_weights(self.style)
+            known_weights = weights.keys()
+            floor = model.threshold_logit - model.bias[0]
+            rare = _rare_heads(model)
         chosen = []
         for index in scan.task_heads:
+            head = scan.words[index]
+            head_word = head.group()
+            head_lower = head_word.lower()
+            if model is not None and head_lower in rare:
+                continue
             offered = span_options(scan, index, in_title)
             if offered is None:
                 continue
-            head, modifiers = offered
+            modifiers = offered[1]
             end = head.end()
-            head_lower = head.group().lower()
             rule = by_end.get(end)
             after = _edge_after(text, end)
             common = [f"h={head_lower}", f"a={after}", f"h+a={head_lower}+{after}"]
             if in_title:
                 common.append("title")
-            if head.group()[0].isupper():
+            if head_word[0].isupper():
                 common.append("head_capital")
             if head_lower in rules.WEAK_HEADS:
                 common.append("weak_head")
-            lowers = [m.group().lower() for m in modifiers]
+            # "... tasks" after the head: said of every span it ends
+            if rules.TASK_NOUN_AFTER_RE.match(text, end) is not None:
+                common.append("said_task")
+            words = [m.group() for m in modifiers]
+            described = [word_features(word, vocabulary) for word in words]
+            modified = []  # the features of every span with a modifier
+            if words:
+                nearest = words[0].lower()
+                modified.append(f"n={nearest}")
+                if f"{nearest} {head_lower}" in endings:
+                    modified.append("known_ending")
+            base = sum(map(weights.__getitem__, known_weights & common)) if model is not None else 0.0
             best = None
+            all_known = True
             for k in range(len(modifiers) + 1):
                 start = modifiers[k - 1].start() if k else head.start()
-                feats = list(common)
-                feats.append(f"k={min(k, 3)}")
+                feats = [K_FEATURES[k]]
                 if k:
-                    first = modifiers[k - 1].group()
-                    first_lower = lowers[k - 1]
-                    shape = word_shape(first)
-                    known = first_lower in vocabulary
-                    feats += [f"f={first_lower}", f"fs={shape}", f"fv={known}", f"k+fv={k}{known}",
-                              f"fs+h={shape}+{head_lower}", f"n={lowers[0]}", f"f3={first_lower[-3:]}"]
-                    if all(w in vocabulary for w in lowers[:k]):
+                    first, _, known = described[k - 1]
+                    all_known = all_known and known
+                    feats += modified
+                    feats += first
+                    feats += (KNOWN_FEATURES[k, known], f"{first[1]}+{head_lower}")
+                    if all_known:
                         feats.append("all_known")
-                    last_two = f"{lowers[0]} {head_lower}"
-                    if last_two in endings:
-                        feats.append("known_ending")
                 if k < len(modifiers):
-                    outside = modifiers[k].group()
-                    outside_lower = lowers[k]
-                    feats += [f"o={outside_lower}", f"os={word_shape(outside)}",
-                              f"ov={outside_lower in vocabulary}"]
+                    feats += described[k][1]
                 else:
                     feats.append(f"o={_edge_before(text, start)}")
                 if rule is None:
                     feats.append("rule=none")
                 else:
                     relation = "same" if rule[0] == start else ("longer" if rule[0] < start else "shorter")
-                    feats += [f"rule={relation}", f"rule+loose={relation}{rule[1]}"]
-                if rules._said_as_task(text, start, end, in_title):
-                    feats.append("said_task")
-                written = text[start:end].lower()
+                    feats += RULE_FEATURES[relation, rule[1]]
+                if in_title and rules.TITLE_TASK_CUE_BEFORE_RE.search(text, max(0, start - 8), start) is not None:
+                    feats.append("title_for")
+                written = own[start:end]
                 if written in task_stop:
                     feats.append("task_stop")
                 if k:
-                    if self.lowered["abstract" if in_title else "title"].find(written) >= 0:
+                    if other.find(written) >= 0:
                         feats.append("echo")
                     if own.count(written) > 1:
                         feats.append("repeat")
-                if self.trace is not None:
-                    self.trace("task_span", {"type": "Task", "forms": [text[start:end]]},
-                               feats + [f"{self.style}|{f}" for f in feats])
-                if self.model is not None:
-                    p = self.model.probability(feats, self.style)
-                    if best is None or p > best[2]:
-                        best = (start, end, p)
-            if best is not None and best[2] >= self.model.threshold:
-                chosen.append((best[0], best[1], False, best[2]))
-        if self.model is None:
+                if trace is not None:
+                    feats += common
+                    trace("task_span", {"type": "Task", "forms": [text[start:end]]},
+                          feats + [f"{self.style}|{f}" for f in feats])
+                    if model is None:
+                        continue
+                    score = sum(map(weights.__getitem__, known_weights & feats))
+                else:
+                    score = base + sum(map(weights.__getitem__, known_weights & feats))
+                if best is None or score > best[2]:
+                    best = (start, end, score)
+            if best is not None and best[2] >= floor:
+                probability = 1.0 / (1.0 + math.exp(-(best[2] + model.bias[0])))
+                chosen.append((best[0], best[1], False, probability))
+        if model is None:
             return [(start, end, loose, None) for start, end, loose in ruled]
         return chosen
