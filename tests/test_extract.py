@@ -186,10 +186,10 @@ def test_from_to_reports_the_new_score():
 # --- acronyms --------------------------------------------------------------------------
 
 def test_acronym_of_a_task_is_a_task_alias_not_a_method():
-    x = run("Imagery", "Remote sensing (RS) images are large. RS tasks need efficient models.")
-    assert "RS" not in all_written(x, "Method")
-    task = entity(x, "Task", "RS")
-    assert task is not None and "Remote sensing" in {m.text for m in task.mentions}
+    x = run("Imagery", "Semantic segmentation (SS) labels pixels. SS tasks need efficient models.")
+    assert "SS" not in all_written(x, "Method")
+    task = entity(x, "Task", "SS")
+    assert task is not None and "Semantic segmentation" in {m.text for m in task.mentions}
 
 
 def test_top1_and_top1_accuracy_resolve_together():
