@@ -190,7 +190,7 @@ def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int, bool]]:
         head = scan.words[index]
         head_word = head.group()
         head_capital = head_word[0].isupper()
-        if head_capital and not in_title and head.start() > 0 and not _preceded_by_capital_word(text, head.start()):
+        if head_capital and not in_title and head.start() > 0 and not preceded_by_capital_word(text, head.start()):
             continue  # sentence-initial "Detection of ..."
         end = head.end()
         if text[end:end + 1] == "-" or (end < len(text) and text[end].isalnum()):
@@ -250,7 +250,7 @@ def _task_word_case_ok(word: str, head_capital: bool) -> bool:
     return word[0].islower()
 
 
-def _preceded_by_capital_word(text: str, pos: int) -> bool:
+def preceded_by_capital_word(text: str, pos: int) -> bool:
     back = WORD_BACK_RE.search(text, max(0, pos - 40), pos)
     return bool(back and back.group(1)[0].isupper())
 

@@ -7,8 +7,8 @@ completion" can be missed.  Here every head offers the spans that end at it, wit
 ``MAX_MODIFIERS`` words before it (no stop word, adverb or punctuation inside), the
 ``task_span`` model scores each from the words in and around it and from the rule's own
 verdict, and the likeliest span of each head becomes a Task candidate when its probability
-reaches the model's threshold (chosen in training).  The probability goes on as the candidate's source, which the entity
-model reads: it makes the final call.
+reaches the model's threshold (chosen in training).  The probability goes on, in three
+bands, as the candidate's source, which the entity model reads: it makes the final call.
 
 Without the model the rule's spans stand, as before; a training run (``trace``) sees every
 span offered, labelled by whether the gold annotation names a task so.
@@ -27,7 +27,9 @@ from kgbuild.extract.resources import lowered_term_list
 MAX_MODIFIERS = 4
 
 
-def word_shape(word: str) -> str:
+def modifier_shape(word: str) -> str:
+    """A coarse class of a word before a task head: hyphenated, a number, capitals, a verb-like
+    or plural ending, or plain lower case."""
     if "-" in word:
         return "hyphen"
     first = word[0]
@@ -77,7 +79,7 @@ def word_features(word: str, vocabulary: frozenset[str]) -> tuple[tuple[str, ...
     made = _WORD_FEATURES.get(word)
     if made is None:
         lower = word.lower()
-        shape = word_shape(word)
+        shape = modifier_shape(word)
         known = lower in vocabulary
         made = ((f"f={lower}", f"fs={shape}", f"fv={known}", f"f3={lower[-3:]}"),
                 (f"o={lower}", f"os={shape}", f"ov={known}"), known)
@@ -101,7 +103,7 @@ def span_options(scan: rules.WordScan, index: int, in_title: bool):
     head = scan.words[index]
     head_word = head.group()
     if head_word[0].isupper() and not in_title and head.start() > 0 and \
-            not rules._preceded_by_capital_word(text, head.start()):
+            not rules.preceded_by_capital_word(text, head.start()):
         return None  # sentence-initial "Detection of ..."
     end = head.end()
     if text[end:end + 1] == "-" or (end < len(text) and text[end].isalnum()):
