@@ -346,7 +346,7 @@ def _cross_fitted_spans(annotated: list[Annotated], rows: list[tuple[list[str], 
 
 # A head word is skipped when fewer than this share of its occurrences (of at least
 # ``RARE_HEAD_MIN`` seen) had a span that names a task: the chooser's dearest work, spent on
-# words such as "representation" or "fusion" that seldom end a task's name.
+# words such as "design" or "matching" that seldom end a task's name.
 RARE_HEAD_RATE = 0.05
 RARE_HEAD_MIN = 8
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kgbuild.extract import rules
-from kgbuild.extract.candidates import PHRASE, SPAN_DOUBTFUL, field_candidates, span_rank
+from kgbuild.extract.candidates import PHRASE, SPAN_DOUBTFUL, SPAN_FAIR, field_candidates, span_rank
 from kgbuild.extract.entities import group_mentions
 from kgbuild.extract.features import entity_own_features
 from kgbuild.extract.sentences import SentenceIndex
@@ -96,3 +96,30 @@ def test_without_a_span_model_the_rule_spans_stand(extractor):
     chooser = TaskSpans(None, None, "plain", {"title": "", "abstract": text.lower()})
     found, _ = field_candidates(text, "abstract", hits, False, SentenceIndex(text), task_chooser=chooser)
     assert {f.text: f.rank for f in found if f.etype == "Task"} == {"rotated ship detection": PHRASE}
+
+
+def test_training_lists_the_head_words_that_seldom_end_a_task():
+    from kgbuild.extract.linear import LinearModel
+    from kgbuild.train import RARE_HEAD_MIN, fit_task_span
+
+    rows = []
+    for n in range(RARE_HEAD_MIN + 2):  # "design" never names a task, "detection" often does
+        rows += [(["k=0", "h=design"], "no"), (["k=1", "h=design", "f=system"], "no")]
+        rows += [(["k=0", "h=detection"], "no"), (["k=1", "h=detection", "f=object"], "yes" if n % 2 else "no")]
+    rows += [(["k=0", "h=parsing"], "no")] * (RARE_HEAD_MIN - 1)  # too seldom seen to judge
+    model = fit_task_span(rows)
+    assert model.extra == {"rare_heads": ["design"]}
+    assert LinearModel.from_json(model.to_json()).extra == {"rare_heads": ["design"]}
+
+
+def test_a_skipped_head_word_offers_no_task(extractor):
+    import copy
+
+    text = "We address rotated ship detection in aerial images."
+    model = copy.copy(extractor.decisions.get("task_span"))
+    assert chosen_tasks(extractor, text) == {"rotated ship detection": SPAN_FAIR}  # (the head kept)
+    model.extra = {"rare_heads": ["detection"]}
+    hits = extractor.nlp(text).user_data["lexicon"]
+    chooser = TaskSpans(model, None, "plain", {"title": "", "abstract": text.lower()})
+    found, _ = field_candidates(text, "abstract", hits, False, SentenceIndex(text), task_chooser=chooser)
+    assert not [f for f in found if f.etype == "Task"]
