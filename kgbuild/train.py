@@ -160,9 +160,9 @@ def result_labels(gold: _GoldForms, kind: str, candidate: dict) -> str | None:
 Examples = dict[str, list[tuple[list[str], str]]]
 
 
-def collect(annotated: list[Annotated], decisions: Decisions, papers: dict[str, list[str]] | None = None) -> Examples:
+def collect(annotated: list[Annotated], decisions: Decisions, span_papers: list[str] | None = None) -> Examples:
     """Every decision's (features, label) over the annotated papers, with ``decisions`` applied
-    (``papers``, when given, receives each row's paper id, per decision)."""
+    (``span_papers``, when given, receives the paper id of each ``task_span`` row)."""
 
     golds = {a.paper.id: _GoldForms(a.gold) for a in annotated}
     examples: Examples = {"task_span": [], "title_name": [], "definition": [], "entity": [], "proposed": [], "backbone": [],
@@ -177,6 +177,8 @@ def collect(annotated: list[Annotated], decisions: Decisions, papers: dict[str, 
         elif kind == "task_span":
             # optional tasks count, as for the entity model: named the same way
             examples["task_span"].append((features, "no" if entity_label(gold, candidate) == "no" else "yes"))
+            if span_papers is not None:
+                span_papers.append(paper_id)
         elif kind == "entity":
             # optional entities are learned as entities: they share the shape of required ones
             examples["entity"].append((features, "no" if entity_label(gold, candidate) == "no" else "yes"))
@@ -196,17 +198,6 @@ def collect(annotated: list[Annotated], decisions: Decisions, papers: dict[str, 
             label = result_labels(gold, kind, candidate)
             if label is not None:
                 examples[kind].append((features, label))
-
-    if papers is not None:
-        counted = {kind: len(rows) for kind, rows in examples.items()}
-        plain_record = record
-
-        def record(paper_id: str, kind: str, candidate: dict, features: list[str]) -> None:
-            plain_record(paper_id, kind, candidate, features)
-            for name, rows in examples.items():
-                if len(rows) != counted[name]:
-                    papers.setdefault(name, []).append(paper_id)
-                    counted[name] = len(rows)
 
     extractor = shared_extractor()
     extractor.decisions, extractor.trace = decisions, record
@@ -297,12 +288,12 @@ def _best_threshold(name: str, matrix, labels: list[str], seed: int, given: list
 def train_decisions(annotated: list[Annotated], seed: int = SEED) -> Decisions:
     """All the models, each trained with the ones the extractor applies before it in place."""
     decisions = Decisions()
-    papers: dict[str, list[str]] = {}
-    examples = collect(annotated, decisions, papers)
+    span_papers: list[str] = []
+    examples = collect(annotated, decisions, span_papers)
     decisions.models["task_span"] = fit_task_span(examples["task_span"], seed)
     # The later models learn from task spans chosen by a span model that did not see the paper
     # (a model scoring its own training papers is surer than it will be on new ones).
-    cross_fitted = _cross_fitted_spans(annotated, examples["task_span"], papers["task_span"], seed)
+    cross_fitted = _cross_fitted_spans(annotated, examples["task_span"], span_papers, seed)
 
     def collect_later() -> Examples:
         merged: Examples = {}

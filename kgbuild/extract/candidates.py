@@ -162,6 +162,10 @@ def _written_as_name(text: str, start: int, end: int, sentences: SentenceIndex) 
     return start != sentence_start and not text[sentence_start:start].rstrip().endswith(":")
 
 
+# the rule's task spans: a chooser with no model and no trace
+RULE_TASK_SPANS = TaskSpans(None, None, "plain", {})
+
+
 def span_rank(probability: float) -> int:
     return SPAN_LIKELY if probability >= 0.7 else SPAN_FAIR if probability >= 0.45 else SPAN_DOUBTFUL
 
@@ -219,8 +223,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
         cands.append((start, end, "Method", None, CUE))
     scan = rules.WordScan(text)
     task_spans = [(c[0], c[1]) for c in cands if c[2] == "Task"]
-    for start, end, loose, probability in (task_chooser.choose(scan, is_title) if task_chooser is not None else (
-            (start, end, loose, None) for start, end, loose in rules.task_phrases(scan, is_title))):
+    for start, end, loose, probability in (task_chooser or RULE_TASK_SPANS).choose(scan, is_title):
         rank = (LOOSE if loose else PHRASE) if probability is None else span_rank(probability)
         cands.append((start, end, "Task", None, rank))
         task_spans.append((start, end))

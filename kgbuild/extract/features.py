@@ -400,8 +400,7 @@ def listed_after_proposal(view: PaperView, draft: EntityDraft) -> bool:
     abstract's first sentence that says what the paper proposes ("we propose ..."), with no
     comparison before it in its sentence."""
     if "first proposal" not in view.cache:  # (asked of few drafts: the abstract is searched then)
-        abstract = view.texts["abstract"]
-        cue = PROPOSE_CUE_RE.search(abstract)
+        cue = PROPOSE_CUE_RE.search(view.texts["abstract"])
         view.cache["first proposal"] = None if cue is None else view.sentences["abstract"].of(cue.start())
     first = view.cache["first proposal"]
     if first is None:

@@ -188,13 +188,11 @@ def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int, bool]]:
     vocabulary = task_modifier_vocabulary()
     for index in scan.task_heads:
         head = scan.words[index]
+        if not can_end_task(text, head, in_title):
+            continue
         head_word = head.group()
         head_capital = head_word[0].isupper()
-        if head_capital and not in_title and head.start() > 0 and not preceded_by_capital_word(text, head.start()):
-            continue  # sentence-initial "Detection of ..."
         end = head.end()
-        if text[end:end + 1] == "-" or (end < len(text) and text[end].isalnum()):
-            continue  # "detection-based", part of a longer word
         n_modifiers = 0
         loose = False
         cursor = head.start()
@@ -240,6 +238,17 @@ def task_phrases(scan: WordScan, in_title: bool) -> list[tuple[int, int, bool]]:
                 continue
         found.append((cursor, end, loose))
     return found
+
+
+def can_end_task(text: str, head: re.Match, in_title: bool) -> bool:
+    """Whether a task head word (its match in ``text``) can end a task's name where it stands:
+    not a capitalised sentence start ("Detection of ..."), not part of a longer word
+    ("detection-based")."""
+    if head.group()[0].isupper() and not in_title and head.start() > 0 and \
+            not preceded_by_capital_word(text, head.start()):
+        return False
+    end = head.end()
+    return not (text[end:end + 1] == "-" or (end < len(text) and text[end].isalnum()))
 
 
 def _task_word_case_ok(word: str, head_capital: bool) -> bool:

@@ -73,14 +73,14 @@ _WORD_FEATURES: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}
 _WORD_FEATURES_LIMIT = 50_000
 
 
-def word_features(word: str, vocabulary: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+def word_features(word: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """A modifier's features as a span's first word, as the word just outside a span, and
     whether the task vocabulary knows it: the same for every head, so made once per word."""
     made = _WORD_FEATURES.get(word)
     if made is None:
         lower = word.lower()
         shape = modifier_shape(word)
-        known = lower in vocabulary
+        known = lower in rules.task_modifier_vocabulary()
         made = ((f"f={lower}", f"fs={shape}", f"fv={known}", f"f3={lower[-3:]}"),
                 (f"o={lower}", f"os={shape}", f"ov={known}"), known)
         if len(_WORD_FEATURES) >= _WORD_FEATURES_LIMIT:
@@ -101,13 +101,8 @@ def span_options(scan: rules.WordScan, index: int, in_title: bool):
     task's name here."""
     text = scan.text
     head = scan.words[index]
-    head_word = head.group()
-    if head_word[0].isupper() and not in_title and head.start() > 0 and \
-            not rules.preceded_by_capital_word(text, head.start()):
-        return None  # sentence-initial "Detection of ..."
-    end = head.end()
-    if text[end:end + 1] == "-" or (end < len(text) and text[end].isalnum()):
-        return None  # "detection-based", part of a longer word
+    if not rules.can_end_task(text, head, in_title):
+        return None
     # (``scan.previous`` written out: asked about 4,000 times a pass)
     words, stop = scan.words, rules.STOP
     modifiers = []
@@ -151,7 +146,6 @@ class TaskSpans:
         text = scan.text
         own = self.lowered["title" if in_title else "abstract"]
         other = self.lowered["abstract" if in_title else "title"]
-        vocabulary = rules.task_modifier_vocabulary()
         task_stop = lowered_term_list("task_stop")
         endings = rules.known_task_endings()
         if model is not None:
@@ -184,7 +178,7 @@ class TaskSpans:
             if rules.TASK_NOUN_AFTER_RE.match(text, end) is not None:
                 common.append("said_task")
             words = [m.group() for m in modifiers]
-            described = [word_features(word, vocabulary) for word in words]
+            described = [word_features(word) for word in words]
             modified = []  # the features of every span with a modifier
             if words:
                 nearest = words[0].lower()
