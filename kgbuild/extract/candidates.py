@@ -260,6 +260,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     if not is_title:
         found = _listed_datasets(text, found)
     found = _dataset_versions(text, found)
+    found = _coordinated_editions(text, found)
     for f in found:
         if f.etype == "Dataset" and PART_NOUN_AFTER_RE.match(text, f.end):
             f.etype, f.key = "Method", None  # "the ARC module": a part of a model, whatever ARC names elsewhere
@@ -409,6 +410,34 @@ def _dataset_versions(text: str, found: list[Found]) -> list[Found]:
             f.key = None  # one direction of a translation benchmark: a dataset of its own
     if inside_pairs:
         return [f for f in found if not any(f is g for g in inside_pairs)]
+    return found
+
+
+YEAR_END_RE = re.compile(r"(?<![\w-])(?:19|20)\d\d$")
+# "PASCAL VOC 2007 and 2012", "CoNLL 2005 , 2012": more editions of the dataset just named
+MORE_EDITIONS_RE = re.compile(r"(?:\s*(?:,|and|&|/)\s*(?:and\s+)?(?:19|20)\d\d(?![\w.-]))+")
+EDITION_RE = re.compile(r"(?:19|20)\d\d")
+
+
+def _coordinated_editions(text: str, found: list[Found]) -> list[Found]:
+    """Each further year after a dataset named with its year is that dataset's edition too."""
+    added = []
+    for f in found:
+        if f.etype != "Dataset" or not f.text[-1:].isdigit():
+            continue
+        year = YEAR_END_RE.search(f.text)
+        more = MORE_EDITIONS_RE.match(text, f.end) if year else None
+        if more is None:
+            continue
+        base = f.text[:year.start()]
+        for edition in EDITION_RE.finditer(text, f.end, more.end()):
+            added.append(Found(f.field, edition.start(), edition.end(), "Dataset", None, f.rank,
+                               base + edition.group()))
+    if not added:
+        return found
+    taken = {(f.start, f.end) for f in found}
+    found = found + [a for a in added if (a.start, a.end) not in taken]
+    found.sort(key=lambda f: f.start)
     return found
 
 
