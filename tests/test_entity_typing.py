@@ -66,6 +66,38 @@ def test_a_datasets_edition_or_size_is_part_of_its_name(extractor):
     assert {"MovieLens 100K", "MovieLens 1M"} <= datasets
 
 
+def test_each_year_after_a_dataset_and_its_year_is_another_edition(extractor):
+    x = extract(extractor, "Box Refinement", "We evaluate on PASCAL VOC 2007 and 2012, and on CoNLL 2005, 2008 and 2009.")
+    datasets = {e.name for e in x.entities if e.type == "Dataset"}
+    assert {"PASCAL VOC 2007", "PASCAL VOC 2012"} <= datasets
+    assert {"CoNLL 2005", "CoNLL 2008", "CoNLL 2009"} <= datasets
+    edition = next(e for e in x.entities if e.name == "PASCAL VOC 2012")
+    assert edition.mentions[0].text == "2012"  # the evidence points at the year the text wrote
+
+
+def test_a_year_after_a_name_without_one_adds_no_edition(extractor):
+    x = extract(extractor, "Box Refinement", "We evaluate on KITTI and 2012 images of our own.")
+    assert not any(e.name.endswith("2012") for e in x.entities)
+
+
+def test_a_dataset_noun_right_before_a_name_makes_it_a_dataset_in_every_mention(extractor):
+    x = extract(extractor, "Fine-Grained Parts", "We collect a large-scale dataset, “BirdParts”, of "
+                                                 "annotated photographs. Results on BirdParts show that PartNet-X helps.")
+    types = {e.name: e.type for e in x.entities}
+    assert types.get("BirdParts") == "Dataset"
+    assert not any(e.type == "Method" and e.name == "BirdParts" for e in x.entities)
+
+
+def test_benchmarks_such_as_a_list_make_its_members_datasets(extractor):
+    found = typed(extractor, "We report gains on standard benchmarks such as QuokkaQA and WombatVQA.")
+    assert found["QuokkaQA"] == found["WombatVQA"] == "Dataset"
+
+
+def test_a_comma_after_a_dataset_noun_does_not_make_one_name_a_dataset(extractor):
+    found = typed(extractor, "On this dataset, FastNet-Q reaches high accuracy.")
+    assert found["FastNet-Q"] == "Method"
+
+
 def test_a_title_that_announces_a_benchmark_names_a_dataset(extractor):
     assert typed(extractor, "GraphBench: Benchmarking Graph Learners", is_title=True)["GraphBench"] == "Dataset"
 

@@ -36,6 +36,13 @@ def build_extraction(paper: Paper, texts, sentences, drafts: list[EntityDraft], 
     for draft in drafts:
         mentions = []
         for m in draft.mentions:
+            written = texts[m.field][m.start:m.end]
+            if m.text != written:
+                # a name the text implies ("PASCAL VOC 2012" of "VOC 2007 and 2012"): the
+                # evidence is the part it wrote
+                mentions.append(Mention(field=m.field, start=m.start, end=m.end, text=written,
+                                        sentence=sentences[m.field].of(m.start)))
+                continue
             text = without_generic_tail(draft.etype, m.text)
             end = m.start + len(text)
             mentions.append(Mention(field=m.field, start=m.start, end=end, text=text,

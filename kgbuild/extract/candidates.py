@@ -434,7 +434,7 @@ def _dataset_versions(text: str, found: list[Found]) -> list[Found]:
 
 YEAR_END_RE = re.compile(r"(?<![\w-])(?:19|20)\d\d$")
 # "PASCAL VOC 2007 and 2012", "CoNLL 2005 , 2012": more editions of the dataset just named
-MORE_EDITIONS_RE = re.compile(r"(?:\s*(?:,|and|&|/)\s*(?:and\s+)?(?:19|20)\d\d(?![\w.-]))+")
+MORE_EDITIONS_RE = re.compile(r"(?:\s*(?:,|and|&|/)\s*(?:and\s+)?(?:19|20)\d\d(?![\w-]|\.\d))+")
 EDITION_RE = re.compile(r"(?:19|20)\d\d")
 
 
