@@ -80,24 +80,6 @@ def test_a_year_after_a_name_without_one_adds_no_edition(extractor):
     assert not any(e.name.endswith("2012") for e in x.entities)
 
 
-def test_a_dataset_noun_right_before_a_name_makes_it_a_dataset_in_every_mention(extractor):
-    x = extract(extractor, "Fine-Grained Parts", "We collect a large-scale dataset, “BirdParts”, of "
-                                                 "annotated photographs. Results on BirdParts show that PartNet-X helps.")
-    types = {e.name: e.type for e in x.entities}
-    assert types.get("BirdParts") == "Dataset"
-    assert not any(e.type == "Method" and e.name == "BirdParts" for e in x.entities)
-
-
-def test_benchmarks_such_as_a_list_make_its_members_datasets(extractor):
-    found = typed(extractor, "We report gains on standard benchmarks such as QuokkaQA and WombatVQA.")
-    assert found["QuokkaQA"] == found["WombatVQA"] == "Dataset"
-
-
-def test_a_comma_after_a_dataset_noun_does_not_make_one_name_a_dataset(extractor):
-    found = typed(extractor, "On this dataset, FastNet-Q reaches high accuracy.")
-    assert found["FastNet-Q"] == "Method"
-
-
 def test_a_title_that_announces_a_benchmark_names_a_dataset(extractor):
     assert typed(extractor, "GraphBench: Benchmarking Graph Learners", is_title=True)["GraphBench"] == "Dataset"
 
