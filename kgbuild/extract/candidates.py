@@ -291,16 +291,6 @@ DATASET_APPOSITION_RE = re.compile(r"\s*(?:\([^)]{1,30}\)\s*)?,\s*(?:a|an|the|ou
                                    rf"(?:{'|'.join(sorted(DATASET_HEAD_WORDS))})\b", re.IGNORECASE)
 
 
-# "a large-scale dataset , “CompCars”", "benchmarks such as X": the noun before the name says
-# what it is; a comma alone says so only of a list ("datasets, DAQUAR and VQA")
-_DATASET_NOUN = rf"\b(?:{'|'.join(sorted(DATASET_HEAD_WORDS))})"
-DATASET_NOUN_BEFORE_RE = re.compile(
-    rf"{_DATASET_NOUN}\s*(?:,\s*)?(?:[\"“]|\bsuch\s+as|\bincluding|\bnamely|\bcalled|\bnamed|:)\s*[\"“]?\s*$",
-    re.IGNORECASE)
-DATASET_NOUNS_LISTING_RE = re.compile(
-    rf"{_DATASET_NOUN}\s*(?:,|:|\bsuch\s+as|\bincluding|\bnamely|,\s*i\.\s*e\.\s*,)\s*(?:the\s+)?$", re.IGNORECASE)
-
-
 # "Experiments on A, B, and C", "evaluated on the A and B": a list of what was evaluated on
 EVALUATED_LIST_CUE_RE = CaseBlindPattern(
     rf"\b(?:{alternation('evaluated_list_cues')})\s+(?:\w+\s+)?(?:on|over|across)\s+(?:the\s+)?"
@@ -321,19 +311,11 @@ def _datasets_by_context(text: str, found: list[Found], method_lexicon_starts: s
         return f.etype == "Method" and not f.key and f.rank >= CUE and " " not in f.text \
             and f.start not in method_lexicon_starts
 
-    said_datasets = set()
     for f in found:
         if not shape_only(f):
             continue
         if names_a_dataset(f.text) or DATASET_APPOSITION_RE.match(text, f.end, f.end + 90):
             f.etype, f.rank = "Dataset", PHRASE
-        elif DATASET_NOUN_BEFORE_RE.search(text, max(0, f.start - 60), f.start):
-            f.etype, f.rank = "Dataset", PHRASE
-            said_datasets.add(f.text)
-    if said_datasets:  # (its other mentions name the same dataset)
-        for f in found:
-            if f.text in said_datasets and shape_only(f):
-                f.etype, f.rank = "Dataset", PHRASE
     i = 0
     while i < len(found):
         head = found[i]
@@ -341,8 +323,7 @@ def _datasets_by_context(text: str, found: list[Found], method_lexicon_starts: s
         # cue, the dearer test, is searched only before a list)
         if not (shape_only(head) or head.etype == "Dataset") or i + 1 >= len(found) \
                 or not STRICT_LIST_GAP_RE.fullmatch(text, head.end, found[i + 1].start) \
-                or not (EVALUATED_LIST_CUE_RE.search(text, max(0, head.start - 80), head.start)
-                        or DATASET_NOUNS_LISTING_RE.search(text, max(0, head.start - 60), head.start)):
+                or not EVALUATED_LIST_CUE_RE.search(text, max(0, head.start - 80), head.start):
             i += 1
             continue
         members = [head]
