@@ -72,7 +72,9 @@ def test_each_year_after_a_dataset_and_its_year_is_another_edition(extractor):
     assert {"PASCAL VOC 2007", "PASCAL VOC 2012"} <= datasets
     assert {"CoNLL 2005", "CoNLL 2008", "CoNLL 2009"} <= datasets
     edition = next(e for e in x.entities if e.name == "PASCAL VOC 2012")
-    assert edition.mentions[0].text == "2012"  # the evidence points at the year the text wrote
+    mention = edition.mentions[0]
+    assert mention.text == "2012"  # the evidence is the year the text wrote
+    assert (mention.field, x.paper.abstract[mention.start:mention.end]) == ("abstract", "2012")
 
 
 def test_a_year_after_a_name_without_one_adds_no_edition(extractor):
