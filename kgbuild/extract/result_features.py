@@ -182,6 +182,12 @@ def _rule_verdict(view: PaperView, cand: NumberCandidate, in_field: list[Found])
     cand.rule_result = True
 
 
+def _carried_or_found(carried: bool | None, search) -> bool:
+    """The rules' verdict the candidate carries, else whether ``search()`` finds the cue now
+    (candidates made outside ``number_candidates`` carry none)."""
+    return carried if carried is not None else search() is not None
+
+
 def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence: int) -> list[str]:
     """Is this number an absolute reported result?"""
     text = view.texts[cand.field]
@@ -249,10 +255,7 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
                 feats.append(f"delta_a:{word}")
     if EFFICIENCY_AFTER_RE.match(text, cand.end):
         feats.append("efficiency_after")
-    from_to = cand.from_to
-    if from_to is None:
-        from_to = FROM_TO_RE.search(text, max(0, cand.start - 60), cand.start) is not None
-    if from_to:
+    if _carried_or_found(cand.from_to, lambda: FROM_TO_RE.search(text, max(0, cand.start - 60), cand.start)):
         feats.append("from_to")
     # (no "from_value", the level a change starts from: ``number_candidates`` leaves those out)
     stop = CLAUSE_STOP_RE.search(text, cand.end, cand.s_end)
@@ -271,16 +274,9 @@ def number_features(view: PaperView, cand: NumberCandidate, numbers_in_sentence:
         feats.append(f"efficiency&{'decimal' if '.' in raw else 'integer'}")
         if tail:
             feats.append("efficiency&scale")
-    delta_before = cand.delta_before
-    if delta_before is None:
-        delta_before = DELTA_BEFORE_RE.search(
-            text, max(0, cand.start - 40), cand.start) is not None
-    if delta_before:
+    if _carried_or_found(cand.delta_before, lambda: DELTA_BEFORE_RE.search(text, max(0, cand.start - 40), cand.start)):
         feats.append("rule_delta_before")
-    delta_after = cand.delta_after
-    if delta_after is None:
-        delta_after = DELTA_AFTER_RE.match(text, cand.end, min(len(text), cand.end + 30)) is not None
-    if delta_after:
+    if _carried_or_found(cand.delta_after, lambda: DELTA_AFTER_RE.match(text, cand.end, min(len(text), cand.end + 30))):
         feats.append("rule_delta_after")
     after_metrics = [m for m in cand.metrics if m.start >= cand.end and m.start - cand.end <= 12]
     if after_metrics and CHANGE_AFTER_METRIC_RE.match(text, min(after_metrics, key=lambda m: m.start).end):
