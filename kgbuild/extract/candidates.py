@@ -337,9 +337,11 @@ def _datasets_by_context(text: str, found: list[Found], method_lexicon_starts: s
         i += len(members)
 
 
+# a dataset's edition written as a year ("ISLES 2015", "PASCAL VOC 2007 and 2012")
+YEAR = r"(?:19|20)\d\d"
 # "on LLFF and Blender.": a capitalised word closing a list that a known dataset opens
 LISTED_WORD_RE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?"
-                            r"([A-Z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*(?: (?:19|20)\d\d)?)")
+                            rf"([A-Z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*(?: {YEAR})?)")
 LIST_CLOSED_BY_RE = re.compile(r"\b(?:and|or)\b")
 LIST_CLOSE_RE = re.compile(rf"\s*(?:[.;:)]|,\s|$)|\s+(?:{alternation('list_closing_words')})\b")
 
@@ -380,7 +382,7 @@ def _listed_datasets(text: str, found: list[Found]) -> list[Found]:
 
 
 # "MovieLens 100K", "ISLES 2015": a dataset's size or edition written after it
-DATASET_VERSION_RE = re.compile(r"[ -](?:(?:19|20)\d\d|\d+(?:\.\d+)?[KM])(?![\w-])")
+DATASET_VERSION_RE = re.compile(rf"[ -](?:{YEAR}|\d+(?:\.\d+)?[KM])(?![\w-])")
 
 
 # "WMT 2014 English-to-German", "WMT'14 En-De": the translation direction names the dataset
@@ -413,10 +415,10 @@ def _dataset_versions(text: str, found: list[Found]) -> list[Found]:
     return found
 
 
-YEAR_END_RE = re.compile(r"(?<![\w-])(?:19|20)\d\d$")
+YEAR_END_RE = re.compile(rf"(?<![\w-]){YEAR}$")
 # "PASCAL VOC 2007 and 2012", "CoNLL 2005 , 2012": more editions of the dataset just named
-MORE_EDITIONS_RE = re.compile(r"(?:\s*(?:,|and|&|/)\s*(?:and\s+)?(?:19|20)\d\d(?![\w-]|\.\d))+")
-EDITION_RE = re.compile(r"(?:19|20)\d\d")
+MORE_EDITIONS_RE = re.compile(rf"(?:\s*(?:,|and|&|/)\s*(?:and\s+)?{YEAR}(?![\w-]|\.\d))+")
+EDITION_RE = re.compile(YEAR)
 
 
 def _coordinated_editions(text: str, found: list[Found]) -> list[Found]:

@@ -184,7 +184,7 @@ def _rule_verdict(view: PaperView, cand: NumberCandidate, in_field: list[Found])
 
 def _carried_or_found(carried: bool | None, search) -> bool:
     """The rules' verdict the candidate carries, else whether ``search()`` finds the cue now
-    (candidates made outside ``number_candidates`` carry none)."""
+    (``_rule_verdict`` stops before asking when an earlier cue or no rule match settles it)."""
     return carried if carried is not None else search() is not None
 
 
