@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from kgbuild.extract import rules
 from kgbuild.extract.acronyms import Definition, find_definitions
+from kgbuild.extract.author_lines import author_lines
 from kgbuild.extract.caseblind import CaseBlindPattern
 from kgbuild.extract.names import is_all_caps_acronym, is_generic_term, is_name_shaped
 from kgbuild.extract.resources import alternation, lowered_term_list, term_list
@@ -247,6 +248,12 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     urls = _url_spans(text)
     if urls:
         cands = [c for c in cands if not any(u0 <= c[0] < u1 for u0, u1 in urls)]
+    if not is_title:
+        authors = author_lines(text)
+        if authors:
+            cands = [c for c in cands if not any(a0 <= c[0] < a1 for a0, a1 in authors)]
+    if "D " in text:
+        cands = [_with_dimension(c, text) for c in cands]
     lexicon_at = _spans_by_edge(lex_spans)
     cands = [_with_cutoff(c, text) for c in (_inherit_lexicon_type(c, lexicon_at, text) for c in cands) if c is not None]
     chosen = _select(cands)
@@ -462,10 +469,11 @@ def _coordinated_datasets(text: str, found: list[Found]) -> None:
 
 # "VAEname = VAE , description = VariationalAutoencoder": key = value markup left in a text
 # (a glossary macro) names nothing; nor do words run together with a small word between
-# them ("HarbinInstituteofTechnology", an author line that lost its spaces).
+# them ("HarbinInstituteofTechnology", an author line that lost its spaces;
+# "GRADCOcomputesthe28matricesinminutes", a sentence that did).
 MARKUP_AFTER_RE = re.compile(r"\s*=")
 MARKUP_BEFORE_RE = re.compile(r"=\s*$")
-GLUED_SMALL_WORD_RE = re.compile(r"[a-z]{2}(?:of|and|for|the|with)[A-Z]")
+GLUED_SMALL_WORD_RE = re.compile(r"[a-z]{2}(?:of|and|for|the|with)[A-Z]|[a-z]{2}(?:the|with)\d")
 
 
 def _markup_or_glued(text: str, start: int, end: int) -> bool:
@@ -523,6 +531,18 @@ def _inherit_lexicon_type(cand, lexicon_at, text):
                 and " " not in before.rstrip():
             return (start, end, "Metric", None, rank)
     return cand
+
+
+# "3D U-Net", "2D ControlNet": a dimension written before a method's name is part of it (the
+# text keeps the 3D model apart from the 2D one)
+DIMENSION_BEFORE_RE = re.compile(r"(?<![\w.-])[1-4]D $")
+
+
+def _with_dimension(cand, text: str):
+    start = cand[0]
+    if cand[2] != "Method" or start < 3 or text[start - 2] != "D" or not DIMENSION_BEFORE_RE.search(text, start - 3, start):
+        return cand
+    return (start - 3, cand[1], cand[2], None, cand[4])
 
 
 def _with_cutoff(cand, text: str):

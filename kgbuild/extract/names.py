@@ -12,13 +12,15 @@ from functools import lru_cache
 
 from kgbuild.extract.resources import lowered_term_list, term_list
 
-# A word-like chunk that may carry internal hyphens, dots between digits and a "++"
-# suffix; never swallows sentence-final punctuation.  It starts where a word starts (the
+# A word-like chunk that may carry internal hyphens, dots between digits, underscores
+# ("NetInfoF_Probe", a subscript "CNN_{3L}") and a "++" suffix; never swallows
+# sentence-final punctuation.  It starts where a word starts (the
 # first character is a word character, so ``\b`` before it says that none stands before it):
 # the regex engine skips to word boundaries faster than it tests a look-behind at every letter.
 # The runs are possessive (nothing after them can fail, so greedy runs never give back a
 # character): the engine keeps no backtracking points, a tenth faster on abstracts.
-NAME_TOKEN_RE = re.compile(r"\b[A-Za-z0-9]++(?:[-.][A-Za-z0-9]++)*+(?:\+\+|\+(?!\w))?")
+NAME_TOKEN_RE = re.compile(r"\b[A-Za-z0-9]++(?:[-.][A-Za-z0-9]++|_[A-Za-z0-9]++|_\{[A-Za-z0-9]++\})*+"
+                           r"(?:\+\+|\+(?!\w))?")
 # The same chunks in a text of ASCII characters without "_": there the word characters are
 # exactly [A-Za-z0-9], and a chunk ends before a character that is none (its runs are
 # possessive) or with one ("+"), so every letter or digit the search tries stands after a

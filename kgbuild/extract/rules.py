@@ -328,6 +328,8 @@ def is_sentence_start(text: str, pos: int) -> bool:
 
 
 GLUED_CAPITAL_WORD_RE = re.compile(r"([A-Z][a-z]+)( )$")
+# "an efficient framework.LWGANet was evaluated": a sentence whose full stop lost its space
+SENTENCE_END_GLUED_RE = re.compile(r"[a-z]{3,}\.(?=[A-Z])")
 
 
 def shaped_names(scan: WordScan, in_title: bool = False) -> list[tuple[int, int]]:
@@ -343,6 +345,12 @@ def shaped_names(scan: WordScan, in_title: bool = False) -> list[tuple[int, int]
         ):
             continue  # "COPY-PASTE" written for emphasis, not a name
         start = match.start()
+        if "." in word:
+            glued_end = SENTENCE_END_GLUED_RE.match(word)
+            if glued_end:
+                start += glued_end.end()
+                found.append((start, match.end()))
+                continue
         # "Mask R-CNN", "Cascade Mask R-CNN": capitalised words glued by one space (not in
         # titles, where every word is capitalised)
         for _ in range(0 if in_title else 2):

@@ -14,7 +14,10 @@ from kgbuild.extract.resources import term_list
 
 # A candidate end: ., ! or ? (optionally closed by a quote/bracket) followed by space and
 # something that can start a sentence.
-BOUNDARY_RE = re.compile(r"[.!?][\"')\]]?\s+(?=[A-Z0-9\"'(\[])")
+# A full stop that lost its space ("an efficient framework.LWGANet was ...") ends a sentence
+# too, where a lower-case word of three letters or more stands before it and a capitalised
+# word after it (not "e.g.", "arxiv.org", "v1.5").
+BOUNDARY_RE = re.compile(r"[.!?](?:[\"')\]]?\s+(?=[A-Z0-9\"'(\[])|(?<=[a-z]{3}\.)(?=[A-Z][A-Za-z]))")
 ABBREVIATIONS = term_list("abbreviations")
 WORD_BEFORE_RE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 
