@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kgbuild.extract.candidates import LEXICON, Found
-from kgbuild.extract.title_names import names_from_title, replace_extended, title_name_candidates
+from kgbuild.extract.title_names import names_from_title, replace_extended, title_name_candidates, title_phrases
 
 
 def candidates(title: str, abstract: str, title_found=(), abstract_found=()) -> dict[str, list[str]]:
@@ -42,3 +42,12 @@ def test_a_phrase_over_a_dataset_or_as_long_as_the_name_is_no_candidate():
              Found("title", 27, 32, "Dataset", "kitti", LEXICON, "KITTI")]
     assert "PointNets" not in candidates(title, "PointNets on KITTI.", found)
     assert not any("KITTI" in phrase for phrase in candidates(title, "PointNets on KITTI.", found))
+
+
+def test_the_article_opening_a_titles_name_is_not_part_of_the_name():
+    found = candidates("The Striper: A Fast Agent for Games", "We present the Striper, an agent. The Striper wins.")
+    assert "Striper" in found and "The Striper" not in found
+    found = candidates("A Joint Striped Model: Growing a Network", "The Joint Striped Model grows.")
+    assert "Joint Striped Model" in found
+    title = "A-Striped-Net: Hard Examples"
+    assert [title[start:end] for start, end, kind in title_phrases(title) if kind == "colon"] == ["A-Striped-Net"]

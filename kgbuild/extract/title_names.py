@@ -42,7 +42,7 @@ def title_phrases(title: str) -> list[tuple[int, int, str]]:
     colon = title.find(":")
     spans: dict[tuple[int, int], str] = {}
     if colon > 0:
-        before = [w for w in words if w[1] <= colon]
+        before = _without_article([w for w in words if w[1] <= colon])
         if 0 < len(before) <= MAX_WORDS:
             spans[(before[0][0], before[-1][1])] = "colon"
     run: list[tuple[int, int, str]] = []
@@ -63,6 +63,14 @@ def title_phrases(title: str) -> list[tuple[int, int, str]]:
         if kind != "skip":
             run.append((start, end, word))
     return [(start, end, kind) for (start, end), kind in spans.items()]
+
+
+ARTICLES = ("a", "an", "the")
+
+
+def _without_article(run: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """"The Reactor: ...", "A Joint Many-Task Model: ...": the name starts after its article."""
+    return run[1:] if len(run) > 1 and run[0][2].lower() in ARTICLES else run
 
 
 def _occurrences(haystack: str, needle: str) -> list[int]:
