@@ -66,6 +66,14 @@ def test_a_datasets_edition_or_size_is_part_of_its_name(extractor):
     assert {"MovieLens 100K", "MovieLens 1M"} <= datasets
 
 
+def test_an_edition_written_with_an_apostrophe_is_part_of_the_datasets_name(extractor):
+    x = extract(extractor, "Subword Units", "We train on WMT’15 and report results on WMT'14 English-German "
+                                            "and on Switchboard Hub5’00.")
+    datasets = {e.name for e in x.entities if e.type == "Dataset"}
+    assert {"WMT’15", "WMT'14 English-German", "Switchboard Hub5’00"} <= datasets
+    assert "WMT" not in datasets
+
+
 def test_each_year_after_a_dataset_and_its_year_is_another_edition(extractor):
     x = extract(extractor, "Box Refinement", "We evaluate on PASCAL VOC 2007 and 2012, and on CoNLL 2005, 2008 and 2009.")
     datasets = {e.name for e in x.entities if e.type == "Dataset"}

@@ -392,6 +392,8 @@ def _listed_datasets(text: str, found: list[Found]) -> list[Found]:
 DATASET_VERSION_RE = re.compile(rf"[ -](?:{YEAR}|\d+(?:\.\d+)?[KM])(?![\w-])")
 
 
+# "WMT'14", "Switchboard Hub5’00": an edition by its year's last two digits
+APOSTROPHE_EDITION_RE = re.compile(r"[’']\d\d(?![\w’'-])")
 # "WMT 2014 English-to-German", "WMT'14 En-De": the translation direction names the dataset
 LANGUAGE = f"(?:{'|'.join(sorted(term_list('language_names')))})"
 LANGUAGE_PAIR_RE = re.compile(rf" {LANGUAGE}(?:-to-|-|–|→|/){LANGUAGE}(?![\w-])", re.IGNORECASE)
@@ -403,7 +405,12 @@ def _dataset_versions(text: str, found: list[Found]) -> list[Found]:
     for f in found:
         if f.etype != "Dataset":
             continue
-        if not f.text[-1:].isdigit():
+        version = APOSTROPHE_EDITION_RE.match(text, f.end)
+        if version:
+            f.end = version.end()
+            f.text = text[f.start:f.end]
+            f.key = None
+        elif not f.text[-1:].isdigit():
             version = DATASET_VERSION_RE.match(text, f.end)
             if version and not any(f.end < s < version.end() for s in starts):
                 f.end = version.end()
