@@ -85,6 +85,15 @@ def test_each_year_after_a_dataset_and_its_year_is_another_edition(extractor):
     assert (mention.field, x.paper.abstract[mention.start:mention.end]) == ("abstract", "2012")
 
 
+def test_each_size_after_a_slash_is_the_dataset_in_that_size(extractor):
+    x = extract(extractor, "Sparse Nets", "We reach 91.0% on CIFAR-10/100, ModelNet10/40 and ImageNet-1K/22K "
+                                          "at 1/2 the cost.")
+    datasets = {e.name for e in x.entities if e.type == "Dataset"}
+    assert {"CIFAR-10", "CIFAR-100", "ModelNet10", "ModelNet40", "ImageNet-1K", "ImageNet-22K"} <= datasets
+    size = next(e for e in x.entities if e.name == "CIFAR-100")
+    assert [m.text for m in size.mentions] == ["100"]  # the evidence is what the text wrote
+
+
 def test_a_year_after_a_name_without_one_adds_no_edition(extractor):
     x = extract(extractor, "Box Refinement", "We evaluate on KITTI and 2012 images of our own.")
     assert not any(e.name.endswith("2012") for e in x.entities)

@@ -435,18 +435,30 @@ MORE_EDITIONS_RE = re.compile(rf"(?:\s*(?:,|and|&|/)\s*(?:and\s+)?{YEAR}(?![\w-]
 EDITION_RE = re.compile(YEAR)
 
 
+# "CIFAR-10/100", "ModelNet10/40", "ImageNet-1K/22K": the dataset in another size (the
+# guideline's combined names)
+SIZE_END_RE = re.compile(r"(?<!\d)\d{1,4}[KM]?$")
+MORE_SIZES_RE = re.compile(r"(?:/\d{1,4}[KM]?(?![\w.-]))+")
+SIZE_RE = re.compile(r"\d+[KM]?")
+
+
 def _coordinated_editions(text: str, found: list[Found]) -> list[Found]:
-    """Each further year after a dataset named with its year is that dataset's edition too."""
+    """Each further year after a dataset named with its year is that dataset's edition too, and
+    each further size after a slash ("CIFAR-10/100") its size."""
     added = []
     for f in found:
-        if f.etype != "Dataset" or not f.text[-1:].isdigit():
+        if f.etype != "Dataset" or not f.text[-1:].isdigit() and f.text[-1:] not in "KM":
             continue
         year = YEAR_END_RE.search(f.text)
-        more = MORE_EDITIONS_RE.match(text, f.end) if year else None
+        if year:
+            more, last, numbers = MORE_EDITIONS_RE.match(text, f.end), year, EDITION_RE
+        else:
+            last = SIZE_END_RE.search(f.text)
+            more, numbers = MORE_SIZES_RE.match(text, f.end), SIZE_RE
         if more is None:
             continue
-        base = f.text[:year.start()]
-        for edition in EDITION_RE.finditer(text, f.end, more.end()):
+        base = f.text[:last.start()]
+        for edition in numbers.finditer(text, f.end, more.end()):
             added.append(Found(f.field, edition.start(), edition.end(), "Dataset", None, f.rank,
                                base + edition.group()))
     if not added:
