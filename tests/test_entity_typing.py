@@ -157,3 +157,12 @@ def test_a_bracketed_tag_before_the_title_names_nothing(extractor):
         method = next(e for e in x.entities if e.name == "FlowTrackNet")
         title_mention = next(m for m in method.mentions if m.field == "title")
         assert title[title_mention.start:title_mention.end] == "FlowTrackNet"
+
+
+def test_a_broad_field_is_no_task_and_no_method(extractor):
+    x = extract(extractor, "Deep Learning for Object Detection",
+                "Deep learning has changed computer vision and Natural Language Processing (NLP). We study "
+                "object detection and semantic segmentation with deep learning on COCO.")
+    names = {e.name.lower() for e in x.entities}
+    assert {"object detection", "semantic segmentation", "coco"} <= names
+    assert not names & {"deep learning", "computer vision", "natural language processing", "nlp"}
