@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 
-# What an affiliation contains; the text is searched for these first (plain substring
-# tests), the regexes below only run where one is present.
-AFFILIATION_WORDS = ("Universit", "Institut", "School", "Laborator", "College", "Department", "Center", "Centre")
+from kgbuild.extract.resources import term_sequence
+
+# What an affiliation contains ("Universit" of "University", "Université"); the text is
+# searched for these first (plain substring tests), the regexes below only run where one is.
+AFFILIATION_STEMS = term_sequence("affiliation_stems")
+_STEM = "|".join(map(re.escape, AFFILIATION_STEMS))
 # An affiliation whose words lost their spaces: "HarbinInstituteofTechnology",
 # "UniversitédeMontréal", "CenterforDataScience", "NewYorkUniversity".
-GLUED_AFFILIATION_RE = re.compile(
-    r"(?:Universit|Institut|School|Laborator|College|Department|Cent(?:er|re))\w*?(?:of|for|de|d’|d')[A-Z]"
-    r"|[a-z](?:Universit|Institut|School|Laborator|College|Department|Cent(?:er|re))")
+GLUED_AFFILIATION_RE = re.compile(rf"(?:{_STEM})\w*?(?:of|for|de|d’|d')[A-Z]|[a-z](?:{_STEM})")
 # A person's name run together: two to four capitalised words with no space between them.
 _PERSON = r"[A-Z][^\W\d_A-Z]+(?:[A-Z][^\W\d_A-Z]+){1,3}"
 _NEXT = r"(?:\s*,\s*|\s+)(?:and\s*)?"
@@ -34,7 +35,7 @@ AFFILIATION_REACH = 120
 def author_lines(text: str) -> list[tuple[int, int]]:
     """Character spans of the lists of run-together person names that an affiliation follows
     (the list's first two names are persons; the affiliation may be in the list or after it)."""
-    if not any(word in text for word in AFFILIATION_WORDS):
+    if not any(stem in text for stem in AFFILIATION_STEMS):
         return []
     spans = []
     for names in AUTHOR_LIST_RE.finditer(text):
