@@ -253,7 +253,10 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
         if authors:
             cands = [c for c in cands if not any(a0 <= c[0] < a1 for a0, a1 in authors)]
     if "D " in text:
-        cands = [_with_dimension(c, text) for c in cands]
+        dimensions = {m.end(): m.start() for m in DIMENSION_RE.finditer(text)}
+        if dimensions:
+            cands = [(dimensions[c[0]], c[1], "Method", None, c[4]) if c[2] == "Method" and c[0] in dimensions else c
+                     for c in cands]
     lexicon_at = _spans_by_edge(lex_spans)
     cands = [_with_cutoff(c, text) for c in (_inherit_lexicon_type(c, lexicon_at, text) for c in cands) if c is not None]
     chosen = _select(cands)
@@ -554,14 +557,7 @@ def _inherit_lexicon_type(cand, lexicon_at, text):
 
 # "3D U-Net", "2D ControlNet": a dimension written before a method's name is part of it (the
 # text keeps the 3D model apart from the 2D one)
-DIMENSION_BEFORE_RE = re.compile(r"(?<![\w.-])[1-4]D $")
-
-
-def _with_dimension(cand, text: str):
-    start = cand[0]
-    if cand[2] != "Method" or start < 3 or text[start - 2] != "D" or not DIMENSION_BEFORE_RE.search(text, start - 3, start):
-        return cand
-    return (start - 3, cand[1], cand[2], None, cand[4])
+DIMENSION_RE = re.compile(r"(?<![\w.-])[1-4]D (?=\w)")
 
 
 def _with_cutoff(cand, text: str):

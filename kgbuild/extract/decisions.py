@@ -33,7 +33,7 @@ from kgbuild.extract.features import (PairContext, PaperView, backbone_features,
 from kgbuild.extract.linear import LinearModel
 from kgbuild.extract.names import is_generic_term
 from kgbuild.extract.title_names import names_from_title, title_name_candidates
-from kgbuild.extract.resources import MODEL_DIR, alternation, lowered_term_list
+from kgbuild.extract.resources import MODEL_DIR, alternation
 
 DECISIONS = ("task_span", "title_name", "definition", "entity", "proposed", "backbone", "evaluated_on", "result",
              "result_metric", "result_dataset")
@@ -132,16 +132,12 @@ def _near_threshold(score: float) -> bool:
 def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: Trace | None
                     ) -> tuple[list[Found], list[EntityDraft]]:
     model = decisions.get("entity")
-    # Broad fields ("computer vision", "deep learning") are optional in the annotation
-    # guideline: naming one is never a finding, whatever the text around it says.
-    dropped = {index for index, draft in enumerate(view.drafts) if _broad_field(draft)}
-    changed = bool(dropped)
     if model is None and trace is None:
-        return _without(view, dropped, definitions) if changed else (view.found, view.drafts)
+        return view.found, view.drafts
+    changed = False
+    dropped: set[int] = set()
     cut = model.threshold_logit if model is not None else 0.0
     for index, draft in enumerate(view.drafts):
-        if index in dropped:
-            continue
         if trace is None:
             # The draft's own features first: where they alone put the score further than
             # ``SURE_MARGIN`` from the threshold, the context around its mentions is not read.
@@ -168,19 +164,8 @@ def decide_entities(view: PaperView, definitions, decisions: Decisions, trace: T
             changed = True
     if not changed:
         return view.found, view.drafts
-    return _without(view, dropped, definitions)
-
-
-def _without(view: PaperView, dropped: set[int], definitions) -> tuple[list[Found], list[EntityDraft]]:
     found = [f for f in view.found if f.entity not in dropped]
     return found, group_mentions(found, definitions)
-
-
-BROAD_FIELDS = lowered_term_list("broad_fields")
-
-
-def _broad_field(draft: EntityDraft) -> bool:
-    return draft.etype in ("Task", "Method") and any(form.lower() in BROAD_FIELDS for form in draft.forms)
 
 
 def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: Decisions,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from kgbuild.extract.acronyms import Definition
 from kgbuild.extract.candidates import Found
 from kgbuild.extract.names import split_size_suffix
+from kgbuild.extract.resources import lowered_term_list
 # the fallback identity of a name is the one the resolver looks names up by
 from kgbuild.names import identity_key as normalise
 from kgbuild.names import version_numbers
@@ -79,6 +80,16 @@ class EntityDraft:
             if m.text == form:
                 return i
         return 0
+
+
+BROAD_FIELDS = lowered_term_list("broad_fields")
+
+
+def without_broad_fields(found: list[Found], lowered: dict[str, str]) -> list[Found]:
+    """Broad fields ("computer vision", "deep learning") are optional in the annotation
+    guideline: naming one is never a finding, so no task or method mention names one."""
+    return [f for f in found if f.etype == "Dataset" or f.etype == "Metric"
+            or lowered[f.field][f.start:f.end] not in BROAD_FIELDS]
 
 
 def keep_versions_apart(found: list[Found]) -> None:

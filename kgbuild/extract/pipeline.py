@@ -16,7 +16,7 @@ from kgbuild.extract import rules
 from kgbuild.extract.assemble import build_extraction
 from kgbuild.extract.candidates import Found, field_candidates, follow_definitions
 from kgbuild.extract.decisions import Decisions, PaperTrace, decide_definitions, decide_entities, decide_title_names, decide_methods, decide_pairs
-from kgbuild.extract.entities import group_mentions, keep_versions_apart
+from kgbuild.extract.entities import group_mentions, keep_versions_apart, without_broad_fields
 from kgbuild.extract.facts import find_evaluated_on, find_results, mark_backbones, mark_proposed
 from kgbuild.extract.features import PaperView, text_style
 from kgbuild.extract.task_spans import TaskSpans
@@ -165,7 +165,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
         splits.extend((field, s, e, key) for s, e, etype, key in hits if etype == "Split")
     follow_definitions(found, definitions)
     keep_versions_apart(found)
-    found = decide_definitions(texts, found, definitions, decisions, trace, lowered)
+    found = without_broad_fields(decide_definitions(texts, found, definitions, decisions, trace, lowered), lowered)
     drafts = group_mentions(found, definitions)
     first_view = PaperView(texts, sentences, found, drafts, lowered)
     found, drafts = decide_entities(first_view, definitions, decisions, trace)
