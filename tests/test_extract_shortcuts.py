@@ -138,8 +138,10 @@ def test_a_regrouped_view_gives_the_features_of_a_fresh_one():
 def test_words_start_where_a_word_starts_as_the_look_behind_said():
     # the look-behind form NAME_TOKEN_RE had: no word character before the first letter
     # (written out: the pattern's own runs are possessive now)
-    look_behind = re.compile(r"[A-Za-z0-9](?<![\w][A-Za-z0-9])[A-Za-z0-9]*(?:(?:[-.]|\.(?=\d))[A-Za-z0-9]+)*(?:\+\+|\+(?!\w))?")
-    for text in [*TEXTS, "x_ResNet-50 ÉtéNet2 über3D a.b 3.5x GPT-4+ C++ é9 _7 (BERT)/RoBERTa'"]:
+    # (and with the chunks joined by underscores: "NetInfoF_Probe", "CNN_{3L}")
+    look_behind = re.compile(r"[A-Za-z0-9](?<![\w][A-Za-z0-9])[A-Za-z0-9]*"
+                             r"(?:(?:[-.]|\.(?=\d))[A-Za-z0-9]+|_[A-Za-z0-9]+|_\{[A-Za-z0-9]+\})*(?:\+\+|\+(?!\w))?")
+    for text in [*TEXTS, "x_ResNet-50 ÉtéNet2 über3D a.b 3.5x GPT-4+ C++ é9 _7 (BERT)/RoBERTa' CNN_{3L} W_{ij"]:
         assert [m.span() for m in NAME_TOKEN_RE.finditer(text)] == [m.span() for m in look_behind.finditer(text)]
 
 
@@ -150,10 +152,12 @@ def test_word_shape_collapses_runs_as_the_regex_does():
 
 
 # The name-token pattern as it was written before its runs were made possessive.
-GREEDY_NAME_TOKEN_RE = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9]*(?:(?:[-.]|\.(?=\d))[A-Za-z0-9]+)*(?:\+\+|\+(?!\w))?")
+GREEDY_NAME_TOKEN_RE = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9]*(?:(?:[-.]|\.(?=\d))[A-Za-z0-9]+|_[A-Za-z0-9]+|_\{[A-Za-z0-9]+\})*"
+                                  r"(?:\+\+|\+(?!\w))?")
 NAME_TOKEN_TEXTS = TEXTS + [
     "v1.2.3 beats C++ and XyzFormer++ on Set-5. 3.14 and e.g. ResNet-50-v2.1, a.b.c. and -x- ..x",
     "Trailing dot. Hyphen- end; A+B+ C+, Zork+ net. 12.5% gains, éclair5 and naïve-ly",
+    "NetInfoF_Probe and CNN_{3L}, W_{ij and a_b_ or _x, Fid_+ and v_1.2",
 ]
 
 

@@ -221,7 +221,7 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
                 # work the paper uses, unless the paper defines it: the model does not add it)
                 # (nor to a name written after "conventional", "the celebrated", "recent", ...)
                 draft.proposed = draft.proposal >= proposed.threshold and not written_as_prior_work(view, draft) \
-                    and not described_as_prior_work(view, draft)
+                    and not described_as_prior_work(view, draft) and not _backbone_in_use(draft)
         if role_parts is None:
             # (decided on the method's own features, ``role_score`` far from the threshold)
             if role_score > 0.0 and not _compared_against(view, draft):
@@ -247,6 +247,13 @@ def decide_methods(view: PaperView, title_prefix_start: int | None, decisions: D
             # role is settled: a part of a backbone paper's system is not the backbone, and what
             # is listed as a backbone, "two backbone networks (i.e., X)", is no part.)
             draft.proposed = True
+
+
+def _backbone_in_use(draft: EntityDraft) -> bool:
+    """A network the rules call a backbone ("we utilize two backbone networks (i.e., X)") that
+    the title does not name is one the paper uses: the proposed model adds no flag to it (a
+    proposed backbone is the title's)."""
+    return "backbone" in draft.roles and not any(m.field == "title" for m in draft.mentions)
 
 
 def _role_open(backbone: LinearModel | None, draft: EntityDraft) -> bool:
