@@ -166,3 +166,10 @@ def test_a_broad_field_is_no_task_and_no_method(extractor):
     names = {e.name.lower() for e in x.entities}
     assert {"object detection", "semantic segmentation", "coco"} <= names
     assert not names & {"deep learning", "computer vision", "natural language processing", "nlp"}
+
+
+def test_the_acronym_of_a_broad_field_is_no_entity_either(extractor):
+    x = extract(extractor, "Detecting Objects", "Deep Learning (DL) and Artificial Intelligence (AI) changed "
+                                                "object detection. We use DL on COCO.")
+    names = {e.name.lower() for e in x.entities}
+    assert "coco" in names and not names & {"dl", "ai", "deep learning", "artificial intelligence"}

@@ -85,11 +85,18 @@ class EntityDraft:
 BROAD_FIELDS = lowered_term_list("broad_fields")
 
 
-def without_broad_fields(found: list[Found], lowered: dict[str, str]) -> list[Found]:
+def without_broad_fields(found: list[Found], lowered: dict[str, str],
+                         definitions: list[tuple[str, Definition]]) -> list[Found]:
     """Broad fields ("computer vision", "deep learning") are optional in the annotation
-    guideline: naming one is never a finding, so no task or method mention names one."""
+    guideline: naming one is never a finding, so no task or method mention names one, nor the
+    acronym a text defines for one ("Deep Learning (DL)")."""
+    broad = BROAD_FIELDS
+    defined = {lowered[field][d.short_start:d.short_end] for field, d in definitions
+               if lowered[field][d.long_start:d.long_end] in BROAD_FIELDS}
+    if defined:
+        broad = broad | defined
     return [f for f in found if f.etype == "Dataset" or f.etype == "Metric"
-            or lowered[f.field][f.start:f.end] not in BROAD_FIELDS]
+            or lowered[f.field][f.start:f.end] not in broad]
 
 
 def keep_versions_apart(found: list[Found]) -> None:

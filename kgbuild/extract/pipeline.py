@@ -165,7 +165,8 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
         splits.extend((field, s, e, key) for s, e, etype, key in hits if etype == "Split")
     follow_definitions(found, definitions)
     keep_versions_apart(found)
-    found = without_broad_fields(decide_definitions(texts, found, definitions, decisions, trace, lowered), lowered)
+    found = without_broad_fields(decide_definitions(texts, found, definitions, decisions, trace, lowered), lowered,
+                                 definitions)
     drafts = group_mentions(found, definitions)
     first_view = PaperView(texts, sentences, found, drafts, lowered)
     found, drafts = decide_entities(first_view, definitions, decisions, trace)
