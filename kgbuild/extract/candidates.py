@@ -245,13 +245,12 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
                 continue  # "CNN-based": a family once the suffix is gone
         cands.append((start, end, "Method", None, SHAPE))
 
-    urls = _url_spans(text)
-    if urls:
-        cands = [c for c in cands if not any(u0 <= c[0] < u1 for u0, u1 in urls)]
+    # what names nothing: URLs, and an abstract's author lines
+    set_aside = _url_spans(text)
     if not is_title:
-        authors = author_lines(text)
-        if authors:
-            cands = [c for c in cands if not any(a0 <= c[0] < a1 for a0, a1 in authors)]
+        set_aside += author_lines(text)
+    if set_aside:
+        cands = [c for c in cands if not any(s0 <= c[0] < s1 for s0, s1 in set_aside)]
     if "D " in text:
         dimensions = {m.end(): m.start() for m in DIMENSION_RE.finditer(text)}
         if dimensions:
@@ -409,16 +408,12 @@ def _dataset_versions(text: str, found: list[Found]) -> list[Found]:
         if f.etype != "Dataset":
             continue
         version = APOSTROPHE_EDITION_RE.match(text, f.end)
-        if version:
+        if version is None and not f.text[-1:].isdigit():
+            version = DATASET_VERSION_RE.match(text, f.end)
+        if version and not any(f.end < s < version.end() for s in starts):
             f.end = version.end()
             f.text = text[f.start:f.end]
-            f.key = None
-        elif not f.text[-1:].isdigit():
-            version = DATASET_VERSION_RE.match(text, f.end)
-            if version and not any(f.end < s < version.end() for s in starts):
-                f.end = version.end()
-                f.text = text[f.start:f.end]
-                f.key = None  # an edition or a size of its own ("MovieLens 100K" beside "MovieLens 1M")
+            f.key = None  # an edition or a size of its own ("MovieLens 100K" beside "MovieLens 1M")
         pair = LANGUAGE_PAIR_RE.match(text, f.end) if text[f.end:f.end + 1] == " " else None
         if pair and not any(f.end < g.start < pair.end() and g.etype != "Task" for g in found):
             # (a task read into the direction, "French translation" of "English-to-French

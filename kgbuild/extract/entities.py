@@ -100,8 +100,7 @@ def without_broad_fields(found: list[Found], lowered: dict[str, str],
                if lowered[field][d.long_start:d.long_end] in BROAD_FIELDS}
     if defined:
         broad = broad | defined
-    return [f for f in found if f.etype == "Dataset" or f.etype == "Metric"
-            or lowered[f.field][f.start:f.end] not in broad]
+    return [f for f in found if f.etype not in ("Task", "Method") or lowered[f.field][f.start:f.end] not in broad]
 
 
 def keep_versions_apart(found: list[Found]) -> None:
