@@ -26,6 +26,7 @@ from kgbuild.evaluate import GOLD_FIELDS, squash, surface_forms
 from kgbuild.extract.decisions import MODEL_DIR, Decisions
 from kgbuild.extract.linear import LinearModel
 from kgbuild.models import Paper, SourceRef
+from kgbuild.sources.records import clean_text
 
 SEED = 13
 # Each binary model's threshold is chosen on its own training rows, by an inner
@@ -64,7 +65,9 @@ def read_annotated(gold_path: Path, input_path: Path, group: str) -> list[Annota
         if title and squash(title) != squash(g.get("title", "")):
             raise InputError(f"{input_path}:{line}: title differs from {gold_path}:{line}",
                              hint="the gold and input files must list the same papers in the same order")
-        paper = Paper(id=f"{gold_path.stem}:{line}", title=title, abstract=row.get("abstract") or row.get("text") or "",
+        # cleaned as ingest cleans a record, so that what is scored is what a build would extract
+        paper = Paper(id=f"{gold_path.stem}:{line}", title=clean_text(title),
+                      abstract=clean_text(row.get("abstract") or row.get("text") or ""),
                       source=SourceRef(file=str(input_path), line=line))
         pairs.append(Annotated(paper=paper, gold=g, group=group))
     return pairs

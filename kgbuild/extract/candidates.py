@@ -220,7 +220,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
         prefix = rules.title_prefix(text)
         if prefix:
             cands.append((prefix[0], prefix[1], prefix[2], None, CUE))
-    for start, end in rules.named_cues(text):
+    for start, end in rules.named_cues(text) + rules.apposition_names(text):
         cands.append((start, end, "Method", None, CUE))
     scan = rules.WordScan(text)
     task_spans = [(c[0], c[1]) for c in cands if c[2] == "Task"]

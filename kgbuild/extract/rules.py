@@ -40,6 +40,16 @@ NAMED_CUE_RE = re.compile(
 NUMBER_AFTER_NAME_RE = re.compile(r" (\d+(?:\.\d+)?)(?=[,.;:)]|\s+[a-z]|\s*$)")
 WORD_AFTER_RE = re.compile(r"\s+([A-Za-z]+)")
 COUNTED_NOUNS = lowered_term_list("counted_nouns")
+# "the leading diffusion-based method, Marigold, while ...": a name in apposition to a noun for
+# a method, closed by punctuation or a clause; the determiner before the noun is checked apart
+APPOSITION_NAME_RE = re.compile(
+    rf"\b(?:{alternation('apposition_heads')})s?\s*,\s+"
+    r"(?P<name>[A-Z][\w]*(?:[-.+][\w]+)*(?:\s+[A-Z][\w]*(?:-[\w]+)*){0,2})(?=\s*[,.(]|\s+(?:which|and)\b)"
+)
+DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|our|its|their)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
+# "In our model, Attention (A) is ...": an opening phrase, after which a capital starts the clause
+OPENING_PHRASE_RE = re.compile(r"(?:^|[.;:!?]\s+)(?:in|for|with|by|under|within|through|from|on|to)\s+"
+                               r"(?:the|a|an|our|its|their|this|each)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
 TITLE_PREFIX_RE = re.compile(r"^\s*(?P<name>[^:]{1,40}?)\s*:\s+\S")
 DATASET_TITLE_RE = re.compile(rf"\b(?:{alternation('dataset_title_words')})\b", re.I)
 
@@ -420,6 +430,19 @@ def named_cues(text: str) -> list[tuple[int, int]]:
         for again in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-]|\.\d)", text):
             if again.span() not in found:
                 found.append(again.span())
+    return found
+
+
+def apposition_names(text: str) -> list[tuple[int, int]]:
+    """"the leading diffusion-based method, Marigold, while ...": the name beside the noun."""
+    found = []
+    for match in APPOSITION_NAME_RE.finditer(text):
+        if match.group("name").split()[0].lower() in STOP:
+            continue
+        before = max(0, match.start() - 60)
+        if DETERMINER_BEFORE_RE.search(text, before, match.start()) and not OPENING_PHRASE_RE.search(
+                text, before, match.start()):
+            found.append(match.span("name"))
     return found
 
 

@@ -7,6 +7,7 @@ meaning is clear (a number as a title) and rejected with the field named otherwi
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from kgbuild.models import Paper, Rejected, SourceRef
@@ -32,9 +33,28 @@ class UnusableRecord(ValueError):
     """The record lacks what a paper needs, or a field holds a value that means nothing."""
 
 
+# LaTeX accent commands as arXiv's metadata writes them ("Poincar\'e", "{\"o}", "\^{o}"),
+# each with the combining mark it puts on its letter.
+_LATEX_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304"}
+_LATEX_ACCENT_RE = re.compile(r"""\{\\(['`^"~=])([A-Za-z])\}|\\(['`^"~=])(?:\{([A-Za-z])\}|([A-Za-z]))""")
+
+
 def clean_text(text: str) -> str:
-    """Whitespace runs (newlines included) become one space; nothing else changes."""
+    """Whitespace runs (newlines included) become one space, and LaTeX accent commands the
+    letters they write ("Poincar\\'e" is "Poincaré"), so that a name reads the same in a
+    title typed with the letter and an abstract typed with the command."""
+    if "\\" in text:
+        text = _decode_latex_accents(text)
     return " ".join(text.split())
+
+
+def _decode_latex_accents(text: str) -> str:
+    def letter(match: re.Match) -> str:
+        accent = match.group(1) or match.group(3)
+        base = match.group(2) or match.group(4) or match.group(5)
+        return unicodedata.normalize("NFC", base + _LATEX_ACCENTS[accent])
+
+    return _LATEX_ACCENT_RE.sub(letter, text)
 
 
 def normalise_key(name: str) -> str:
