@@ -266,6 +266,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     method_lexicon_starts = {start for start, _, etype, _ in lex_spans if etype == "Method"}
     _datasets_by_context(text, found, method_lexicon_starts)
     _coordinated_datasets(text, found)
+    _task_acronyms_listed_with_datasets(text, found)
     if not is_title:
         found = _listed_datasets(text, found)
     found = _dataset_versions(text, found)
@@ -482,6 +483,23 @@ def _coordinated_datasets(text: str, found: list[Found]) -> None:
             for known, other in ((left, right), (right, left)):
                 if known.etype == "Dataset" and known.rank <= PHRASE and other.rank == SHAPE:
                     other.etype, other.rank = "Dataset", PHRASE
+
+
+def _task_acronyms_listed_with_datasets(text: str, found: list[Found]) -> None:
+    """"(VQA, GQA, NLVR2, MSCOCO)": an acronym the lexicon knows as a task names the
+    benchmark of that task where it stands in a list of datasets."""
+    for i, f in enumerate(found):
+        if f.etype != "Task" or " " in f.text or not is_all_caps_acronym(f.text):
+            continue
+        pairs = ([(found[i - 1], f)] if i else []) + ([(f, found[i + 1])] if i + 1 < len(found) else [])
+        for left, right in pairs:
+            if (right if left is f else left).etype != "Dataset":
+                continue
+            gap = COORDINATION_RE.fullmatch(text, left.end, right.start)
+            if gap and (LIST_BEFORE_RE.search(text, max(0, left.start - 40), left.start)
+                        or LIST_AFTER_RE.match(text, right.end)):
+                f.etype, f.key, f.rank = "Dataset", None, PHRASE
+                break
 
 
 # "VAEname = VAE , description = VariationalAutoencoder": key = value markup left in a text

@@ -60,6 +60,8 @@ def is_name_shaped(word: str) -> bool:
         return True  # Inception-3, Llama-2
     if len(parts) > 1 and all(p[:1].isupper() for p in parts) and parts[-1] in NAME_SUFFIX_WORDS:
         return True  # Base-Net, Focus-Net
+    if len(parts) == 2 and len(parts[0]) == 1 and parts[0].isupper() and parts[1][:1].isupper() and len(parts[1]) > 2:
+        return True  # K-Planes, X-Decoder: a letter joined to a capitalised word
     return False
 
 
