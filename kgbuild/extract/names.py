@@ -42,7 +42,12 @@ TRAILING_DIGITS_RE = re.compile(r"\d+$")
 NAME_PART_SEPARATOR_RE = re.compile(r"[-.]")
 
 
+# a capital letter hyphened to a capitalised word: "K-Planes", "X-Decoder"
+LETTER_JOINED_WORD_RE = re.compile(r"[A-Z]-[A-Z][a-z]{2,}$")
+
+
 @lru_cache(maxsize=1 << 14)  # asked again for the same words in every abstract
+
 def is_name_shaped(word: str) -> bool:
     """True for tokens written like a model name: LWGANet, CBNetV2, ViT, GPT-4, Swin-L."""
     if len(word) < 2 or YEAR_RE.match(word) or ORDINAL_OR_UNIT_RE.match(word):
@@ -60,8 +65,8 @@ def is_name_shaped(word: str) -> bool:
         return True  # Inception-3, Llama-2
     if len(parts) > 1 and all(p[:1].isupper() for p in parts) and parts[-1] in NAME_SUFFIX_WORDS:
         return True  # Base-Net, Focus-Net
-    if len(parts) == 2 and len(parts[0]) == 1 and parts[0].isupper() and parts[1][:1].isupper() and len(parts[1]) > 2:
-        return True  # K-Planes, X-Decoder: a letter joined to a capitalised word
+    if LETTER_JOINED_WORD_RE.match(word):
+        return True  # K-Planes, X-Decoder
     return False
 
 
