@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
 import threading
 from collections.abc import Iterable
@@ -275,6 +276,24 @@ def test_arxiv_snapshot_lines(tmp_path: Path) -> None:
     assert second.authors == ["A. Author", "B. Author"]
     # The same file read without fmt: ids that look like arXiv ids are still taken.
     assert [p.id for p in read([path])[0]] == [first.id, second.id]
+
+
+def test_latex_accents_read_as_the_letters_they_write(tmp_path: Path) -> None:
+    # arXiv's metadata keeps the LaTeX a listing shows as a letter: both must read the same
+    record = {
+        "id": "2401.00001",
+        "title": r'Schr\"odinger Nets',
+        "abstract": r"We propose Poincar\'e Net and compare it with Erd{\H o}s graphs, x \' y and a \\ b.",
+        "authors": r"Ren{\'e} Fr\'{e}chet",
+    }
+    path = write(tmp_path / "snapshot.json", json.dumps(record).encode() + b"\n")
+    (paper,), rejected = read([path], fmt="arxiv")
+    assert rejected == []
+    assert paper.title == "Schrödinger Nets"
+    assert paper.abstract.startswith("We propose Poincaré Net")
+    # commands that are not accents, and a backslash before a space, are kept as written
+    assert paper.abstract.endswith(r"Erd{\H o}s graphs, x \' y and a \\ b.")
+    assert paper.authors == ["René Fréchet"]
 
 
 def test_arxiv_format_trusts_ids_that_do_not_look_like_arxiv(tmp_path: Path) -> None:

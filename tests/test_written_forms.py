@@ -81,3 +81,30 @@ def test_a_list_of_models_is_no_author_line(extractor):
     assert author_lines(text) == []
     found = candidates(extractor, text)
     assert {found.get("DenseNet"), found.get("ResNet"), found.get("MobileNet")} == {"Method"}
+
+
+def test_a_name_in_apposition_to_a_method_noun_is_a_method(extractor):
+    found = candidates(extractor, "Our sampler is ten times faster than the strongest diffusion-based method, "
+                                  "Blueberry, and closes the gap to the leading data-driven approach, "
+                                  "Depth Whatever, which needs more labels.")
+    assert found.get("Blueberry") == "Method"
+    assert found.get("Depth Whatever") == "Method"
+
+
+def test_a_capital_after_an_opening_phrase_starts_a_clause_not_a_name(extractor):
+    found = candidates(extractor, "In our model, Attention (A) is computed once. For the baseline, Pruning, "
+                                  "it is not.")
+    assert "Attention" not in found and "Pruning" not in found
+
+
+def test_a_letter_hyphened_to_a_capitalised_word_is_name_shaped(extractor):
+    found = candidates(extractor, "It trades memory (like NeRF) against quality (better than Q-Planes).")
+    assert found.get("Q-Planes") == "Method"
+
+
+def test_a_task_acronym_listed_among_datasets_names_the_benchmark(extractor):
+    listed = candidates(extractor, "We test it on vision-and-language tasks (VQA, GQA, NLVR2, MSCOCO).")
+    assert listed.get("VQA") == "Dataset"
+    assert listed.get("GQA") == "Dataset"
+    alone = candidates(extractor, "We study VQA and report results on GQA.")
+    assert alone.get("VQA") == "Task"
