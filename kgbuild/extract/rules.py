@@ -41,11 +41,12 @@ NUMBER_AFTER_NAME_RE = re.compile(r" (\d+(?:\.\d+)?)(?=[,.;:)]|\s+[a-z]|\s*$)")
 WORD_AFTER_RE = re.compile(r"\s+([A-Za-z]+)")
 COUNTED_NOUNS = lowered_term_list("counted_nouns")
 # "the leading diffusion-based method, Marigold, while ...": a name in apposition to a noun for
-# a method, closed by punctuation or a clause; the determiner before the noun is checked apart
-APPOSITION_NAME_RE = re.compile(
-    rf"\b(?:{alternation('apposition_heads')})s?\s*,\s+"
-    r"(?P<name>[A-Z][\w]*(?:[-.+][\w]+)*(?:\s+[A-Z][\w]*(?:-[\w]+)*){0,2})(?=\s*[,.(]|\s+(?:which|and)\b)"
-)
+# a method, closed by punctuation or a clause.  Found from the comma: a scan for a comma before
+# a capital is far cheaper than one for the nouns, and the noun and determiner are checked behind it.
+COMMA_BEFORE_CAPITAL_RE = re.compile(r",\s+[A-Z]")
+APPOSITION_HEAD_RE = re.compile(rf"\b(?:{alternation('apposition_heads')})s?\s*$")
+APPOSED_NAME_RE = re.compile(
+    r"[A-Z]\w*(?:[-.+]\w+)*(?:\s+[A-Z]\w*(?:-\w+)*){0,2}(?=\s*[,.(]|\s+(?:which|and)\b)")
 DETERMINER_BEFORE_RE = re.compile(r"\b(?:the|a|an|our|its|their)\s+(?:[\w-]+\s+){0,4}$", re.IGNORECASE)
 # "In our model, Attention (A) is ...": an opening phrase, after which a capital starts the clause
 OPENING_PHRASE_RE = re.compile(r"(?:^|[.;:!?]\s+)(?:in|for|with|by|under|within|through|from|on|to)\s+"
@@ -436,13 +437,17 @@ def named_cues(text: str) -> list[tuple[int, int]]:
 def apposition_names(text: str) -> list[tuple[int, int]]:
     """"the leading diffusion-based method, Marigold, while ...": the name beside the noun."""
     found = []
-    for match in APPOSITION_NAME_RE.finditer(text):
-        if match.group("name").split()[0].lower() in STOP:
+    for comma in COMMA_BEFORE_CAPITAL_RE.finditer(text):
+        head = APPOSITION_HEAD_RE.search(text, max(0, comma.start() - 16), comma.start())
+        if not head:
             continue
-        before = max(0, match.start() - 60)
-        if DETERMINER_BEFORE_RE.search(text, before, match.start()) and not OPENING_PHRASE_RE.search(
-                text, before, match.start()):
-            found.append(match.span("name"))
+        name = APPOSED_NAME_RE.match(text, comma.end() - 1)
+        if not name or name.group().split()[0].lower() in STOP:
+            continue
+        before = max(0, head.start() - 60)
+        if DETERMINER_BEFORE_RE.search(text, before, head.start()) and not OPENING_PHRASE_RE.search(
+                text, before, head.start()):
+            found.append(name.span())
     return found
 
 
