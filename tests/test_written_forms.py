@@ -108,3 +108,17 @@ def test_a_task_acronym_listed_among_datasets_names_the_benchmark(extractor):
     assert listed.get("GQA") == "Dataset"
     alone = candidates(extractor, "We study VQA and report results on GQA.")
     assert alone.get("VQA") == "Task"
+
+
+def test_a_title_case_run_before_a_part_noun_names_a_part(extractor):
+    found = candidates(extractor, "We add (i) Spectral Mixing and Token Routing modules and a Depth Gate block "
+                                  "to the encoder; we study Graph Theory in general.")
+    assert found.get("Spectral Mixing") == "Method"
+    assert found.get("Token Routing") == "Method"
+    assert found.get("Depth Gate") == "Method"
+    assert "Graph Theory" not in found
+
+
+def test_a_greenhouse_gas_formula_names_nothing(extractor):
+    found = candidates(extractor, "Training it emits as much CO_2 as five cars, and CO2 emission matters.")
+    assert not any(text.startswith("CO") for text in found)

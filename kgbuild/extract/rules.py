@@ -387,14 +387,22 @@ def _in_capitals_run(text: str, start: int, end: int) -> bool:
     return bool(CAPITALS_BEFORE_RE.search(before) or CAPITALS_AFTER_RE.match(after))
 
 
+# "Convolutional Projection and Feature Refinement modules": a part noun after a Title Case
+# run, or after the run it is coordinated with, makes it the name of a part
+PART_NOUN_AFTER_RUN_RE = re.compile(
+    rf"(?:\s+and(?:\s+[A-Z][\w-]*){{1,4}})?[ -](?:{alternation('part_nouns')})\b")
+
+
 def title_case_methods(text: str) -> list[tuple[int, int]]:
-    """"Vision Transformer", "Prior-Data Fitted Networks": Title Case runs ending in a method noun."""
+    """"Vision Transformer", "Prior-Data Fitted Networks": Title Case runs ending in a method
+    noun or followed by a part's ("Feature Refinement module")."""
     found = []
     for match in TITLE_CASE_RUN_RE.finditer(text):
         words = match.group(0).split()
         while words and words[0].lower() in STOP:
             words = words[1:]
-        if len(words) < 2 or words[-1].split("-")[-1] not in METHOD_HEAD_WORDS:
+        if len(words) < 2 or (words[-1].split("-")[-1] not in METHOD_HEAD_WORDS
+                              and not PART_NOUN_AFTER_RUN_RE.match(text, match.end())):
             continue
         start = match.end() - len(" ".join(words))
         if text[start:match.end()] != " ".join(words):
