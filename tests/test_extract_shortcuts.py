@@ -231,6 +231,7 @@ CUE_TEXTS = [
     "Experiments on the CHALLENGING Zubrowka and Frobnitz benchmarks show it surpasses prior art, compared with X.",
     "Its accuracy is higher than BlorpNet's, in terms of Recall, dubbed as \"Quokka\", named the Quokka Model.",
     "tabs\tand\nnew lines\r\n between Words: evaluated ON  Frobnitz,\x0bvalidated\x0con it (see Fig. 2).",
+    "QuokkaNet Reaches 84.1% Top-1, Showing Its Promise As A General-Purpose Vision Backbone.",
 ]
 
 

@@ -49,6 +49,14 @@ def test_a_proposed_general_purpose_vision_backbone(extractor):
     assert roles(x).get("QuillNet") is True
 
 
+def test_its_promise_as_a_backbone_is_said_of_the_sentences_subject(extractor):
+    x = extract(extractor, "Stripe Attention for Vision",
+                "QuillNet surpasses PlumFormer-B by 1.2 AP on COCO, 2.0 mIoU on ADE20K and 0.9% top-1 accuracy "
+                "on ImageNet, showing its promise as a general-purpose vision backbone.")
+    assert roles(x).get("QuillNet") is True
+    assert roles(x).get("PlumFormer-B") is not True
+
+
 def test_a_method_compared_against_in_a_backbone_paper_is_no_backbone(extractor):
     x = extract(extractor, "QuillNet: Gated Stripe Attention Networks",
                 "We present QuillNet, a general-purpose vision backbone. QuillNet-B reaches 84.1% top-1 "

@@ -64,6 +64,10 @@ BASE_LIST_RE = CaseBlindPattern(rf"\b(?:{alternation('base_list_cues')})\s+(?:th
 # no other method and no clause end between them
 AS_BACKBONE_CUE_RE = CaseBlindPattern(
     rf"\b(?:{alternation('as_backbone_cues')})\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?backbones?\b")
+# "QuillNet reaches 84.1% ..., showing its promise as a general-purpose backbone": the
+# possessive stands for the sentence's subject, however far back it is
+POSSESSIVE_BACKBONE_CUE_RE = CaseBlindPattern(
+    rf"\b(?:its|their)\s+(?:{alternation('possessive_role_nouns')})\s+as\s+(?:the|a|an)\s+(?:[\w-]+\s+){{0,3}}?backbones?\b")
 # "plugging X in to GCN and GAT", "improves the performance of PointMLP": the method the paper's
 # own is put into or improves (a list's later members too); read in a paper that speaks of backbones
 HOST_HINT_RE = re.compile("|".join(map(re.escape, term_sequence("host_hints"))))
@@ -224,6 +228,10 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
             subject = _method_before(found, field, text, cue.start())
             if subject is not None and not MOLECULE_BEFORE_RE.search(text, cue.start(), cue.end()):
                 drafts[subject.entity].roles.add("backbone")
+        for cue in POSSESSIVE_BACKBONE_CUE_RE.finditer(text):
+            subject = _sentence_subject(found, field, text, cue.start())
+            if subject is not None and not MOLECULE_BEFORE_RE.search(text, cue.start(), cue.end()):
+                drafts[subject.entity].roles.add("backbone")
     if talks_of_backbones:
         for field, text in texts.items():
             for cue in BASE_LIST_RE.finditer(text):
@@ -270,6 +278,14 @@ def _method_before(found: list[Found], field: str, text: str, pos: int) -> Found
     if CLAUSE_END_RE.search(between) or "." in between or ROLE_WORD_RE.search(between):
         return None
     return nearest
+
+
+def _sentence_subject(found: list[Found], field: str, text: str, pos: int) -> Found | None:
+    """The first method mention of the sentence ``pos`` is in, before ``pos`` (a full stop
+    followed by a space ends a sentence; one inside a number does not)."""
+    sentence_start = text.rfind(". ", 0, pos) + 1
+    before = [f for f in found if f.field == field and f.etype == "Method" and sentence_start <= f.start < pos]
+    return min(before, key=lambda f: f.start) if before else None
 
 
 def _clause_end(text: str, start: int, end: int) -> int:
