@@ -301,3 +301,111 @@ def test_words_around_a_position_are_the_words_lowered_one_by_one(text):
             after = [w.lower() for w in features.WORD_RE.findall(text[pos:min(len(text), pos + 12 * n)])[:n]]
             assert features.words_before(text, pos, n) == before
             assert features.words_after(text, pos, n) == after
+
+
+# Words that reach the name-shape and generic-term tests: names, numbers, numerals, years,
+# hyphenated forms, digits from other scripts, capitals outside ASCII and a line break.
+SHAPE_WORDS = [
+    "QuokkaNet", "Blorp-L", "Swin-T", "GPT-4", "T5", "YOLOv3", "v2", "2019", "2019a", "1999b", "20th", "3D", "3-D",
+    "12.5", "1.5x", "140fps", "IV", "XL", "XIV", "Ivy", "Xylo-Net", "A100", "iPhone12", "GPU-Computation",
+    "Text-to-3D", "post-GELU", "Base-Net", "Inception-3", "a", "", "I", "7", "x-y", "ab.cd", "Ab.Cd", "CNNs",
+    "LLMs", "٣D", "٢٠١٩", "Ǆemal", "ǅemal-X", "Éclair9", "über-Net", "Net12\n", "Net\n", "QuokkaNet-٣",
+    "ResNet-50-v2.1", "e.g.", "Fig.", "ROBERTA-large", "dataset-7K", "Foo-Bar-Baz",
+]
+
+
+def _name_shaped_as_written_before(word: str) -> bool:
+    """``names.is_name_shaped`` as it was before its shortcuts (every pattern tried)."""
+    from kgbuild.extract import names
+
+    if len(word) < 2 or names.YEAR_RE.match(word) or names.ORDINAL_OR_UNIT_RE.match(word):
+        return False
+    if not word[0].isalpha() and not any(c.isupper() for c in word):
+        return False
+    parts = names.NAME_PART_SEPARATOR_RE.split(word)
+    if names.INTERNAL_CAPITAL_RE.match(parts[0]) or any(names.INTERNAL_CAPITAL_RE.match(p) for p in parts):
+        return True
+    if any(c.isupper() for c in word) and names.LETTER_DIGIT_RE.search(word):
+        return True
+    if len(parts) > 1 and parts[0][:1].isupper() and any(p.isupper() for p in parts[1:]):
+        return True
+    if len(parts) > 1 and parts[0][:1].isupper() and parts[-1].isdigit() and len(parts[0]) > 1:
+        return True
+    if len(parts) > 1 and all(p[:1].isupper() for p in parts) and parts[-1] in names.NAME_SUFFIX_WORDS:
+        return True
+    return False
+
+
+def _generic_as_written_before(word: str) -> bool:
+    """``names.is_generic_term`` as it was before its shortcuts."""
+    from kgbuild.extract import names
+
+    never = resources.term_list("never_entities")
+    if word in resources.term_list("not_methods") or word.lower() in resources.lowered_term_list("not_methods_lower"):
+        return True
+    stem = names.TRAILING_DIGITS_RE.sub("", word)
+    if stem in never or word in never:
+        return True
+    parts = word.split("-")
+    if len(parts) > 1 and parts[0] in never:
+        return True
+    if len(parts) > 1 and ("to" in parts[1:-1] or parts[0].islower()):
+        return True
+    return False
+
+
+def test_name_shape_and_generic_terms_answer_as_before_their_shortcuts():
+    from kgbuild.extract import names
+
+    names.is_name_shaped.cache_clear()
+    words = SHAPE_WORDS + [m.group() for text in NAME_TOKEN_TEXTS + CUE_TEXTS for m in NAME_TOKEN_RE.finditer(text)]
+    for word in words:
+        assert names.is_name_shaped(word) is _name_shaped_as_written_before(word), word
+        assert names.is_generic_term(word) is _generic_as_written_before(word), word
+    # (both answers occur, or the test would pass on a constant)
+    assert {names.is_name_shaped(w) for w in words} == {names.is_generic_term(w) for w in words} == {True, False}
+
+
+DIMENSION_TEXTS = [
+    "A 3D U-Net and a 2D ControlNet beat 1D convs; not x3D Net, v.2D Map, 1-2D Foo, 5D Bar or 3D  two.",
+    "3D Gaussians open the text; (4D Scenes) and 2D-3D lifting, 3Ds, 23D Net, é2D Net, _3D Net.",
+]
+
+
+@pytest.mark.parametrize("text", DIMENSION_TEXTS)
+def test_the_dimension_pattern_finds_what_its_look_behind_first_form_found(text):
+    look_behind_first = re.compile(r"(?<![\w.-])[1-4]D (?=\w)")
+    expected = [m.span() for m in look_behind_first.finditer(text)]
+    assert [m.span() for m in candidates.DIMENSION_RE.finditer(text)] == expected
+    assert expected  # (the texts hold dimensions)
+
+
+@pytest.mark.parametrize("text", [
+    "Code: https://github.com/quokka/net and www.quokka.org; see quokka.io/docs or a/b tests.",
+    "No link here, only A/B testing and w/o augmentation.",
+    "No slash at all, and no web address.",
+    "Mirror at ftp://files.example.edu/x, also example.ai/y.",
+])
+def test_url_spans_are_the_url_pattern_matches(text):
+    assert candidates._url_spans(text) == [m.span() for m in candidates.URL_RE.finditer(text)]
+
+
+@pytest.mark.parametrize("texts", [
+    {"title": "QuokkaNet", "abstract": "We study computer vision with deep learning (DL)."},
+    {"title": "Machine Learning for Zubrowka", "abstract": "Nothing broad here."},
+    {"title": "QuokkaNet", "abstract": "Nothing broad here either."},
+])
+def test_broad_fields_are_dropped_exactly_where_one_is_written(texts):
+    from kgbuild.extract.entities import BROAD_FIELDS, without_broad_fields
+
+    lowered = {field: text.lower() for field, text in texts.items()}
+    found = []
+    for field, text in lowered.items():
+        for term in BROAD_FIELDS:
+            at = text.find(term)
+            if at >= 0:
+                found.append(Found(field, at, at + len(term), "Task", None, 3, texts[field][at:at + len(term)]))
+    found.append(Found("title", 0, 3, "Method", None, 4, texts["title"][:3]))
+    written = any(re.search("|".join(map(re.escape, sorted(BROAD_FIELDS))), text) for text in lowered.values())
+    kept = without_broad_fields(found, lowered, [])
+    assert len(kept) == (1 if written else len(found))

@@ -502,6 +502,8 @@ def _url_spans(text: str) -> list[tuple[int, int]]:
     """Spans of URL_RE matches.  A match never spans whitespace and holds a URL sign, so
     only the whitespace-free runs around the signs are searched: the regex is slow on prose."""
     spans: list[tuple[int, int]] = []
+    if "/" not in text and "www." not in text:
+        return spans  # every sign holds one of the two: two memchr-fast tests beat the regex's scan
     searched_to = 0
     for sign in URL_SIGN_RE.finditer(text):
         if sign.start() < searched_to:
@@ -552,7 +554,9 @@ def _inherit_lexicon_type(cand, lexicon_at, text):
 
 # "3D U-Net", "2D ControlNet": a dimension written before a method's name is part of it (the
 # text keeps the 3D model apart from the 2D one)
-DIMENSION_RE = re.compile(r"(?<![\w.-])[1-4]D (?=\w)")
+# (the test for what precedes the digit follows it, so that the regex engine can skip ahead
+# to the digits rather than try the look-behind at every position)
+DIMENSION_RE = re.compile(r"[1-4](?<![\w.-][1-4])D (?=\w)")
 
 
 def _with_cutoff(cand, text: str):
