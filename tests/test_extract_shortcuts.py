@@ -231,6 +231,7 @@ CUE_TEXTS = [
     "Experiments on the CHALLENGING Zubrowka and Frobnitz benchmarks show it surpasses prior art, compared with X.",
     "Its accuracy is higher than BlorpNet's, in terms of Recall, dubbed as \"Quokka\", named the Quokka Model.",
     "tabs\tand\nnew lines\r\n between Words: evaluated ON  Frobnitz,\x0bvalidated\x0con it (see Fig. 2).",
+    "A QuokkaNet Pre-Trained ON The Large-Scale Zubrowka corpus, Learnt with Frobnitz: 2% LOWER error.",
 ]
 
 
@@ -244,6 +245,48 @@ def _twins():
             if isinstance(value, CaseBlindPattern) and id(value) not in seen:
                 seen.add(id(value))
                 yield f"{module_info.name}.{name}", value.unicode, value.ascii
+
+
+def _lowered_twins():
+    """``(name, pattern, lower-case twin)`` of every ``CaseBlindPattern`` that has one."""
+    for module_info in sorted(pkgutil.iter_modules(extract_package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{extract_package.__name__}.{module_info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, CaseBlindPattern) and value.lowered is not None:
+                yield f"{module_info.name}.{name}", value.unicode, value.lowered
+
+
+@pytest.mark.parametrize("text", CUE_TEXTS)
+def test_the_lower_case_twins_match_the_lowered_text_where_the_patterns_match_the_text(text):
+    assert plain_ascii(text)
+    lowered = text.lower()
+    twins = list(_lowered_twins())
+    assert len(twins) >= 12  # (the cue patterns of the proposed flag, the facts and the features)
+    for name, pattern, twin in twins:
+        assert not twin.flags & re.IGNORECASE, name
+        for pos in range(len(text) + 1):
+            assert [m.span() for m in twin.finditer(lowered, pos)] == [m.span() for m in pattern.finditer(text, pos)], name
+            expected = pattern.search(text, max(0, pos - 40), pos)
+            got = twin.search(lowered, max(0, pos - 40), pos)
+            assert (got and got.span()) == (expected and expected.span()), name
+            expected, got = pattern.match(text, pos), twin.match(lowered, pos)
+            assert (got and got.span()) == (expected and expected.span()), name
+
+
+def test_a_case_blind_pattern_runs_the_twin_that_suits_the_text():
+    pattern = CaseBlindPattern(r"\bserv(?:es|ing) as\s+the\s+backbones?\b")
+    assert pattern.lowered is not None
+    for text in ("Its SERVING AS THE Backbone works", "its serving as\x1cthe backbone works",
+                 "its Serving as the Kelvin \u212a backbone", "Über: serving as the backbone"):
+        expected = [m.span() for m in pattern.unicode.finditer(text)]
+        assert [m.span() for m in pattern.finditer(text)] == expected
+        assert (pattern.search(text) and pattern.search(text).span()) == (expected[:1] or [None])[0]
+        start = expected[0][0] if expected else 0
+        assert bool(pattern.match(text, start)) is bool(expected)
+    # patterns with a capital, an escape that may stand for one or case-sensitive parts have none
+    for source in (r"\bX\d", r"(?-i:[A-Z]{2})s", r"\x41b", r"\N{LATIN SMALL LETTER A}", r"(?P<n>ab)"):
+        assert CaseBlindPattern(source).lowered is None, source
+    assert CaseBlindPattern(r"\S+\W\D\B(?:a|b)(?=c)(?!d)(?<=e)(?<!f)\\").lowered is not None
 
 
 @pytest.mark.parametrize("text", CUE_TEXTS)

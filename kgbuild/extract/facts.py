@@ -84,19 +84,17 @@ DELTA_BEFORE_RE = CaseBlindPattern(
     rf"\bboosts? of|\bmargin of|\bup to|\bdrops? of|\breductions? of|\bdecreases? of|\bspeedups? of|\bfrom|"
     rf"\baverage of|\bx|\bwithin)\s*$",
 )
-DELTA_AFTER_RE = re.compile(
+DELTA_AFTER_RE = CaseBlindPattern(
     rf"\s*(?:%|percent)?\s*(?:(?!and\b|or\b|while\b|with\b|but\b)\w+\s+)?(?:{alternation('delta_after_words')})",
-    re.IGNORECASE,
 )
 # "2% CTR lift", "+1.5 mAP gain": the measure is followed by the word for a change in it.
 CHANGE_AFTER_METRIC_RE = re.compile(rf"\s*(?:{alternation('change_words')})\b", re.IGNORECASE)
 METRIC_BEFORE_GLUE_RE = re.compile(rf"^\s*(?:{alternation('metric_before_glue')})*\s*(?:of\s+)?$", re.IGNORECASE)
 METRIC_AFTER_GLUE_RE = re.compile(r"^\s*(?:%|percent)?\s*(?:in|on|of|mean|average|the)?\s*$", re.IGNORECASE)
 EVAL_CUE_RE = CaseBlindPattern(alternation("evaluation_cues"))
-TRAIN_ONLY_BEFORE_RE = re.compile(
+TRAIN_ONLY_BEFORE_RE = CaseBlindPattern(
     r"\b(?:pre-?train(?:ed|ing)?|train(?:ed|ing)?|learned|learnt|distilled)\s+(?:\w+\s+){0,3}?"
     r"(?:on|from|with|using)\s+(?:the\s+)?(?:large-scale\s+)?$",
-    re.IGNORECASE,
 )
 
 

@@ -22,6 +22,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from kgbuild.extract.candidates import Found
+from kgbuild.extract.caseblind import CaseBlindPattern
 from kgbuild.extract.facts import (
     CHANGE_AFTER_METRIC_RE,
     DELTA_AFTER_RE,
@@ -54,7 +55,7 @@ FROM_VALUE_RE = re.compile(r"\s*(?:%|percent)?\s+to\s+\d")
 FROM_BEFORE_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 FROM_TO_GAP_RE = re.compile(r"^\s*(?:of\s+|scores?\s+)?from\s+[\d.,]+\s?%?\s+to\s*$", re.IGNORECASE)
 # a comparative later in the number's clause: "which are 2.6 AP, 0.8 mAP ... better than"
-CLAUSE_COMPARATIVE_RE = re.compile(rf"\b(?:{alternation('comparative_words')})\b", re.IGNORECASE)
+CLAUSE_COMPARATIVE_RE = CaseBlindPattern(rf"\b(?:{alternation('comparative_words')})\b")
 WHICH_IS_RE = re.compile(r"\b(?:which|that|these|this) (?:is|are|was|were)\b")
 PRETRAINING_AFTER_RE = re.compile(r"-|\s+(?:pre-?train|supervised|weights|initiali)", re.IGNORECASE)
 LIST_GLUE_RE = re.compile(r"(?:\s*(?:%|percent|/|[\d.]+))*\s*")  # use with fullmatch

@@ -12,6 +12,7 @@ from itertools import compress
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from kgbuild.extract.caseblind import CaseBlindPattern
 from kgbuild.extract.names import ASCII_NAME_TOKEN_RE, NAME_TOKEN_RE, is_generic_term, is_name_shaped
 from kgbuild.extract.resources import (PATTERN_DIR, alternation, lexicon_texts_by_label, lowered_term_list,
                                        read_jsonl, term_list, term_sequence)
@@ -45,7 +46,7 @@ NUMBER_AFTER_NAME_RE = re.compile(r" (\d+(?:\.\d+)?)(?=[,.;:)]|\s+[a-z]|\s*$)")
 WORD_AFTER_RE = re.compile(r"\s+([A-Za-z]+)")
 COUNTED_NOUNS = lowered_term_list("counted_nouns")
 TITLE_PREFIX_RE = re.compile(r"^\s*(?P<name>[^:]{1,40}?)\s*:\s+\S")
-DATASET_TITLE_RE = re.compile(rf"\b(?:{alternation('dataset_title_words')})\b", re.I)
+DATASET_TITLE_RE = CaseBlindPattern(rf"\b(?:{alternation('dataset_title_words')})\b")
 
 
 @lru_cache(maxsize=1)
@@ -449,6 +450,8 @@ def title_prefix(title: str) -> tuple[int, int, str] | None:
         return None
     if any(w.lower() in STOP for w in words):
         return None
-    rest = title[match.end("name"):]
-    etype = "Dataset" if DATASET_TITLE_RE.search(rest) else "Method"
+    # (searched from where the name ends rather than in a copy of the rest, so that the
+    # search reads the title itself, whose lower case the case-blind pattern keeps at hand;
+    # a colon or space follows the name, so no word starts there either way)
+    etype = "Dataset" if DATASET_TITLE_RE.search(title, match.end("name")) else "Method"
     return match.start("name"), match.end("name"), etype
