@@ -336,6 +336,22 @@ def test_every_propose_verb_holds_a_stem_the_cheap_search_finds():
         assert any(row["pattern"].startswith(stem) for stem in stems), row["pattern"]
 
 
+def test_propose_verb_stems_are_plain_strings_found_as_their_alternation_finds_them():
+    from kgbuild.extract.facts import PROPOSE_VERB_STEMS, holds_propose_verb
+
+    assert PROPOSE_VERB_STEMS and all(re.fullmatch(r"[\w ]+", stem) for stem in PROPOSE_VERB_STEMS)  # no regex syntax
+    alternation = re.compile("|".join(PROPOSE_VERB_STEMS))
+    answers = set()
+    for text in CUE_TEXTS + TEXTS:
+        lowered = text.lower()
+        for start in range(0, len(lowered) + 1, 3):
+            for end in (start, start + 9, start + 40, len(lowered)):
+                expected = alternation.search(lowered, start, end) is not None
+                assert holds_propose_verb(lowered, start, end) is expected
+                answers.add(expected)
+    assert answers == {True, False}
+
+
 @pytest.mark.parametrize("text", CUE_TEXTS + TEXTS + ["Über-Net and the \u212aelvin-Net, ÉtéNet2 3.5 of the ResNet-50 X-"])
 def test_words_around_a_position_are_the_words_lowered_one_by_one(text):
     for pos in range(len(text) + 1):
@@ -452,3 +468,76 @@ def test_broad_fields_are_dropped_exactly_where_one_is_written(texts):
     written = any(re.search("|".join(map(re.escape, sorted(BROAD_FIELDS))), text) for text in lowered.values())
     kept = without_broad_fields(found, lowered, [])
     assert len(kept) == (1 if written else len(found))
+
+
+# Patterns rewritten so that the regex engine can skip ahead (a leading look-behind or word
+# boundary tested after the first character, runs taken whole), beside the forms they had.
+REWRITTEN_PATTERNS = {
+    "result_features.CLAUSE_STOP_RE": r"[;]|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|, and\b",
+    "result_features.CANDIDATE_RE": r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+                                    r"(?:(\s?%|\s?percent\b)|([KMBGT])(?=[A-Z]|\b)|\s(thousand|million|billion)\b)?",
+    "rules.WORD_AT_END_RE": r"([A-Za-z0-9][\w\-.+]*?)(\s*)$",
+    "features.NUMBER_RE": r"\d+(?:\.\d+)?\s*%|\b\d+\.\d+\b",
+}
+REWRITE_TEXTS = [
+    "QuokkaNet reaches 81.2% (v1.5, 3.14x) while BlorpNet-2 gets 1,234,567.8 and 12,34 points; but which "
+    "awhile, whereas butter, 2.7M params, 14 million steps, 5 percent, x400 AP50 .5 and 7.",
+    "Zubrowka 2019: a 140fps model with 4.5G FLOPs, 77M weights and 1.5 thousand classes, which are 2.6 AP, "
+    "0.8 mAP better than ResNet-50, and 3.5% lower; somewhile nowhich, ButNet.",
+    "Trailing words: Blorp-Net++ v2.1  ", "a.b-c+ \n", "12ab 3.4.5 6,789,012 0.5% and 1 2 3 ",
+]
+
+
+@pytest.mark.parametrize("name", sorted(REWRITTEN_PATTERNS))
+def test_rewritten_patterns_match_as_their_plain_forms_did(name):
+    module_name, attribute = name.split(".")
+    rewritten = getattr(importlib.import_module(f"kgbuild.extract.{module_name}"), attribute)
+    plain = re.compile(REWRITTEN_PATTERNS[name])
+    found = 0
+    for text in REWRITE_TEXTS:
+        for pos in range(len(text) + 1):
+            expected = [(m.span(), m.groups()) for m in plain.finditer(text, pos)]
+            assert [(m.span(), m.groups()) for m in rewritten.finditer(text, pos)] == expected, (name, pos)
+            found += len(expected)
+            for window in (text[max(0, pos - 40):pos], text[pos:pos + 40]):
+                expected = plain.search(window)
+                got = rewritten.search(window)
+                assert (got and (got.span(), got.groups())) == (expected and (expected.span(), expected.groups()))
+    assert found  # (the texts hold what the pattern finds)
+
+
+@pytest.mark.parametrize("text", CUE_TEXTS + [
+    "Backbones such as ResNet; a backbone like ViT, the BACKBONE CNN models, e.g., VGG, and xbackbone (no). "
+    "backbone networks: A, B; backbone of it; backbones in computer vision, such as Swin.",
+    "Über backbones such as ÉtéNet: not plain ASCII, the pattern itself runs.",
+])
+def test_backbone_list_cues_are_the_pattern_matches(text):
+    from kgbuild.extract.facts import BACKBONE_LIST_RE, backbone_list_cues
+
+    expected = [m.span() for m in BACKBONE_LIST_RE.unicode.finditer(text)]
+    assert [m.span() for m in backbone_list_cues(text)] == expected
+    if "such as" in text:
+        assert expected
+
+
+NAMING_TEXTS = [
+    "We propose a model called QuokkaNet 2, dubbed \"Blorp\", termed the Zork Model, also referred to as ZM "
+    "and nicknamed Quokka-L; its part, denoted as FooNet, is named Bar++ and coined Baz.",
+    "A detector named Florence 2. Florence 2 wins; recalled X, undubbed Y, called it, named the NeO 360 for NeO 360 scenes.",
+    "No cue here at all.",
+]
+
+
+def test_every_naming_word_opens_with_a_naming_cue():
+    from kgbuild.extract.resources import PATTERN_DIR, read_jsonl
+
+    for row in read_jsonl(PATTERN_DIR / "naming_words.jsonl"):
+        assert any(row["pattern"].startswith(cue) for cue in rules.NAMED_CUES), row["pattern"]
+
+
+@pytest.mark.parametrize("text", NAMING_TEXTS + CUE_TEXTS)
+def test_naming_cue_matches_are_the_pattern_matches(text):
+    expected = [(m.span(), m.group("name")) for m in rules.NAMED_CUE_RE.finditer(text)]
+    assert [(m.span(), m.group("name")) for m in rules._named_cue_matches(text)] == expected
+    if text in NAMING_TEXTS[:2]:
+        assert len(expected) >= 2

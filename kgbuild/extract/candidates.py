@@ -238,7 +238,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     for start, end in rules.shaped_names(scan, is_title):
         if _markup_or_glued(text, start, end):
             continue
-        glued = GLUE_SUFFIX_RE.search(text, start, end)
+        glued = GLUE_SUFFIX_RE.search(text, start, end) if text.find("-", start, end) >= 0 else None
         if glued:
             end = glued.start()
             if is_generic_term(text[start:end]):
@@ -494,7 +494,8 @@ GLUED_SMALL_WORD_RE = re.compile(r"[a-z]{2}(?:of|and|for|the|with)[A-Z]|[a-z]{2}
 
 
 def _markup_or_glued(text: str, start: int, end: int) -> bool:
-    return bool(MARKUP_AFTER_RE.match(text, end) or MARKUP_BEFORE_RE.search(text, max(0, start - 4), start)
+    # (markup needs an "=", which most texts lack: one fast scan for it spares two patterns)
+    return bool("=" in text and (MARKUP_AFTER_RE.match(text, end) or MARKUP_BEFORE_RE.search(text, max(0, start - 4), start))
                 or GLUED_SMALL_WORD_RE.search(text, start, end))
 
 

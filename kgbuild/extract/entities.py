@@ -130,9 +130,6 @@ def group_mentions(found: list[Found], definitions: list[tuple[str, Definition]]
     def ident(f: Found) -> tuple:
         return identities[id(f)]
 
-    for f in found:
-        union.find(ident(f))
-
     by_span = {(f.field, f.start, f.end): f for f in found}
     for field, d in definitions:
         short = by_span.get((field, d.short_start, d.short_end))

@@ -39,8 +39,10 @@ from kgbuild.extract.resources import alternation, term_list, term_sequence
 
 # A number with what may follow it: a percent sign, a magnitude letter ("77M", "4.5G"), a
 # magnitude word ("14 million").  Digits glued to letters before them (AP50, x400) are not numbers.
+# (the test for what precedes the number follows its first digit, written once for both of
+# its forms, so that the regex engine can skip ahead to digits)
 CANDIDATE_RE = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(\d(?<![\w.]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))"
     r"(?:(\s?%|\s?percent\b)|([KMBGT])(?=[A-Z]|\b)|\s(thousand|million|billion)\b)?"
 )
 BOUND_BEFORE = term_sequence("bound_words")
@@ -62,7 +64,11 @@ LIST_GLUE_RE = re.compile(r"(?:\s*(?:%|percent|/|[\d.]+))*\s*")  # use with full
 # "53.2%/55.6% box AP on COCO": the words between a measure and the dataset it was taken on
 MEASURE_ON_RE = re.compile(r"\s*(?:on|in|over|across|for)\s+(?:the\s+)?", re.IGNORECASE)
 SLASH_GAP_RE = re.compile(r"\s*(?:%|percent)?\s*/\s*")  # "41.4 / 40.5", "86.2%/87.8%": one list element
-CLAUSE_STOP_RE = re.compile(r"[;]|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|, and\b")
+# What ends the clause of a number: ";", "while", "whereas", "but", "which", ", and". Each word's
+# leading boundary is tested once its first letter is read ("w(?<=\\bw)hile": a "w" with no word
+# character before it), so that every alternative opens with a letter and the engine skips
+# ahead to the letters they open with, instead of trying every alternative at every position.
+CLAUSE_STOP_RE = re.compile(r"[;]|w(?<=\bw)hile\b|w(?<=\bw)hereas\b|b(?<=\bb)ut\b|w(?<=\bw)hich\b|, and\b")
 PUNCT_CLASS = {"(": "paren", ")": "paren", "/": "slash", "@": "at", ",": "comma", ";": "semi", ":": "colon",
                "±": "pm", "+": "plus", "-": "dash", "~": "tilde", "=": "eq", "[": "paren", "]": "paren", "x": "x",
                "×": "x", "%": "pct", "<": "lt", ">": "gt", "$": "dollar", "^": "caret", "{": "brace"}
