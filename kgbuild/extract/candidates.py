@@ -91,7 +91,10 @@ def _sentence_measures(text: str, s_start: int, s_end: int) -> bool:
 
 # A word that can modify a measure's head ("test", "one-shot", "rank-1", "frame"): lower case,
 # maybe hyphenated or with digits; written right before the head or the next modifier.
-MEASURE_MODIFIER_BACK_RE = re.compile(r"(?<![^\s(])([a-z][a-z0-9]*(?:-[a-z0-9]+)*) $")
+# (what may stand before the word is tested once its first letter is read, so that the
+# engine skips ahead to small letters; the runs are taken whole, as nothing after them could
+# take a character back)
+MEASURE_MODIFIER_BACK_RE = re.compile(r"([a-z](?<![^\s(][a-z])[a-z0-9]*+(?:-[a-z0-9]++)*+) $")
 MAX_MEASURE_MODIFIERS = 3
 PERCENT_BEFORE_RE = re.compile(r"\d\s*%\s*$")
 # "F1-Score@N", "Recall@K": a cut-off written after the measure belongs to it.
