@@ -91,7 +91,10 @@ def _sentence_measures(text: str, s_start: int, s_end: int) -> bool:
 
 # A word that can modify a measure's head ("test", "one-shot", "rank-1", "frame"): lower case,
 # maybe hyphenated or with digits; written right before the head or the next modifier.
-MEASURE_MODIFIER_BACK_RE = re.compile(r"(?<![^\s(])([a-z][a-z0-9]*(?:-[a-z0-9]+)*) $")
+# (what may stand before the word is tested once its first letter is read, so that the
+# engine skips ahead to small letters; the runs are taken whole, as nothing after them could
+# take a character back)
+MEASURE_MODIFIER_BACK_RE = re.compile(r"([a-z](?<![^\s(][a-z])[a-z0-9]*+(?:-[a-z0-9]++)*+) $")
 MAX_MEASURE_MODIFIERS = 3
 PERCENT_BEFORE_RE = re.compile(r"\d\s*%\s*$")
 # "F1-Score@N", "Recall@K": a cut-off written after the measure belongs to it.
@@ -238,7 +241,7 @@ def field_candidates(text: str, field: str, lexicon_hits, is_title: bool, senten
     for start, end in rules.shaped_names(scan, is_title):
         if _markup_or_glued(text, start, end):
             continue
-        glued = GLUE_SUFFIX_RE.search(text, start, end)
+        glued = GLUE_SUFFIX_RE.search(text, start, end) if text.find("-", start, end) >= 0 else None
         if glued:
             end = glued.start()
             if is_generic_term(text[start:end]):
@@ -512,7 +515,8 @@ GLUED_SMALL_WORD_RE = re.compile(r"[a-z]{2}(?:of|and|for|the|with)[A-Z]|[a-z]{2}
 
 
 def _markup_or_glued(text: str, start: int, end: int) -> bool:
-    return bool(MARKUP_AFTER_RE.match(text, end) or MARKUP_BEFORE_RE.search(text, max(0, start - 4), start)
+    # (markup needs an "=", which most texts lack: one fast scan for it spares two patterns)
+    return bool("=" in text and (MARKUP_AFTER_RE.match(text, end) or MARKUP_BEFORE_RE.search(text, max(0, start - 4), start))
                 or GLUED_SMALL_WORD_RE.search(text, start, end))
 
 
@@ -520,6 +524,8 @@ def _url_spans(text: str) -> list[tuple[int, int]]:
     """Spans of URL_RE matches.  A match never spans whitespace and holds a URL sign, so
     only the whitespace-free runs around the signs are searched: the regex is slow on prose."""
     spans: list[tuple[int, int]] = []
+    if "/" not in text and "www." not in text:
+        return spans  # every sign holds one of the two: two memchr-fast tests beat the regex's scan
     searched_to = 0
     for sign in URL_SIGN_RE.finditer(text):
         if sign.start() < searched_to:
@@ -570,7 +576,9 @@ def _inherit_lexicon_type(cand, lexicon_at, text):
 
 # "3D U-Net", "2D ControlNet": a dimension written before a method's name is part of it (the
 # text keeps the 3D model apart from the 2D one)
-DIMENSION_RE = re.compile(r"(?<![\w.-])[1-4]D (?=\w)")
+# (the test for what precedes the digit follows it, so that the regex engine can skip ahead
+# to the digits rather than try the look-behind at every position)
+DIMENSION_RE = re.compile(r"[1-4](?<![\w.-][1-4])D (?=\w)")
 
 
 def _with_cutoff(cand, text: str):

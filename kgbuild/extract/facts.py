@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 
 from kgbuild.extract.candidates import Found
-from kgbuild.extract.caseblind import CaseBlindPattern
+from kgbuild.extract.caseblind import CaseBlindPattern, ascii_lowered
 from kgbuild.extract.entities import EntityDraft
-from kgbuild.extract.resources import alternation, term_sequence
+from kgbuild.extract.resources import PATTERN_DIR, alternation, read_jsonl, term_sequence
 from kgbuild.extract.rules import NAMED_CUES
 from kgbuild.extract.sentences import SentenceIndex
 
@@ -58,6 +58,27 @@ BACKBONE_LIST_RE = CaseBlindPattern(
     r"(?:,\s*)?(?:such as|like|including|e\.g\.,?|"
     r"i\.e\.,?|\(|:|of|namely)\s*",
 )
+
+
+def backbone_list_cues(text: str):
+    """``BACKBONE_LIST_RE.finditer(text)``.  Every match opens with the word "backbone": in a
+    plain ASCII text, the places where its lower-case copy writes it (a fast search) are the
+    only ones the pattern is tried at, rather than every position."""
+    lowered = ascii_lowered(text)
+    if lowered is None:
+        yield from BACKBONE_LIST_RE.finditer(text)
+        return
+    pattern = BACKBONE_LIST_RE.ascii
+    at = lowered.find("backbone")
+    while at >= 0:
+        cue = pattern.match(text, at)
+        if cue is None:
+            at = lowered.find("backbone", at + 1)
+        else:
+            yield cue
+            at = lowered.find("backbone", cue.end())
+
+
 # "architectures based on ResNet, ResNeXt, and DenseNet" (in a paper that speaks of backbones)
 BASE_LIST_RE = CaseBlindPattern(rf"\b(?:{alternation('base_list_cues')})\s+(?:the\s+)?")
 # "X has achieved ... serving as the backbone": the sentence's method before the cue, with
@@ -88,19 +109,17 @@ DELTA_BEFORE_RE = CaseBlindPattern(
     rf"\bboosts? of|\bmargin of|\bup to|\bdrops? of|\breductions? of|\bdecreases? of|\bspeedups? of|\bfrom|"
     rf"\baverage of|\bx|\bwithin)\s*$",
 )
-DELTA_AFTER_RE = re.compile(
+DELTA_AFTER_RE = CaseBlindPattern(
     rf"\s*(?:%|percent)?\s*(?:(?!and\b|or\b|while\b|with\b|but\b)\w+\s+)?(?:{alternation('delta_after_words')})",
-    re.IGNORECASE,
 )
 # "2% CTR lift", "+1.5 mAP gain": the measure is followed by the word for a change in it.
 CHANGE_AFTER_METRIC_RE = re.compile(rf"\s*(?:{alternation('change_words')})\b", re.IGNORECASE)
 METRIC_BEFORE_GLUE_RE = re.compile(rf"^\s*(?:{alternation('metric_before_glue')})*\s*(?:of\s+)?$", re.IGNORECASE)
 METRIC_AFTER_GLUE_RE = re.compile(r"^\s*(?:%|percent)?\s*(?:in|on|of|mean|average|the)?\s*$", re.IGNORECASE)
 EVAL_CUE_RE = CaseBlindPattern(alternation("evaluation_cues"))
-TRAIN_ONLY_BEFORE_RE = re.compile(
+TRAIN_ONLY_BEFORE_RE = CaseBlindPattern(
     r"\b(?:pre-?train(?:ed|ing)?|train(?:ed|ing)?|learned|learnt|distilled)\s+(?:\w+\s+){0,3}?"
     r"(?:on|from|with|using)\s+(?:the\s+)?(?:large-scale\s+)?$",
-    re.IGNORECASE,
 )
 
 
@@ -118,7 +137,16 @@ class FactResult:
 
 # Words every match of the cue patterns above contains (lower case; the naming cues are
 # rules.NAMED_CUES): where none occurs, the patterns need not run.
-PROPOSE_VERB_RE = re.compile(alternation("propose_verb_stems"))
+# Each stem is a plain string (tests/test_extract_shortcuts.py), looked for with ``in``: its
+# search skips ahead through the text, where an alternation of the stems is tried at every
+# position (``holds_propose_verb``).
+PROPOSE_VERB_STEMS = tuple(row["pattern"] for row in read_jsonl(PATTERN_DIR / "propose_verb_stems.jsonl"))
+
+
+def holds_propose_verb(lowered: str, start: int, end: int) -> bool:
+    """Whether ``lowered[start:end]`` holds a propose verb's stem (``PROPOSE_VERB_STEMS``)."""
+    window = lowered[start:end]
+    return any(map(window.__contains__, PROPOSE_VERB_STEMS))
 
 
 def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
@@ -149,7 +177,7 @@ def mark_proposed(texts: dict[str, str], found: list[Found], drafts: list[Entity
             drafts[f.entity].proposed = True
             continue
         cue = None
-        if PROPOSE_VERB_RE.search(lowered[f.field], window_start, f.start):
+        if holds_propose_verb(lowered[f.field], window_start, f.start):
             for cue in PROPOSE_CUE_RE.for_text(text).finditer(window):
                 pass
         if cue is not None:
@@ -219,7 +247,7 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
     for field, text in texts.items():
         if "backbone" not in lowered[field]:
             continue
-        for cue in BACKBONE_LIST_RE.finditer(text):
+        for cue in backbone_list_cues(text):
             limit = _clause_end(text, cue.end(), cue.end() + 120)
             for f in found:
                 if f.field == field and f.etype == "Method" and cue.end() <= f.start < limit:

@@ -14,15 +14,18 @@ from itertools import groupby
 
 from kgbuild.extract.candidates import DEFINED, Found
 from kgbuild.extract.entities import EntityDraft
-from kgbuild.extract.facts import (COMPARED_BEFORE_RE, LIST_GAP_RE, PROPOSE_CUE_RE, PROPOSE_VERB_RE,
-                                   TRAIN_ONLY_BEFORE_RE)
+from kgbuild.extract.facts import (COMPARED_BEFORE_RE, LIST_GAP_RE, PROPOSE_CUE_RE, TRAIN_ONLY_BEFORE_RE,
+                                   holds_propose_verb)
 from kgbuild.extract.resources import alternation, term_sequence
 from kgbuild.extract.sentences import SentenceIndex
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*|\d+(?:\.\d+)?")
-NUMBER_RE = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+\.\d+\b")
-# Every NUMBER_RE match starts at a digit. The alternation gives the regex engine nothing to
-# skip ahead to, so it tries every position; a one-class search finds the first digit fast.
+# A percentage, or a decimal number standing alone ("\\d+(?:\\.\\d+)?\\s*%|\\b\\d+\\.\\d+\\b" written
+# with the first digit taken out of both alternatives, and the word boundary before the
+# second tested once that digit is read): the engine skips ahead to digits instead of trying
+# both alternatives at every position.
+NUMBER_RE = re.compile(r"\d(?:\d*(?:\.\d+)?\s*%|(?<!\w\d)\d*\.\d+\b)")
+# Every NUMBER_RE match starts at a digit; a one-class search finds the first digit fast.
 DIGIT_RE = re.compile(r"\d")
 SHAPE_RUNS_RE = re.compile(r"(.)\1+")
 EVAL_WORDS = term_sequence("evaluation_words")
@@ -350,7 +353,7 @@ def method_features(view: PaperView, draft: EntityDraft, main_name: bool) -> lis
             # Every cue holds a propose verb, so a sentence without one of their stems has none;
             # most have none, and the stems' search is the cheaper.  (Only in an ASCII text is
             # each character's lower case the one the cue's case-blind match compares with.)
-            if text.isascii() and not PROPOSE_VERB_RE.search(view.lowered[m.field], s_start, s_end):
+            if text.isascii() and not holds_propose_verb(view.lowered[m.field], s_start, s_end):
                 view.cache[key] = None
             else:
                 cue = PROPOSE_CUE_RE.search(text, s_start, s_end)

@@ -22,6 +22,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from kgbuild.extract.candidates import Found
+from kgbuild.extract.caseblind import CaseBlindPattern
 from kgbuild.extract.facts import (
     CHANGE_AFTER_METRIC_RE,
     DELTA_AFTER_RE,
@@ -38,8 +39,10 @@ from kgbuild.extract.resources import alternation, term_list, term_sequence
 
 # A number with what may follow it: a percent sign, a magnitude letter ("77M", "4.5G"), a
 # magnitude word ("14 million").  Digits glued to letters before them (AP50, x400) are not numbers.
+# (the test for what precedes the number follows its first digit, written once for both of
+# its forms, so that the regex engine can skip ahead to digits)
 CANDIDATE_RE = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(\d(?<![\w.]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?))"
     r"(?:(\s?%|\s?percent\b)|([KMBGT])(?=[A-Z]|\b)|\s(thousand|million|billion)\b)?"
 )
 BOUND_BEFORE = term_sequence("bound_words")
@@ -54,14 +57,18 @@ FROM_VALUE_RE = re.compile(r"\s*(?:%|percent)?\s+to\s+\d")
 FROM_BEFORE_RE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 FROM_TO_GAP_RE = re.compile(r"^\s*(?:of\s+|scores?\s+)?from\s+[\d.,]+\s?%?\s+to\s*$", re.IGNORECASE)
 # a comparative later in the number's clause: "which are 2.6 AP, 0.8 mAP ... better than"
-CLAUSE_COMPARATIVE_RE = re.compile(rf"\b(?:{alternation('comparative_words')})\b", re.IGNORECASE)
+CLAUSE_COMPARATIVE_RE = CaseBlindPattern(rf"\b(?:{alternation('comparative_words')})\b")
 WHICH_IS_RE = re.compile(r"\b(?:which|that|these|this) (?:is|are|was|were)\b")
 PRETRAINING_AFTER_RE = re.compile(r"-|\s+(?:pre-?train|supervised|weights|initiali)", re.IGNORECASE)
 LIST_GLUE_RE = re.compile(r"(?:\s*(?:%|percent|/|[\d.]+))*\s*")  # use with fullmatch
 # "53.2%/55.6% box AP on COCO": the words between a measure and the dataset it was taken on
 MEASURE_ON_RE = re.compile(r"\s*(?:on|in|over|across|for)\s+(?:the\s+)?", re.IGNORECASE)
 SLASH_GAP_RE = re.compile(r"\s*(?:%|percent)?\s*/\s*")  # "41.4 / 40.5", "86.2%/87.8%": one list element
-CLAUSE_STOP_RE = re.compile(r"[;]|\bwhile\b|\bwhereas\b|\bbut\b|\bwhich\b|, and\b")
+# What ends the clause of a number: ";", "while", "whereas", "but", "which", ", and". Each word's
+# leading boundary is tested once its first letter is read ("w(?<=\\bw)hile": a "w" with no word
+# character before it), so that every alternative opens with a letter and the engine skips
+# ahead to the letters they open with, instead of trying every alternative at every position.
+CLAUSE_STOP_RE = re.compile(r"[;]|w(?<=\bw)hile\b|w(?<=\bw)hereas\b|b(?<=\bb)ut\b|w(?<=\bw)hich\b|, and\b")
 PUNCT_CLASS = {"(": "paren", ")": "paren", "/": "slash", "@": "at", ",": "comma", ";": "semi", ":": "colon",
                "±": "pm", "+": "plus", "-": "dash", "~": "tilde", "=": "eq", "[": "paren", "]": "paren", "x": "x",
                "×": "x", "%": "pct", "<": "lt", ">": "gt", "$": "dollar", "^": "caret", "{": "brace"}
