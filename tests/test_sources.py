@@ -563,6 +563,17 @@ def test_dedup_across_files_first_seen_wins(tmp_path: Path) -> None:
     assert len({p.id for p in papers}) == len(papers)
 
 
+def test_a_title_written_with_a_latex_accent_is_the_same_paper(tmp_path: Path) -> None:
+    typed = write(tmp_path / "typed.jsonl", json.dumps(
+        {"title": "Poincaré Nets for Trees", "abstract": "We propose Poincaré Nets."}).encode() + b"\n")
+    latex = write(tmp_path / "latex.jsonl", json.dumps(
+        {"title": r"Poincar\'e Nets for Trees", "abstract": r"We propose Poincar\'e Nets."}).encode() + b"\n")
+    deduplicator = Deduplicator()
+    papers = list(deduplicator.dedupe(read_papers([typed, latex])))
+    assert [p.title for p in papers] == ["Poincaré Nets for Trees"]
+    assert deduplicator.duplicates == 1
+
+
 # --- robustness -----------------------------------------------------------------------
 
 def _whole_or_truncated(line: bytes) -> st.SearchStrategy[bytes]:
