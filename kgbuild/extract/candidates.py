@@ -480,12 +480,16 @@ def _coordinated_datasets(text: str, found: list[Found]) -> None:
             gap = COORDINATION_RE.fullmatch(text, left.end, right.start)
             if not gap:
                 continue
-            if gap.group().strip() == "," and not (LIST_BEFORE_RE.search(text, max(0, left.start - 40), left.start)
-                                                   or LIST_AFTER_RE.match(text, right.end)):
+            if gap.group().strip() == "," and not _list_around(text, left, right):
                 continue  # "from GTA5 to Cityscapes, IBN-Net achieves": a clause boundary, no list
             for known, other in ((left, right), (right, left)):
                 if known.etype == "Dataset" and known.rank <= PHRASE and other.rank == SHAPE:
                     other.etype, other.rank = "Dataset", PHRASE
+
+
+def _list_around(text: str, left: Found, right: Found) -> bool:
+    """The two coordinated mentions stand in a list that goes on before or after them."""
+    return bool(LIST_BEFORE_RE.search(text, max(0, left.start - 40), left.start) or LIST_AFTER_RE.match(text, right.end))
 
 
 def _task_acronyms_listed_with_datasets(text: str, found: list[Found]) -> None:
@@ -498,9 +502,7 @@ def _task_acronyms_listed_with_datasets(text: str, found: list[Found]) -> None:
         for left, right in pairs:
             if (right if left is f else left).etype != "Dataset":
                 continue
-            gap = COORDINATION_RE.fullmatch(text, left.end, right.start)
-            if gap and (LIST_BEFORE_RE.search(text, max(0, left.start - 40), left.start)
-                        or LIST_AFTER_RE.match(text, right.end)):
+            if COORDINATION_RE.fullmatch(text, left.end, right.start) and _list_around(text, left, right):
                 f.etype, f.key, f.rank = "Dataset", None, PHRASE
                 break
 

@@ -206,8 +206,9 @@ def _mention_between(found: list[Found], f: Found, cue, window_len: int) -> bool
     return False
 
 
-def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[EntityDraft],
-                   title_prefix_span: tuple[int, int] | None, lowered: dict[str, str] | None = None) -> None:
+def mark_backbones(texts: dict[str, str], sentences: dict[str, SentenceIndex], found: list[Found],
+                   drafts: list[EntityDraft], title_prefix_span: tuple[int, int] | None,
+                   lowered: dict[str, str] | None = None) -> None:
     """``lowered``: the texts in lower case, where the caller has them already."""
     if lowered is None:
         lowered = {field: text.lower() for field, text in texts.items()}
@@ -257,7 +258,7 @@ def mark_backbones(texts: dict[str, str], found: list[Found], drafts: list[Entit
             if subject is not None and not MOLECULE_BEFORE_RE.search(text, cue.start(), cue.end()):
                 drafts[subject.entity].roles.add("backbone")
         for cue in POSSESSIVE_BACKBONE_CUE_RE.finditer(text):
-            subject = _sentence_subject(found, field, text, cue.start())
+            subject = _sentence_subject(found, field, sentences[field], cue.start())
             if subject is not None and not MOLECULE_BEFORE_RE.search(text, cue.start(), cue.end()):
                 drafts[subject.entity].roles.add("backbone")
     if talks_of_backbones:
@@ -308,10 +309,9 @@ def _method_before(found: list[Found], field: str, text: str, pos: int) -> Found
     return nearest
 
 
-def _sentence_subject(found: list[Found], field: str, text: str, pos: int) -> Found | None:
-    """The first method mention of the sentence ``pos`` is in, before ``pos`` (a full stop
-    followed by a space ends a sentence; one inside a number does not)."""
-    sentence_start = text.rfind(". ", 0, pos) + 1
+def _sentence_subject(found: list[Found], field: str, sentences: SentenceIndex, pos: int) -> Found | None:
+    """The first method mention of the sentence ``pos`` is in, before ``pos``."""
+    sentence_start = sentences.spans[sentences.of(pos)][0]
     before = [f for f in found if f.field == field and f.etype == "Method" and sentence_start <= f.start < pos]
     return min(before, key=lambda f: f.start) if before else None
 

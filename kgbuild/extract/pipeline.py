@@ -172,7 +172,7 @@ def extract_one(paper: Paper, title_hits, abstract_hits, decisions: Decisions | 
     found, drafts = decide_entities(first_view, definitions, decisions, trace)
     prefix_span = _title_name_span(texts["title"], found)
     mark_proposed(texts, found, drafts, prefix_span, lowered)
-    mark_backbones(texts, found, drafts, prefix_span, lowered)
+    mark_backbones(texts, sentences, found, drafts, prefix_span, lowered)
     view = first_view.regrouped(found, drafts)
     decide_methods(view, prefix_span[0] if prefix_span else None, decisions, trace)
     main_methods = _main_methods(found, drafts)
